@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The CMA areas the running kernel really made, from /proc/zoneinfo,
+ * /proc/meminfo and (when the kernel has CMA_SYSFS) /sys/kernel/mm/cma. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+        AREA_DEFAULT,   /* "reserved" */
+        AREA_NUMA,      /* "numa<N>" */
+        AREA_PERNUMA,   /* "pernuma<N>" */
+        AREA_OTHER,     /* device tree or another user (hugetlb, ...) */
+} CmaAreaKind;
+
+typedef struct {
+        char *name;
+        CmaAreaKind kind;
+        int node;                 /* from the name; -1 for other kinds */
+        uint64_t total_pages;     /* valid when has_total (6.15+) */
+        bool has_total;
+        uint64_t available_pages; /* valid when has_available */
+        bool has_available;
+} CmaArea;
+
+typedef struct {
+        int node;
+        uint64_t cma_pages;       /* sum of "cma" over the node's zones */
+        uint64_t free_cma_pages;  /* sum of "nr_free_cma" */
+} ZoneCma;
+
+typedef struct {
+        bool has_zoneinfo;
+        bool zoneinfo_has_cma;    /* the kernel is built with CMA */
+        ZoneCma *nodes;           /* sorted by node */
+        size_t n_nodes;
+
+        bool has_sysfs;           /* sys/kernel/mm/cma exists */
+        CmaArea *areas;
+        size_t n_areas;
+
+        bool has_meminfo;
+        uint64_t cma_total_kb, cma_free_kb;
+} CmaState;
+
+int zoneinfo_parse(const char *text, ZoneCma **ret, size_t *ret_n, bool *ret_has_cma);
+int cma_state_load(const char *root, CmaState *ret);
+void cma_state_done(CmaState *s);
+
+const ZoneCma *cma_state_zone(const CmaState *s, int node);
+/* The sysfs area of that kind on that node, or NULL. */
+const CmaArea *cma_state_area(const CmaState *s, CmaAreaKind kind, int node);

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Every read of the system goes through a root directory ("/" live, or a
+ * captured tree), so the same code runs on both. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Limit for any file we read whole: sysfs/proc/config files are small;
+ * this bounds what a hostile or broken tree can make us allocate. */
+#define READ_FULL_MAX (64u * 1024 * 1024)
+
+/* "root" + "/abs/path", with no doubled slash. Returns NULL on ENOMEM. */
+char *root_join(const char *root, const char *path);
+
+/* Read a whole file below root. NUL-terminated; *ret_size excludes the NUL. */
+int read_full_file_root(const char *root, const char *path, char **ret, size_t *ret_size);
+/* First line, trailing whitespace stripped. */
+int read_line_root(const char *root, const char *path, char **ret);
+int read_u64_root(const char *root, const char *path, uint64_t *ret);
+int read_int_root(const char *root, const char *path, int *ret);
+/* Basename of a symlink's target (e.g. a sysfs "driver" link). */
+int read_link_basename_root(const char *root, const char *path, char **ret);
+bool exists_root(const char *root, const char *path);
+
+/* Read a gzip file (proc/config.gz) whole. */
+int read_gz_file_root(const char *root, const char *path, char **ret, size_t *ret_size);
+
+/* Sorted entries of a directory below root whose name passes filter (NULL:
+ * all but dot files). Returns -ENOENT if the directory does not exist. */
+int list_dir_root(const char *root, const char *path, bool (*filter)(const char *name), char ***ret);
+
+/* Replace path atomically: temp file in the same directory, write, fsync,
+ * keep the old file's mode and owner (or use mode for a new file), rename,
+ * fsync the directory. On any failure the old file is left whole.
+ * If the content is identical, nothing is written (keeps mtime) and 0 is
+ * returned; 1 means the file was changed. */
+int write_file_atomic(const char *path, const char *content, size_t len, mode_t mode);
+/* Remove a file and fsync its directory; 0 if it did not exist. */
+int remove_file_synced(const char *path);
+/* mkdir -p */
+int mkdir_parents(const char *path, mode_t mode);
+
+/* Test hook: when set, write_file_atomic fails at the numbered step
+ * (1 open, 2 write, 3 fsync, 4 rename, 5 dir fsync) with -EIO. */
+extern int fileio_fail_step;

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Small helpers shared by every module: cleanup attributes, string tests. */
+#pragma once
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _unused_ __attribute__((unused))
+#define _printf_(a, b) __attribute__((format(printf, a, b)))
+#define _warn_unused_ __attribute__((warn_unused_result))
+#define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define ALIGN_UP(x, a) ((((x) + (a) - 1) / (a)) * (a))
+#define ALIGN_DOWN(x, a) (((x) / (a)) * (a))
+
+#define KIB UINT64_C(1024)
+#define MIB (KIB * 1024)
+#define GIB (MIB * 1024)
+
+static inline void freep(void *p) { free(*(void **)p); }
+static inline void fclosep(FILE **f) { if (*f) fclose(*f); }
+static inline void closep(int *fd) { if (*fd >= 0) close(*fd); }
+#define _cleanup_free_ _cleanup_(freep)
+#define _cleanup_fclose_ _cleanup_(fclosep)
+#define _cleanup_close_ _cleanup_(closep)
+
+/* Hand a cleanup-managed pointer to the caller. */
+#define TAKE_PTR(p) ({ __typeof__(p) _t = (p); (p) = NULL; _t; })
+#define TAKE_FD(fd) ({ int _t = (fd); (fd) = -1; _t; })
+
+static inline bool streq(const char *a, const char *b) { return strcmp(a, b) == 0; }
+static inline bool streq_ptr(const char *a, const char *b) {
+        return a == b || (a && b && strcmp(a, b) == 0);
+}
+static inline bool isempty(const char *s) { return !s || !*s; }
+static inline const char *strempty(const char *s) { return s ? s : ""; }
+static inline const char *strna(const char *s) { return s ? s : "n/a"; }
+
+/* Return the rest of s after prefix, or NULL. */
+static inline const char *startswith(const char *s, const char *prefix) {
+        size_t l = strlen(prefix);
+        return strncmp(s, prefix, l) == 0 ? s + l : NULL;
+}
+
+/* Like asprintf() but returns the string or NULL. */
+char *strdup_printf(const char *fmt, ...) _printf_(1, 2);
+
+/* NULL-terminated string vectors. */
+typedef char **strv_t;
+void strv_free(char **l);
+static inline void strv_freep(char ***l) { strv_free(*l); }
+#define _cleanup_strv_free_ _cleanup_(strv_freep)
+size_t strv_length(char *const *l);
+int strv_push(char ***l, char *s);          /* takes s; -ENOMEM frees it */
+int strv_extend(char ***l, const char *s);  /* copies s */
+int strv_extendf(char ***l, const char *fmt, ...) _printf_(2, 3);
+bool strv_contains(char *const *l, const char *s);
+char *strv_join(char *const *l, const char *sep);
+
+/* A growing string for output built piece by piece. */
+typedef struct {
+        char *buf;
+        size_t len, cap;
+        bool oom;
+} StrBuf;
+void strbuf_append(StrBuf *b, const char *s);
+void strbuf_appendn(StrBuf *b, const char *s, size_t n);
+void strbuf_printf(StrBuf *b, const char *fmt, ...) _printf_(2, 3);
+/* Returns the string (caller frees) or NULL on allocation failure. */
+char *strbuf_steal(StrBuf *b);
+static inline void strbuf_done(StrBuf *b) { free(b->buf); *b = (StrBuf){0}; }
+
+/* Checked number parsing: whole string, no sign surprises. */
+int safe_atou64(const char *s, int base, uint64_t *ret);
+int safe_atoi(const char *s, int *ret);
+
+/* Human size: "64M", "1G", "512K" when exact, else "1536K" etc. (kernel memparse syntax). */
+char *format_size_kernel(uint64_t bytes);
+/* Parse the kernel's memparse() syntax exactly: number (base auto), optional
+ * K/M/G/T/P/E suffix, case-insensitive. *ret_end points after what was used. */
+uint64_t kernel_memparse(const char *s, const char **ret_end);
