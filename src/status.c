@@ -18,6 +18,7 @@ void next_boot_done(NextBoot *n) {
         free(n->backend);
         free(n->cmdline);
         free(n->release);
+        strv_free(n->releases);
         strv_free(n->owned);
         free(n->last_error);
         *n = (NextBoot){0};
@@ -59,29 +60,44 @@ static bool is_config_file(const char *name) {
         return startswith(name, "config-") && name[7];
 }
 
-/* The running kernel first, then every kernel with a config under /boot. */
+/* The plan's targets: the kernels the boot configuration boots (the
+ * default entry's first), or, when those are unknown, the running kernel
+ * and every kernel with a config under /boot. */
 static int load_targets(Status *s, const char *release) {
         _cleanup_strv_free_ char **configs = NULL;
-        int r = list_dir_root(s->root, "/boot", is_config_file, &configs);
-        if (r < 0 && r != -ENOENT)
-                return r;
-        size_t n = strv_length(configs);
+        char **list;
+        size_t skip = 0;
+        int r;
+
+        if (s->next.releases)
+                list = s->next.releases;
+        else {
+                r = list_dir_root(s->root, "/boot", is_config_file, &configs);
+                if (r < 0 && r != -ENOENT)
+                        return r;
+                list = configs;
+                skip = strlen("config-");
+        }
+        size_t n = strv_length(list);
         s->targets = calloc(n + 1, sizeof(KernelCaps));
         if (!s->targets)
                 return -ENOMEM;
-        r = kernel_caps_load(s->root, release, true, &s->targets[0]);
-        if (r < 0 && r != -ENOENT)
-                return r;
-        s->n_targets = 1;
+        if (!s->next.releases) {
+                r = kernel_caps_copy(&s->running, &s->targets[s->n_targets++]);
+                if (r < 0)
+                        return r;
+        }
         for (size_t i = 0; i < n; i++) {
-                const char *rel = configs[i] + strlen("config-");
-                if (streq(rel, release))
+                const char *rel = list[i] + skip;
+                if (!s->next.releases && streq(rel, release))
                         continue;
-                r = kernel_caps_load(s->root, rel, false, &s->targets[s->n_targets]);
+                r = kernel_caps_load(s->root, rel, streq(rel, release), &s->targets[s->n_targets]);
                 if (r < 0 && r != -ENOENT)
                         return r;
                 s->n_targets++;
         }
+        if (s->n_targets == 0)
+                return kernel_caps_copy(&s->running, &s->targets[s->n_targets++]);
         return 0;
 }
 
@@ -335,6 +351,11 @@ static int compute(Status *s, NextBoot *next) {
         _cleanup_free_ char *release = NULL;
         int r;
 
+        if (next) {
+                s->next = *next;
+                *next = (NextBoot){0};
+        }
+
         r = topology_load(s->root, &s->topology);
         if (r < 0)
                 return r;
@@ -343,11 +364,11 @@ static int compute(Status *s, NextBoot *next) {
         r = read_line_root(s->root, "/proc/sys/kernel/osrelease", &release);
         if (r < 0)
                 return r;
-        r = load_targets(s, release);
-        if (r < 0)
+        r = kernel_caps_load(s->root, release, true, &s->running);
+        if (r < 0 && r != -ENOENT)
                 return r;
-        s->running_config_found = s->targets[0].config_source != NULL;
-        r = kernel_caps_copy(&s->targets[0], &s->running);
+        s->running_config_found = r >= 0;
+        r = load_targets(s, release);
         if (r < 0)
                 return r;
 
@@ -365,11 +386,6 @@ static int compute(Status *s, NextBoot *next) {
         r = predict_pools(&s->running, s->booted, s->topology, &s->booted_pred);
         if (r < 0)
                 return r;
-
-        if (next) {
-                s->next = *next;
-                *next = (NextBoot){0};
-        }
 
         /* The administrator's line: the next boot's (or the booted) minus numacma's tokens. */
         _cleanup_cmdline_ Cmdline *admin = NULL;

@@ -50,6 +50,8 @@ typedef struct {
         char *backend;             /* "grub", "bls", ... or NULL */
         char *cmdline;             /* the default entry's kernel arguments */
         char *release;             /* the default entry's kernel, NULL = the running one */
+        char **releases;           /* every kernel the configuration boots (NULL: unknown,
+                                    * then the running one and every /boot/config-*) */
         char **owned;              /* numacma's tokens in it (from the ownership record) */
         char *last_error;          /* the last apply failed: why */
 } NextBoot;
