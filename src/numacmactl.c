@@ -73,6 +73,8 @@ static int cmd_plan(void) {
         _cleanup_free_ char *args = plan_args_string(p);
         if (!args)
                 return 1;
+        if (arg_json)
+                return plan_print_json(stdout, p) < 0 ? 1 : p->refused ? 1 : 0;
         printf("%s\n", *args ? args : p->implicit ? "(no argument: the kernel's implicit per-node areas suffice)" :
                                       p->admin_conflict ? "(no argument: the administrator's per-node arguments are kept)" :
                                       p->refused ? "(no argument: the plan is refused, see below)" : "(no argument)");

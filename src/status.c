@@ -279,6 +279,19 @@ static int judge(Status *s) {
                 if (!strv_contains(s->problems, *p))
                         PROBLEM(s, "%s", *p);
 
+        bool differs = false;
+        for (size_t i = 0; i < s->n_nodes; i++)
+                if (s->nodes[i].has_memory && s->nodes[i].desired != (s->nodes[i].next_known ? s->nodes[i].next_boot : s->nodes[i].booted))
+                        differs = true;
+        if (differs && !s->plan->refused) {
+                _cleanup_free_ char *args = plan_args_string(s->plan);
+                if (!args)
+                        return -ENOMEM;
+                PROBLEM(s, "the policy asks for pools the %s does not have%s%s%s: run 'numacmactl apply' (or set [daemon] apply = yes)",
+                        s->next.cmdline ? "boot configuration" : "booted command line",
+                        *args ? " (" : "", args, *args ? ")" : "");
+        }
+
         bool unsupported = n_online > 1 && s->default_area && s->running.per_node == PERNODE_NONE;
         if (failed || s->next.last_error)
                 s->state = STATE_DEGRADED;
@@ -314,7 +327,8 @@ static int summarize(Status *s) {
         _cleanup_free_ char *booted_args = cma_args_of(s->booted);
         if (!booted_args)
                 return -ENOMEM;
-        const char *shown = *args ? args : booted_args;
+        /* Say what is active, never what is only planned. */
+        const char *shown = booted_args;
         switch (s->state) {
         case STATE_PENDING_REBOOT:
                 s->summary = strdup_printf("reboot pending: %s written to %s", *args ? args : "numacma's arguments removed",

@@ -102,3 +102,4 @@ int status_print_json(FILE *f, const Status *s);
 int status_print_human(FILE *f, const Status *s);
 /* Monitoring-plugin line; returns the exit code (0 OK, 1 WARNING, 2 CRITICAL). */
 int status_print_check(FILE *f, const Status *s);
+int plan_print_json(FILE *f, const Plan *p);

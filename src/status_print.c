@@ -214,3 +214,40 @@ int status_print_check(FILE *f, const Status *s) {
         fputc('\n', f);
         return code;
 }
+
+int plan_print_json(FILE *f, const Plan *p) {
+        JsonWriter w = { .f = f, .pretty = true };
+        json_begin_object(&w, NULL);
+        json_begin_array(&w, "args");
+        for (char **a = p->args; a && *a; a++)
+                json_string(&w, NULL, *a);
+        json_end_array(&w);
+        json_string(&w, "param", p->param);
+        json_bool(&w, "implicit", p->implicit);
+        json_bool(&w, "refused", p->refused);
+        json_bool(&w, "admin_conflict", p->admin_conflict);
+        json_u64(&w, "default_area_mib", to_mib(p->default_area));
+        json_begin_array(&w, "nodes");
+        for (size_t i = 0; i < p->n_nodes; i++) {
+                const PlanNode *n = &p->nodes[i];
+                json_begin_object(&w, NULL);
+                json_int(&w, "node", n->node);
+                json_bool(&w, "wanted", n->wanted);
+                json_u64(&w, "size_mib", to_mib(n->size));
+                json_u64(&w, "accelerators", n->n_accelerators);
+                json_string(&w, "why", n->why);
+                json_end_object(&w);
+        }
+        json_end_array(&w);
+        json_begin_array(&w, "problems");
+        for (char **e = p->problems; e && *e; e++)
+                json_string(&w, NULL, *e);
+        json_end_array(&w);
+        json_begin_array(&w, "explain");
+        for (char **e = p->explain; e && *e; e++)
+                json_string(&w, NULL, *e);
+        json_end_array(&w);
+        json_end_object(&w);
+        json_finish(&w);
+        return ferror(f) ? -EIO : 0;
+}
