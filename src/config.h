@@ -108,6 +108,8 @@ void policy_errors_done(PolicyErrors *e);
 /* Defaults equal to conf/numacma.conf. */
 int policy_new_default(Policy **ret);
 void policy_free(Policy *p);
+/* A deep copy (status_compute() takes its policy over). */
+int policy_copy(const Policy *p, Policy **ret);
 static inline void policy_freep(Policy **p) { policy_free(*p); }
 #define _cleanup_policy_ _cleanup_(policy_freep)
 

@@ -32,6 +32,8 @@ typedef struct {
         unsigned percentage;    /* CONFIG_CMA_SIZE_PERCENTAGE */
         uint64_t page_size;     /* bytes */
         uint64_t cma_align;     /* CMA_MIN_ALIGNMENT_BYTES: sizes are rounded up to it */
+        unsigned max_numnodes;  /* MAX_NUMNODES: 1 << CONFIG_NODES_SHIFT, 1 without
+                                 * NUMA, 0 when the config does not say */
 
         /* Derived. */
         PerNodeParam per_node;        /* what the kernel honors */

@@ -2,6 +2,7 @@
 /* numacmactl: status, monitoring check, plan, and configuration check. */
 #include <getopt.h>
 
+#include "boot.h"
 #include "build-config.h"
 #include "config.h"
 #include "status.h"
@@ -10,6 +11,8 @@
 static const char *arg_root = "/";
 static bool arg_json = false;
 static bool arg_explain = false;
+static bool arg_dry_run = false;
+static bool arg_no_commands = false;
 
 static void help(void) {
         printf("numacmactl [OPTIONS] COMMAND\n\n"
@@ -18,11 +21,15 @@ static void help(void) {
                "  status [--json]        the four layers (desired, next boot, booted, active) node by node\n"
                "  check                  one monitoring-plugin line; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n"
                "  plan [--explain]       the kernel arguments the policy asks for, and why\n"
-               "  config check [FILE]    check the policy (or one file) and report errors with file:line\n\n"
+               "  config check [FILE]    check the policy (or one file) and report errors with file:line\n"
+               "  apply [--dry-run]      write the plan's arguments into the boot configuration\n"
+               "  diff                   the unified diff apply would make; exit 1 when there is one\n\n"
                "Options:\n"
                "  --root DIR             read the system below DIR (a captured tree) instead of /\n"
                "  --json                 JSON output (status, plan)\n"
                "  --explain              say why each node gets what it gets (plan)\n"
+               "  --dry-run              apply: print the diff and the commands, change nothing\n"
+               "  --no-commands          apply: write the files, run no command (kernel-install plugin)\n"
                "  -h --help              this help\n"
                "  --version              the version\n");
 }
@@ -37,11 +44,10 @@ static int print_policy_errors(const PolicyErrors *e, int r) {
 
 static int load_status(Status **ret) {
         _cleanup_(policy_errors_done) PolicyErrors errs = {0};
-        Policy *p = NULL;
-        int r = policy_load(arg_root, &p, &errs);
-        if (r < 0)
+        /* Policy, the next boot from the detected boot configuration, status. */
+        int r = boot_load_status(arg_root, &errs, ret);
+        if (r < 0 && errs.messages)
                 return print_policy_errors(&errs, r);
-        r = status_compute(arg_root, p, NULL, ret);
         if (r < 0)
                 fprintf(stderr, "Failed to read the system below '%s': %s\n", arg_root, strerror(-r));
         return r;
@@ -86,6 +92,51 @@ static int cmd_plan(void) {
         return p->refused ? 1 : 0;
 }
 
+static void print_lines(FILE *f, const char *prefix, char **l) {
+        for (; l && *l; l++)
+                fprintf(f, "%s%s\n", prefix, *l);
+}
+
+/* apply, apply --dry-run, diff: policy, next boot, plan, write. */
+static int cmd_apply(bool diff_only) {
+        _cleanup_status_ Status *s = NULL;
+        _cleanup_(boot_apply_result_done) BootApplyResult res = {0};
+        BootApplyFlags flags = (arg_dry_run || diff_only ? BOOT_APPLY_DRY_RUN : 0) |
+                               (arg_no_commands ? BOOT_APPLY_NO_COMMANDS : 0);
+        if (load_status(&s) < 0)
+                return 1;
+        int r = boot_apply(arg_root, s->policy, s->plan, &s->next, flags, &res);
+        if (diff_only) {
+                fputs(strempty(res.diff), stdout);
+                if (res.error)
+                        fprintf(stderr, "%s\n", res.error);
+                return res.error ? 2 : !isempty(res.diff);
+        }
+        const char *backend = boot_backend_to_string(res.backend);
+        _cleanup_free_ char *args = plan_args_string(s->plan);
+        if (flags & BOOT_APPLY_DRY_RUN) {
+                fputs(strempty(res.diff), stdout);
+                print_lines(stdout, "would run: ", res.commands);
+        } else {
+                print_lines(stdout, "changed: ", res.changed);
+                print_lines(stdout, res.commands_not_run ? "not run (run it yourself): " : "ran: ", res.commands);
+        }
+        print_lines(stdout, "note: ", res.notes);
+        for (char **p = s->plan->problems; p && *p; p++)
+                printf("problem: %s\n", *p);
+        if (r < 0 || res.error) {
+                if (res.output && *res.output)
+                        fprintf(stderr, "%s", res.output);
+                fprintf(stderr, "Failed to update the boot configuration (%s): %s\n", strna(backend),
+                        res.error ? res.error : strerror(-r));
+                return 1;
+        }
+        if (!(flags & BOOT_APPLY_DRY_RUN))
+                printf("%s: %s%s\n", strna(backend), args && *args ? args : "no numacma argument",
+                       res.changed || res.commands ? "" : " (already so: nothing changed)");
+        return 0;
+}
+
 static int cmd_config_check(const char *file) {
         _cleanup_(policy_errors_done) PolicyErrors errs = {0};
         int r;
@@ -110,11 +161,13 @@ static int cmd_config_check(const char *file) {
 }
 
 int main(int argc, char *argv[]) {
-        enum { ARG_ROOT = 0x100, ARG_JSON, ARG_EXPLAIN, ARG_VERSION };
+        enum { ARG_ROOT = 0x100, ARG_JSON, ARG_EXPLAIN, ARG_VERSION, ARG_DRY_RUN, ARG_NO_COMMANDS };
         static const struct option options[] = {
                 { "root", required_argument, NULL, ARG_ROOT },
                 { "json", no_argument, NULL, ARG_JSON },
                 { "explain", no_argument, NULL, ARG_EXPLAIN },
+                { "dry-run", no_argument, NULL, ARG_DRY_RUN },
+                { "no-commands", no_argument, NULL, ARG_NO_COMMANDS },
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
                 {}
@@ -126,6 +179,8 @@ int main(int argc, char *argv[]) {
                 case ARG_ROOT: arg_root = optarg; break;
                 case ARG_JSON: arg_json = true; break;
                 case ARG_EXPLAIN: arg_explain = true; break;
+                case ARG_DRY_RUN: arg_dry_run = true; break;
+                case ARG_NO_COMMANDS: arg_no_commands = true; break;
                 case 'h': help(); return 0;
                 case ARG_VERSION: printf("numacmactl %s\n", PACKAGE_VERSION); return 0;
                 default: return 2;
@@ -142,6 +197,10 @@ int main(int argc, char *argv[]) {
                 return cmd_check();
         if (streq(cmd, "plan") && nargs == 0)
                 return cmd_plan();
+        if (streq(cmd, "apply") && nargs == 0)
+                return cmd_apply(false);
+        if (streq(cmd, "diff") && nargs == 0)
+                return cmd_apply(true);
         if (streq(cmd, "config") && nargs >= 1 && nargs <= 2 && streq(argv[optind + 1], "check"))
                 return cmd_config_check(nargs == 2 ? argv[optind + 2] : NULL);
         fprintf(stderr, "Unknown command or wrong arguments: '%s'. See 'numacmactl --help'.\n", cmd);

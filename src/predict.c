@@ -11,20 +11,31 @@ void prediction_done(Prediction *p) {
         *p = (Prediction){0};
 }
 
+/* lib/ctype.c: 9-13, 32 and 160 are spaces (skip_spaces()). */
+static bool k_isspace(unsigned char c) {
+        return c == ' ' || (c >= 9 && c <= 13) || c == 160;
+}
+
 /* early_numa_cma(): "<node>:<size>[,<node>:<size>...]"; stops silently at
- * the first malformed entry, exactly like the kernel. */
-static void parse_numa_cma(const char *v, uint64_t *sizes, int n_nodes, int max_numnodes) {
+ * the first malformed entry, exactly like the kernel. The node number is
+ * read by sscanf("%lu%n"): leading white space skipped, digits only, wraps
+ * on overflow (simple_strntoull()); it must be below MAX_NUMNODES. */
+static void parse_numa_cma(const char *v, uint64_t *sizes, int n_nodes, unsigned long max_numnodes) {
         const char *s = v;
         while (*s) {
-                char *end;
-                if (*s < '0' || *s > '9')
+                const char *d = s;
+                while (k_isspace((unsigned char) *d))
+                        d++;
+                if (*d < '0' || *d > '9')
                         break;
-                unsigned long node = strtoul(s, &end, 10);
-                if (*end != ':' || node >= (unsigned long) max_numnodes)
+                unsigned long node = 0;
+                for (; *d >= '0' && *d <= '9'; d++)
+                        node = node * 10 + (unsigned long) (*d - '0');
+                if (*d != ':' || node >= max_numnodes)
                         break;
                 const char *e;
-                uint64_t size = kernel_memparse(end + 1, &e);
-                if ((long) node < n_nodes)
+                uint64_t size = kernel_memparse(d + 1, &e);
+                if (node < (unsigned long) n_nodes)
                         sizes[node] = size;
                 s = e;
                 if (*s == ',')
@@ -66,7 +77,8 @@ int predict_pools(const KernelCaps *k, const Cmdline *c, const Topology *t, Pred
                 }
                 configured = true;
                 if (is_numa)
-                        parse_numa_cma(tok->value, numa, p.n_nodes, NODESET_MAX);
+                        parse_numa_cma(tok->value, numa, p.n_nodes,
+                                       k->max_numnodes ? k->max_numnodes : NODESET_MAX);
                 else
                         pernuma = kernel_memparse(tok->value, NULL);
         }

@@ -248,12 +248,12 @@ static int judge(Status *s) {
         for (size_t i = 0; i < s->n_accels; i++) {
                 AccelStatus *a = &s->accels[i];
                 int node = a->dev->numa_node;
-                if (node < 0) {
+                if (node < 0 && n_online > 1) {
                         PROBLEM(s, "accelerator %s has no NUMA node (numa_node -1): no per-node pool can serve it; its coherent DMA %s",
                                 a->dev->address, s->default_area ? "comes from the default area" : "comes from the page allocator");
                         continue;
                 }
-                if (a->remote_default) {
+                if (node >= 0 && a->remote_default) {
                         _cleanup_free_ char *d = mib(s->default_area);
                         remote = true;
                         PROBLEM(s, "accelerator %s on node %d has no local CMA pool: its coherent DMA comes from the %s default area on node %d",
@@ -270,8 +270,7 @@ static int judge(Status *s) {
                 _cleanup_free_ char *a = cma_args_of(next), *b = cma_args_of(s->booted);
                 if (!a || !b)
                         return -ENOMEM;
-                pending = !streq(a, b) || (s->next.release && s->running.release &&
-                                           !streq(s->next.release, s->running.release) && !streq(a, b));
+                pending = !streq(a, b);
         }
         if (s->next.last_error)
                 PROBLEM(s, "the last update of the boot configuration failed: %s", s->next.last_error);
@@ -331,8 +330,17 @@ static int summarize(Status *s) {
         const char *shown = booted_args;
         switch (s->state) {
         case STATE_PENDING_REBOOT:
-                s->summary = strdup_printf("reboot pending: %s written to %s", *args ? args : "numacma's arguments removed",
-                                           s->next.backend ? s->next.backend : "the boot configuration");
+                if (*args)
+                        s->summary = strdup_printf("reboot pending: %s written to %s", args,
+                                                   s->next.backend ? s->next.backend : "the boot configuration");
+                else {
+                        _cleanup_cmdline_ Cmdline *nc = NULL;
+                        _cleanup_free_ char *na = NULL;
+                        if (s->next.cmdline && cmdline_parse(s->next.cmdline, &nc) >= 0)
+                                na = cma_args_of(nc);
+                        s->summary = strdup_printf("reboot pending: the next boot's CMA arguments (%s) differ from the booted ones (%s)",
+                                                   na && *na ? na : "none", *booted_args ? booted_args : "none");
+                }
                 break;
         case STATE_UNSUPPORTED:
                 if (s->default_node_known)

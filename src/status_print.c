@@ -28,7 +28,8 @@ int status_print_json(FILE *f, const Status *s) {
         json_string(&w, "config", s->running.config_source);
         json_string(&w, "per_node_cma", per_node_param_to_string(s->running.per_node));
         json_bool(&w, "implicit_per_node", s->running.implicit_per_node);
-        json_bool(&w, "cma", s->cma.zoneinfo_has_cma || s->running.cma);
+        /* zoneinfo prints "cma 0" even without CMA: the config is the better witness. */
+        json_bool(&w, "cma", s->running.config_source ? s->running.cma : s->cma.zoneinfo_has_cma);
         json_bool(&w, "cma_sysfs", s->cma.has_sysfs);
         json_end_object(&w);
 

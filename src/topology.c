@@ -25,6 +25,7 @@ void topology_free(Topology *t) {
         nodeset_free(t->online);
         nodeset_free(t->possible);
         nodeset_free(t->with_memory);
+        free(t->accel_count);
         free(t);
 }
 
@@ -247,11 +248,23 @@ const char *accelerator_rule(const Policy *p, const char *address, uint32_t clas
 }
 
 void topology_classify(Topology *t, const Policy *p) {
+        int max = -1;
         for (size_t i = 0; i < t->n_devices; i++) {
                 PciDevice *d = &t->devices[i];
                 d->why = accelerator_rule(p, d->address, d->class_code, d->driver, d->accel != NULL);
                 d->accelerator = d->why != NULL;
+                if (d->accelerator)
+                        max = MAX(max, d->numa_node);
         }
+        /* Counted once: per node, counting over all devices made plan and
+         * status quadratic (nodes x devices). Without memory for the table,
+         * topology_accelerators_on() counts as before. */
+        free(t->accel_count);
+        t->accel_count = calloc((size_t) max + 1 + (max < 0), sizeof(size_t));
+        t->accel_count_n = t->accel_count ? max + 1 : 0;
+        for (size_t i = 0; t->accel_count && i < t->n_devices; i++)
+                if (t->devices[i].accelerator && t->devices[i].numa_node >= 0)
+                        t->accel_count[t->devices[i].numa_node]++;
 }
 
 const NumaNode *topology_node(const Topology *t, int id) {
@@ -262,6 +275,8 @@ const NumaNode *topology_node(const Topology *t, int id) {
 }
 
 size_t topology_accelerators_on(const Topology *t, int node) {
+        if (t->accel_count && node >= 0)
+                return node < t->accel_count_n ? t->accel_count[node] : 0;
         size_t n = 0;
         for (size_t i = 0; i < t->n_devices; i++)
                 if (t->devices[i].accelerator && t->devices[i].numa_node == node)

@@ -33,6 +33,10 @@ typedef struct {
         NodeSet *online, *possible, *with_memory;
         PciDevice *devices;   /* sorted by address */
         size_t n_devices;
+        /* Accelerators per node, filled by topology_classify() (NULL before:
+         * topology_accelerators_on() then counts). */
+        size_t *accel_count;
+        int accel_count_n;
 } Topology;
 
 int topology_load(const char *root, Topology **ret);

@@ -197,11 +197,11 @@ uint64_t kernel_memparse(const char *s, const char **ret_end) {
         }
         unsigned shift = 0;
         switch (*p) {
-        case 'E': case 'e': shift += 10; /* fall through */
-        case 'P': case 'p': shift += 10; /* fall through */
-        case 'T': case 't': shift += 10; /* fall through */
-        case 'G': case 'g': shift += 10; /* fall through */
-        case 'M': case 'm': shift += 10; /* fall through */
+        case 'E': case 'e': shift += 10; __attribute__((fallthrough));
+        case 'P': case 'p': shift += 10; __attribute__((fallthrough));
+        case 'T': case 't': shift += 10; __attribute__((fallthrough));
+        case 'G': case 'g': shift += 10; __attribute__((fallthrough));
+        case 'M': case 'm': shift += 10; __attribute__((fallthrough));
         case 'K': case 'k': shift += 10;
                 p++;
                 break;
@@ -212,3 +212,25 @@ uint64_t kernel_memparse(const char *s, const char **ret_end) {
                 *ret_end = p;
         return shift >= 64 ? 0 : v << shift;
 }
+
+bool strv_equal(char *const *a, char *const *b) {
+        size_t na = strv_length(a), nb = strv_length(b);
+        if (na != nb)
+                return false;
+        for (size_t i = 0; i < na; i++)
+                if (!streq(a[i], b[i]))
+                        return false;
+        return true;
+}
+
+int strv_copy(char *const *l, char ***ret) {
+        _cleanup_strv_free_ char **c = calloc(strv_length(l) + 1, sizeof(char *));
+        if (!c)
+                return -ENOMEM;
+        for (size_t i = 0; l && l[i]; i++)
+                if (!(c[i] = strdup(l[i])))
+                        return -ENOMEM;
+        *ret = TAKE_PTR(c);
+        return 0;
+}
+

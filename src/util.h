@@ -64,6 +64,8 @@ int strv_extend(char ***l, const char *s);  /* copies s */
 int strv_extendf(char ***l, const char *fmt, ...) _printf_(2, 3);
 bool strv_contains(char *const *l, const char *s);
 char *strv_join(char *const *l, const char *sep);
+bool strv_equal(char *const *a, char *const *b);
+int strv_copy(char *const *l, char ***ret);  /* NULL copies to an empty vector */
 
 /* A growing string for output built piece by piece. */
 typedef struct {

@@ -1,0 +1,58 @@
+# bash completion for numacmactl                          -*- shell-script -*-
+# SPDX-License-Identifier: GPL-2.0-or-later
+
+_numacmactl()
+{
+    local cur prev words cword
+    _init_completion || return
+
+    local global_opts='--root --help --version'
+    local commands='status check plan config apply diff'
+
+    case $prev in
+        --root)
+            _filedir -d
+            return
+            ;;
+    esac
+
+    # The command is the first word that is not an option or an option's value.
+    local i cmd='' sub=''
+    for ((i = 1; i < cword; i++)); do
+        case ${words[i]} in
+            --root) ((i++)) ;;
+            -*) ;;
+            *)
+                if [[ -z $cmd ]]; then
+                    cmd=${words[i]}
+                elif [[ -z $sub ]]; then
+                    sub=${words[i]}
+                fi
+                ;;
+        esac
+    done
+
+    case $cmd in
+        '')
+            if [[ $cur == -* ]]; then
+                COMPREPLY=($(compgen -W "$global_opts" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+            fi
+            ;;
+        status) COMPREPLY=($(compgen -W '--json --root' -- "$cur")) ;;
+        plan) COMPREPLY=($(compgen -W '--explain --json --root' -- "$cur")) ;;
+        apply) COMPREPLY=($(compgen -W '--dry-run --root' -- "$cur")) ;;
+        check | diff) COMPREPLY=($(compgen -W '--root' -- "$cur")) ;;
+        config)
+            if [[ -z $sub ]]; then
+                COMPREPLY=($(compgen -W 'check' -- "$cur"))
+            elif [[ $sub == check ]]; then
+                _filedir conf
+            fi
+            ;;
+    esac
+} &&
+    complete -F _numacmactl numacmactl
+
+# ex: filetype=sh

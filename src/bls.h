@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Boot Loader Specification type #1 entries (/boot/loader/entries/ *.conf):
+ * the parser, and the edit of their options lines as tokens. */
+#pragma once
+
+#include <stddef.h>
+
+typedef struct {
+        char *id;          /* file name without ".conf" */
+        char *title;
+        char *version;
+        char *linux_path;
+        char *sort_key;
+        char *machine_id;
+        char *options;     /* every options line's value, joined by one space */
+        size_t n_options;  /* number of options lines */
+} BlsEntry;
+
+void bls_entry_done(BlsEntry *e);
+/* text of size bytes (NUL bytes are an error: -EBADMSG). */
+int bls_entry_parse(const char *text, size_t size, BlsEntry *ret);
+/* The entry with remove dropped from every options line and want appended
+ * to the last (an options line is added when there is none); every other
+ * byte as it was. -EOPNOTSUPP when an options line uses a GRUB variable
+ * ($kernelopts, RHEL 8): only grubby can edit those. */
+int bls_entry_edit(const char *text, char *const *remove, char *const *want, char **ret);
+/* The release an entry boots: version, else from the linux image name. */
+const char *bls_entry_release(const BlsEntry *e);
+/* Boot menu order (sd-boot and GRUB's blscfg): sort-key, machine-id,
+ * version descending; entries without sort-key after, by id descending. */
+int bls_entry_compare(const BlsEntry *a, const BlsEntry *b);

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What numacma wrote into the boot configuration, and whether the last
+ * update failed: kept under /var/lib/numacma/ (not /etc, not /run), so it
+ * survives reboots and configuration resets (tuned PR #827). */
+#pragma once
+
+#include <stdbool.h>
+
+#define STATE_DIR "/var/lib/numacma"
+#define OWNED_PATH STATE_DIR "/owned"
+#define APPLY_FAILED_PATH STATE_DIR "/apply-failed"
+
+typedef struct {
+        char *backend;   /* the backend the tokens were written with */
+        char **tokens;   /* exactly as written, one per line in the file */
+} OwnedRecord;
+
+void owned_record_done(OwnedRecord *o);
+
+/* -ENOENT when there is no record (never written, or lost). */
+int owned_read(const char *root, OwnedRecord *ret);
+/* Parse the record's text; unknown lines are ignored (a newer numacma may add some). */
+int owned_parse(const char *text, OwnedRecord *ret);
+/* The record's text; NULL on ENOMEM. */
+char *owned_format(const char *backend, char *const *tokens);
+
+/* The reason the last apply failed, -ENOENT when it did not. */
+int apply_failed_read(const char *root, char **ret);
+/* Written and cleared outside the boot configuration's own writes. */
+int apply_failed_write(const char *root, const char *why);
+int apply_failed_clear(const char *root);

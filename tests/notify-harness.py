@@ -1,0 +1,453 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Play systemd for numacmad: a datagram socket as $NOTIFY_SOCKET (and
+$WATCHDOG_USEC), the daemon run on a copy of a captured tree, and checks of
+what it says (READY=1, STATUS=, WATCHDOG=1, RELOADING=1 + MONOTONIC_USEC=,
+STOPPING=1) and does.
+
+Usage: notify-harness.py SCENARIO NUMACMAD TREE
+Scenarios: lifecycle, bad-start, recompute, apply, idle, umockdev-burst. Exit 0 pass, 77 skip, 1 fail.
+Also importable (Daemon) for other scripts and the benchmark."""
+
+import hashlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+POLICY_OK = """[daemon]
+apply = no
+settle = 100ms
+"""
+
+# Line 4 is wrong: the message must name the file and the line.
+POLICY_BAD = """[daemon]
+apply = no
+[pools]
+size = bogus
+"""
+
+
+class Fail(Exception):
+    pass
+
+
+def make_root(tree, policy=POLICY_OK):
+    """A temporary copy of a captured tree with a policy in <root>/etc."""
+    tmp = tempfile.mkdtemp(prefix="numacmad-test-")
+    root = os.path.join(tmp, "root")
+    shutil.copytree(tree, root, symlinks=True)
+    os.makedirs(os.path.join(root, "etc"), exist_ok=True)
+    write_policy(root, policy)
+    return tmp, root
+
+
+def write_policy(root, text):
+    with open(os.path.join(root, "etc", "numacma.conf"), "w") as f:
+        f.write(text)
+
+
+def tree_digest(root):
+    """A digest of every file below root (names, modes, contents)."""
+    h = hashlib.sha256()
+    for d, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            p = os.path.join(d, name)
+            h.update(os.path.relpath(p, root).encode())
+            st = os.lstat(p)
+            h.update(str(st.st_mode).encode())
+            if os.path.islink(p):
+                h.update(os.readlink(p).encode())
+            else:
+                with open(p, "rb") as f:
+                    h.update(f.read())
+    return h.hexdigest()
+
+
+class Daemon:
+    """numacmad under a fake service manager."""
+
+    def __init__(self, exe, root, args=(), watchdog_usec=None, env=None, wrapper=()):
+        self.dir = tempfile.mkdtemp(prefix="numacmad-notify-")
+        self.sock_path = os.path.join(self.dir, "notify")
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(self.sock_path)
+        self.messages = []   # (monotonic time, {key: value})
+        self.stderr_path = os.path.join(self.dir, "stderr")
+        e = dict(os.environ)
+        e.update(env or {})
+        e["NOTIFY_SOCKET"] = self.sock_path
+        e.pop("WATCHDOG_PID", None)
+        if watchdog_usec:
+            e["WATCHDOG_USEC"] = str(watchdog_usec)
+        else:
+            e.pop("WATCHDOG_USEC", None)
+        cmd = list(wrapper) + [exe, "--root", root] + list(args)
+        self.t_exec = time.monotonic()
+        self.stderr = open(self.stderr_path, "w")
+        self.proc = subprocess.Popen(cmd, env=e, stdout=subprocess.DEVNULL, stderr=self.stderr)
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def _recv(self, timeout):
+        self.sock.settimeout(max(timeout, 0.001))
+        try:
+            data = self.sock.recv(65536)
+        except socket.timeout:
+            return None
+        t = time.monotonic()
+        fields = {}
+        for line in data.decode().split("\n"):
+            if "=" in line:
+                k, v = line.split("=", 1)
+                fields[k] = v
+        self.messages.append((t, fields))
+        return fields
+
+    def wait_for(self, pred, timeout=10, what="a message"):
+        """Read messages until pred(fields) holds; returns the fields."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            m = self._recv(end - time.monotonic())
+            if m is not None and pred(m):
+                return m
+            if m is None and self.proc.poll() is not None:
+                break
+        raise Fail("timed out waiting for %s; got %r; stderr:\n%s" % (what, [m for _, m in self.messages[-5:]], self.log()))
+
+    def wait_key(self, key, timeout=10):
+        return self.wait_for(lambda m: key in m, timeout, key)
+
+    def drain(self, seconds):
+        end = time.monotonic() + seconds
+        got = []
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                return got
+            m = self._recv(left)
+            if m is not None:
+                got.append(m)
+
+    def signal(self, sig):
+        self.proc.send_signal(sig)
+
+    def wait_exit(self, timeout=10):
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise Fail("the daemon did not exit")
+
+    def log(self):
+        self.stderr.flush()
+        with open(self.stderr_path) as f:
+            return f.read()
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.stderr.close()
+        self.sock.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def check(cond, msg):
+    if not cond:
+        raise Fail(msg)
+    print("ok - " + msg)
+
+
+def scenario_lifecycle(exe, tree):
+    tmp, root = make_root(tree)
+    d = Daemon(exe, root, watchdog_usec=200000)
+    try:
+        m = d.wait_key("READY")
+        check(m.get("READY") == "1" and m.get("STATUS"), "READY=1 with STATUS= '%s'" % m.get("STATUS"))
+        first_status = m["STATUS"]
+        d.wait_key("WATCHDOG")
+        check(True, "WATCHDOG=1 within WATCHDOG_USEC")
+
+        # Reload with the same policy: RELOADING=1 + MONOTONIC_USEC, then READY=1.
+        d.signal(signal.SIGHUP)
+        m = d.wait_key("RELOADING")
+        mono = int(m.get("MONOTONIC_USEC", "0"))
+        now = time.clock_gettime_ns(time.CLOCK_MONOTONIC) // 1000
+        check(0 < mono <= now, "RELOADING=1 carries MONOTONIC_USEC=%d" % mono)
+        m = d.wait_key("READY")
+        check(m.get("STATUS") == first_status, "READY=1 after reload, same status")
+
+        # A bad policy: the last good one keeps running, STATUS= and the log say so.
+        write_policy(root, POLICY_BAD)
+        d.signal(signal.SIGHUP)
+        d.wait_key("RELOADING")
+        m = d.wait_key("READY")
+        st = m.get("STATUS", "")
+        check("policy rejected" in st and "/etc/numacma.conf:4" in st and first_status in st,
+              "bad policy: STATUS= names file:line and keeps the last status: '%s'" % st)
+        time.sleep(0.05)
+        log = d.log()
+        check("<3>/etc/numacma.conf:4: " in log, "bad policy: the log has the error with file:line at priority 3")
+
+        # Fixed again: the error disappears.
+        write_policy(root, POLICY_OK)
+        d.signal(signal.SIGHUP)
+        d.wait_key("RELOADING")
+        m = d.wait_key("READY")
+        check(m.get("STATUS") == first_status, "fixed policy: STATUS= back to '%s'" % m.get("STATUS"))
+
+        # SIGTERM: STOPPING=1, exit 0, the tree (boot configuration included) untouched.
+        before = tree_digest(root)
+        d.signal(signal.SIGTERM)
+        d.wait_key("STOPPING")
+        rc = d.wait_exit()
+        check(rc == 0, "SIGTERM: STOPPING=1 and exit status %d" % rc)
+        check(tree_digest(root) == before, "nothing below the root changed on the way out")
+        for line in d.log().splitlines():
+            check(line.startswith("<") and line[1].isdigit() and line[2] == ">", "log line has a priority prefix: %s" % line)
+    finally:
+        d.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def scenario_bad_start(exe, tree):
+    tmp, root = make_root(tree, POLICY_BAD)
+    d = Daemon(exe, root)
+    try:
+        rc = d.wait_exit()
+        check(rc == 78, "a bad policy at start: exit status 78 (EX_CONFIG), got %d" % rc)
+        st = [m.get("STATUS") for _, m in d.messages] + [m.get("STATUS") for m in d.drain(0.1)]
+        check(any(s and "/etc/numacma.conf:4" in s for s in st), "STATUS= names the error: %r" % st)
+        check(not any("READY" in m for _, m in d.messages), "no READY=1")
+    finally:
+        d.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def scenario_recompute(exe, tree):
+    """A change below the root, then SIGHUP: the new status is reported."""
+    tmp, root = make_root(tree)
+    d = Daemon(exe, root)
+    try:
+        m = d.wait_key("READY")
+        st0 = m["STATUS"]
+        # Exclude every device: the accelerator count drops.
+        write_policy(root, POLICY_OK + "[accelerators]\npci_classes =\n")
+        d.signal(signal.SIGHUP)
+        m = d.wait_key("READY")
+        check(m["STATUS"] != st0, "policy change shows in STATUS=: '%s' -> '%s'" % (st0, m["STATUS"]))
+        log = d.log()
+        check(m["STATUS"].split("; ")[-1] in log, "the new summary was logged once")
+        d.signal(signal.SIGTERM)
+        check(d.wait_exit() == 0, "exit 0")
+    finally:
+        d.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def scenario_apply(exe, tree):
+    """[daemon] apply = yes on a Debian GRUB layout below the root: written
+    once at start, not again when nothing changed, again after a policy
+    change; nothing on the way out. (With a root, no command runs.)"""
+    policy = POLICY_OK.replace("apply = no", "apply = yes")
+    tmp, root = make_root(tree, policy)
+    os.makedirs(os.path.join(root, "etc", "default"), exist_ok=True)
+    with open(os.path.join(root, "etc", "default", "grub"), "w") as f:
+        f.write('GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n')
+    dropin = os.path.join(root, "etc", "default", "grub.d", "90-numacma.cfg")
+    d = Daemon(exe, root)
+    try:
+        m = d.wait_key("READY")
+        st = m["STATUS"]
+        check(st.startswith("reboot pending: ") and "written to grub" in st, "applied at start: '%s'" % st)
+        check(os.path.exists(dropin), "the GRUB drop-in exists")
+        with open(dropin) as f:
+            first = f.read()
+        d.signal(signal.SIGHUP)
+        m = d.wait_key("READY")
+        check(d.log().count("Wrote ") == 1, "a reload with nothing changed writes nothing")
+        write_policy(root, policy + "[pools]\nnodes = accelerators\n")
+        d.signal(signal.SIGHUP)
+        m = d.wait_key("READY")
+        time.sleep(0.05)
+        check(d.log().count("Wrote ") == 2, "a policy change is written once")
+        with open(dropin) as f:
+            second = f.read()
+        check(first != second and m["STATUS"] != st, "new arguments: '%s'" % m["STATUS"])
+        before = tree_digest(root)
+        d.signal(signal.SIGTERM)
+        check(d.wait_exit() == 0, "exit 0")
+        check(tree_digest(root) == before, "nothing written on the way out")
+    finally:
+        d.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def proc_counters(pid):
+    """Context switches and CPU ticks of a process (all threads)."""
+    sw = 0
+    for tid in os.listdir("/proc/%d/task" % pid):
+        with open("/proc/%d/task/%s/status" % (pid, tid)) as f:
+            for line in f:
+                if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                    sw += int(line.split()[1])
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return sw, int(fields[11]) + int(fields[12])
+
+
+def scenario_idle(exe, tree, seconds=3.0):
+    """Idle means asleep: no context switch and, under strace, no system
+    call beyond the one loop iteration that attaching itself causes."""
+    if not shutil.which("strace"):
+        print("strace not installed")
+        sys.exit(77)
+    tmp, root = make_root(tree)
+    d = Daemon(exe, root, args=["--udev=yes"])
+    try:
+        d.wait_key("READY")
+        time.sleep(0.2)
+        sw0, cpu0 = proc_counters(d.pid)
+        time.sleep(seconds)
+        sw1, cpu1 = proc_counters(d.pid)
+        check(sw1 == sw0, "no wakeup in %.0f s while idle (context switches %d -> %d)" % (seconds, sw0, sw1))
+        check(cpu1 == cpu0, "no CPU time while idle")
+
+        out = os.path.join(tmp, "strace.txt")
+        p = subprocess.Popen(["strace", "-f", "-ttt", "-o", out, "-p", str(d.pid)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(seconds)
+        p.send_signal(signal.SIGINT)
+        err = p.communicate(timeout=10)[1].decode()
+        if "Operation not permitted" in err:
+            print("ptrace not permitted here: %s" % err.strip())
+            sys.exit(77)
+        with open(out) as f:
+            lines = [l for l in f.read().splitlines() if l.strip()]
+        times = [float(l.split()[1]) for l in lines if len(l.split()) > 1 and l.split()[1].replace(".", "").isdigit()]
+        late = [l for l in lines if times and float(l.split()[1]) > times[0] + 0.5]
+        print("# strace saw %d lines: %s" % (len(lines), " | ".join(lines)))
+        check(len(lines) <= 3 and not late, "no system call while idle under strace (only the attach artefact)")
+        d.signal(signal.SIGTERM)
+        check(d.wait_exit() == 0, "exit 0")
+    finally:
+        d.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def scenario_umockdev_burst(exe, tree, n=1000):
+    """Real uevents through libudev's monitor (umockdev's preload library
+    stands in for the netlink socket): a burst of add/remove of an
+    accelerator, and of devices that do not count, makes one recompute."""
+    try:
+        import gi
+        gi.require_version("UMockdev", "1.0")
+        from gi.repository import UMockdev
+    except (ImportError, ValueError) as e:
+        print("umockdev's GObject introspection is missing: %s" % e)
+        sys.exit(77)
+    if "umockdev" not in os.environ.get("LD_PRELOAD", ""):
+        # The testbed works only in a process that runs under the preload.
+        if not shutil.which("umockdev-wrapper"):
+            print("umockdev-wrapper is missing")
+            sys.exit(77)
+        os.execvp("umockdev-wrapper", ["umockdev-wrapper", sys.executable] + sys.argv)
+    tb = UMockdev.Testbed.new()
+    gpu = tb.add_device("pci", "0000:81:00.0", None,
+                        ["class", "0x030200", "vendor", "0x1234", "device", "0x1111", "numa_node", "1"],
+                        ["PCI_CLASS", "30200", "PCI_SLOT_NAME", "0000:81:00.0"])
+    bmc = tb.add_device("pci", "0000:02:00.0", None,
+                        ["class", "0x030000", "vendor", "0x1a03", "device", "0x2000", "numa_node", "0"],
+                        ["PCI_CLASS", "30000", "PCI_SLOT_NAME", "0000:02:00.0"])
+    card = tb.add_device("drm", "card1", gpu, [], ["DEVNAME", "dri/card1"])
+    # Counted only through udev's database (not in the captured tree), with
+    # an accel node: its removal must be recognized.
+    npu = tb.add_device("pci", "0000:c1:00.0", None,
+                        ["class", "0x048000", "vendor", "0x1e2c", "device", "0x0001", "numa_node", "1"],
+                        ["PCI_CLASS", "48000", "PCI_SLOT_NAME", "0000:c1:00.0"])
+    npu_accel = tb.add_device("accel", "accel0", npu, [], ["DEVNAME", "accel/accel0"])
+    tmp, root = make_root(tree, POLICY_OK.replace("100ms", "1s"))
+    d = Daemon(exe, root, args=["--udev=yes", "--log-level=debug"],
+               env={"UMOCKDEV_DIR": tb.get_root_dir()})
+    try:
+        d.wait_key("READY")
+        # Devices that do not count: no recompute. umockdev's sender aborts
+        # when the receiver's queue (net.unix.max_dgram_qlen, often 10) is
+        # full, so events go in small batches.
+        for i in range(40):
+            tb.uevent(bmc, "add" if i % 2 == 0 else "remove")
+            tb.uevent(card, "change")
+            if i % 4 == 3:
+                time.sleep(0.02)
+        d.drain(1.0)
+        log = d.log()
+        check("settled" not in log, "events of devices that do not count cause no recompute")
+
+        check("3 devices count as accelerators" in log,
+              "udev's enumeration adds the accel device's PCI parent to the known set")
+        tb.uevent(npu_accel, "remove")
+        time.sleep(0.2)
+        tb.uevent(npu, "remove")
+        time.sleep(1.5)
+        log = d.log()
+        settled = [l for l in log.splitlines() if "settled" in l]
+        check(len(settled) == 1 and "after 2 events" in settled[0],
+              "removal of a device known only to udev (accel node, then PCI device): one recompute: %r" % settled)
+        base = log.count(": settling.")
+
+        t0 = time.monotonic()
+        for i in range(n):
+            tb.uevent(gpu, "add" if i % 2 == 0 else "remove")
+            if i % 8 == 7:
+                # Wait until the daemon took the batch (one debug line each).
+                end = time.monotonic() + 10
+                while d.log().count(": settling.") < base + i + 1 and time.monotonic() < end:
+                    time.sleep(0.0005)
+        t_sent = time.monotonic() - t0
+        time.sleep(2.0)
+        log = d.log()
+        settled = [l for l in log.splitlines() if "settled" in l][1:]
+        check(len(settled) == 1, "a burst of %d uevents (sent in %.2f s): exactly one recompute: %r" % (n, t_sent, settled))
+        check(("after %d events" % n) in settled[0] or "lost" in log,
+              "the recompute saw all %d events (or knew it lost some)" % n)
+        check(log.count("Wrote ") <= 1, "at most one apply")
+        d.signal(signal.SIGTERM)
+        check(d.wait_exit() == 0, "exit 0")
+    finally:
+        d.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+SCENARIOS = {
+    "idle": scenario_idle,
+    "umockdev-burst": scenario_umockdev_burst,
+    "lifecycle": scenario_lifecycle,
+    "bad-start": scenario_bad_start,
+    "recompute": scenario_recompute,
+    "apply": scenario_apply,
+}
+
+
+def main():
+    if len(sys.argv) != 4 or sys.argv[1] not in SCENARIOS:
+        print(__doc__, file=sys.stderr)
+        return 2
+    try:
+        SCENARIOS[sys.argv[1]](sys.argv[2], sys.argv[3])
+    except Fail as e:
+        print("not ok - %s" % e)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,479 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* numacmactl apply on the trees tests/boot/make-trees builds (Debian GRUB,
+ * Fedora BLS with and without grubby, systemd-boot): apply, re-apply,
+ * policy change, removal, the administrator's arguments, a lost ownership
+ * record, failure injection at every write, a failing update-grub. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <ftw.h>
+#include <sys/stat.h>
+
+#include "boot.h"
+#include "cmdline.h"
+#include "fileio.h"
+#include "grub_default.h"
+#include "owned.h"
+#include "util.h"
+
+#define TREES SRCDIR "/tests/boot/trees"
+#define ENTRY_BLS "/boot/loader/entries/4e2f5a8c0d9b4a7e8f1c2b3a4d5e6f70-7.2.13+deb14-amd64.conf"
+#define ENTRY_RESCUE "/boot/loader/entries/4e2f5a8c0d9b4a7e8f1c2b3a4d5e6f70-0-rescue-4e2f5a8c0d9b4a7e8f1c2b3a4d5e6f70.conf"
+#define ENTRY_SDBOOT "/boot/efi/loader/entries/4e2f5a8c0d9b4a7e8f1c2b3a4d5e6f70-7.2.13+deb14-amd64.conf"
+#define PLAN "numa_cma=0:64M,1:100M"
+#define PLAN32 "cma_pernuma=32M"
+#define DROPIN "/etc/default/grub.d/90-numacma.cfg"
+
+static char base[64];
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw) {
+        return remove(p);
+}
+
+static int group_setup(void **state) {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(base, sizeof(base), "%s/numacma-boot-XXXXXX", tmp && strlen(tmp) < 30 ? tmp : "/tmp");
+        return mkdtemp(base) ? 0 : -1;
+}
+
+static int group_teardown(void **state) {
+        nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+        return 0;
+}
+
+static void sh(const char *fmt, ...) _printf_(1, 2);
+static void sh(const char *fmt, ...) {
+        va_list ap;
+        char *cmd = NULL;
+        va_start(ap, fmt);
+        assert_true(vasprintf(&cmd, fmt, ap) >= 0);
+        va_end(ap);
+        int r = system(cmd);
+        if (r != 0)
+                fail_msg("'%s' failed: %d", cmd, r);
+        free(cmd);
+}
+
+/* A fresh copy of a tree; returns its root (caller frees). */
+static char *tree(const char *name) {
+        static unsigned n;
+        char *root = strdup_printf("%s/%s-%u", base, name, n++);
+        sh("cp -a '%s/%s' '%s'", TREES, name, root);
+        return root;
+}
+
+static char *slurp(const char *root, const char *path) {
+        char *s = NULL;
+        if (read_full_file_root(root, path, &s, NULL) < 0)
+                return NULL;
+        return s;
+}
+
+static void put(const char *root, const char *path, const char *text) {
+        _cleanup_free_ char *p = root_join(root, path), *d = strdup(p);
+        *strrchr(d, '/') = 0;
+        assert_int_equal(mkdir_parents(d, 0755), 0);
+        assert_true(write_file_atomic(p, text, strlen(text), 0644) >= 0);
+}
+
+static size_t count(const char *hay, const char *needle) {
+        size_t n = 0;
+        for (const char *p = hay; p && (p = strstr(p, needle)); p += strlen(needle))
+                n++;
+        return n;
+}
+
+/* policy + next boot + plan + apply, as numacmactl apply does. */
+static int apply(const char *root, BootApplyFlags flags, BootApplyResult *res) {
+        _cleanup_(policy_errors_done) PolicyErrors errs = {0};
+        _cleanup_status_ Status *s = NULL;
+        int r = boot_load_status(root, &errs, &s);
+        assert_int_equal(r, 0);
+        return boot_apply(root, s->policy, s->plan, &s->next, flags, res);
+}
+
+static int apply_ok(const char *root) {
+        BootApplyResult res = {0};
+        int r = apply(root, 0, &res);
+        if (r < 0)
+                fail_msg("apply failed: %s", strna(res.error));
+        int n = (int) strv_length(res.changed);
+        boot_apply_result_done(&res);
+        return n;
+}
+
+static Status *status_of(const char *root) {
+        _cleanup_(policy_errors_done) PolicyErrors errs = {0};
+        Status *s = NULL;
+        assert_int_equal(boot_load_status(root, &errs, &s), 0);
+        return s;
+}
+
+/* Every regular file below root with content and mtime, for "nothing changed". */
+static StrBuf snap_buf;
+static const char *snap_root;
+static int snap_one(const char *p, const struct stat *st, int flag, struct FTW *ftw) {
+        if (flag != FTW_F || strstr(p, "/sys/") || strstr(p, "/proc/"))
+                return 0;
+        _cleanup_free_ char *c = slurp(NULL, p);
+        strbuf_printf(&snap_buf, "%s %lld.%09ld %o\n%s\n", p + strlen(snap_root), (long long) st->st_mtim.tv_sec,
+                      st->st_mtim.tv_nsec, st->st_mode, strempty(c));
+        return 0;
+}
+static char *snapshot(const char *root) {
+        snap_buf = (StrBuf){0};
+        snap_root = root;
+        strbuf_append(&snap_buf, "");
+        nftw(root, snap_one, 16, FTW_PHYS);
+        return strbuf_steal(&snap_buf);
+}
+
+/* The files a layout keeps numacma's tokens in. */
+static const char *const *files_of(const char *name) {
+        static const char *const grub[] = { DROPIN, NULL };
+        static const char *const bls[] = { ENTRY_BLS, ENTRY_RESCUE, "/etc/kernel/cmdline", NULL };
+        static const char *const sdb[] = { ENTRY_SDBOOT, "/etc/kernel/cmdline", NULL };
+        return streq(name, "debian-grub") ? grub : streq(name, "sdboot") ? sdb : bls;
+}
+
+static const char *const layouts[] = { "debian-grub", "fedora-bls", "fedora-grubby", "sdboot" };
+
+static void check_once(const char *root, const char *name, const char *token) {
+        for (const char *const *f = files_of(name); *f; f++) {
+                _cleanup_free_ char *c = slurp(root, *f);
+                assert_non_null(c);
+                if (count(c, token) != 1)
+                        fail_msg("%s: '%s' %zu times in %s", name, token, count(c, token), *f);
+        }
+}
+
+static void check_none(const char *root, const char *name, const char *token) {
+        for (const char *const *f = files_of(name); *f; f++) {
+                _cleanup_free_ char *c = slurp(root, *f);
+                if (c && count(c, token))
+                        fail_msg("%s: '%s' still in %s", name, token, *f);
+        }
+}
+
+static void test_apply_reapply_change_remove(void **state) {
+        for (size_t i = 0; i < ELEMENTSOF(layouts); i++) {
+                _cleanup_free_ char *root = tree(layouts[i]);
+                _cleanup_free_ char *orig = snapshot(root);
+                assert_true(apply_ok(root) > 0);
+                check_once(root, layouts[i], PLAN);
+                /* The administrator's quoted token and cma= are untouched. */
+                for (const char *const *f = files_of(layouts[i]); *f && !streq(layouts[i], "debian-grub"); f++) {
+                        _cleanup_free_ char *c = slurp(root, *f);
+                        assert_int_equal(count(c, "cma=64M dyndbg=\"file foo.c +p\""), 1);
+                }
+
+                /* Idempotent: nothing written, not even mtime. */
+                _cleanup_free_ char *once = snapshot(root);
+                assert_int_equal(apply_ok(root), 0);
+                _cleanup_free_ char *twice = snapshot(root);
+                assert_string_equal(once, twice);
+
+                /* Policy change: the old token goes, the new one comes once. */
+                put(root, "/etc/numacma.conf", "[pools]\nsize = 32M\nper_accelerator = 0\n");
+                assert_true(apply_ok(root) > 0);
+                check_once(root, layouts[i], PLAN32);
+                check_none(root, layouts[i], PLAN);
+
+                /* nodes = none: numacma's tokens go, and the files are as
+                 * they were byte for byte. */
+                put(root, "/etc/numacma.conf", "[pools]\nnodes = none\n");
+                assert_true(apply_ok(root) > 0);
+                check_none(root, layouts[i], "numa_cma");
+                for (const char *const *f = files_of(layouts[i]); *f; f++) {
+                        _cleanup_free_ char *was = NULL, *now = slurp(root, *f);
+                        _cleanup_free_ char *src = strdup_printf("%s/%s", TREES, layouts[i]);
+                        was = slurp(src, *f);
+                        assert_true(streq_ptr(was, now));
+                }
+                _cleanup_status_ Status *s = status_of(root);
+                assert_null(s->next.owned ? s->next.owned[0] : NULL);
+                assert_null(s->next.last_error);
+        }
+}
+
+static void test_dry_run_changes_nothing(void **state) {
+        for (size_t i = 0; i < ELEMENTSOF(layouts); i++) {
+                _cleanup_free_ char *root = tree(layouts[i]);
+                _cleanup_free_ char *before = snapshot(root);
+                BootApplyResult res = {0};
+                assert_int_equal(apply(root, BOOT_APPLY_DRY_RUN, &res), 0);
+                /* Every file numacma keeps tokens in shows up with the token added. */
+                for (const char *const *f = files_of(layouts[i]); *f; f++) {
+                        _cleanup_free_ char *hdr = strdup_printf("+++ b/%s\n", *f + 1);
+                        assert_non_null(strstr(res.diff, hdr));
+                }
+                assert_true(count(res.diff, "+" ) > 0 && count(res.diff, PLAN) >= 1);
+                if (streq(layouts[i], "debian-grub"))
+                        assert_string_equal(res.commands[0], "update-grub");
+                boot_apply_result_done(&res);
+                _cleanup_free_ char *after = snapshot(root);
+                assert_string_equal(before, after);
+        }
+}
+
+/* The administrator's numa_cma= wins (respect_admin_args = yes). */
+static void test_admin_args(void **state) {
+        for (size_t i = 0; i < ELEMENTSOF(layouts); i++) {
+                _cleanup_free_ char *root = tree(layouts[i]);
+                const char *const *files = files_of(layouts[i]);
+                if (streq(layouts[i], "debian-grub")) {
+                        sh("sed -i 's/cma=64M/cma=64M numa_cma=1:32M/' '%s/boot/grub/grub.cfg' '%s/etc/default/grub'", root, root);
+                } else
+                        for (const char *const *f = files; *f; f++)
+                                sh("sed -i 's/cma=64M/cma=64M numa_cma=1:32M/' '%s%s'", root, *f);
+                _cleanup_free_ char *before = snapshot(root);
+                apply_ok(root);
+                _cleanup_free_ char *c = slurp(root, streq(layouts[i], "debian-grub") ? "/etc/default/grub" : files[0]);
+                assert_int_equal(count(c, "numa_cma="), 1);
+                assert_int_equal(count(c, "numa_cma=1:32M"), 1);
+                if (streq(layouts[i], "debian-grub"))
+                        assert_false(exists_root(root, DROPIN));
+                _cleanup_status_ Status *s = status_of(root);
+                assert_true(s->plan->admin_conflict);
+                assert_null(s->plan->args ? s->plan->args[0] : NULL);
+        }
+}
+
+/* The record lost: a re-apply converges, no duplicate, nothing else removed. */
+static void test_lost_record(void **state) {
+        for (size_t i = 1; i < ELEMENTSOF(layouts); i++) {
+                _cleanup_free_ char *root = tree(layouts[i]);
+                apply_ok(root);
+                _cleanup_free_ char *rec = root_join(root, OWNED_PATH);
+                assert_int_equal(unlink(rec), 0);
+                _cleanup_free_ char *before = snapshot(root);
+                apply_ok(root);
+                check_once(root, layouts[i], PLAN);
+                /* Adopted: the record names it again, and removal works. */
+                _cleanup_free_ char *r = slurp(root, OWNED_PATH);
+                assert_non_null(strstr(r, "token " PLAN "\n"));
+                put(root, "/etc/numacma.conf", "[pools]\nnodes = none\n");
+                apply_ok(root);
+                check_none(root, layouts[i], "numa_cma");
+                _cleanup_free_ char *kc = slurp(root, "/etc/kernel/cmdline");
+                assert_int_equal(count(kc, "dyndbg"), 1);
+        }
+}
+
+/* A record that exists but does not name a token: the token is the
+ * administrator's, even when numacma would write the same. */
+static void test_record_without_token_is_admin(void **state) {
+        _cleanup_free_ char *root = tree("fedora-bls");
+        apply_ok(root);
+        put(root, OWNED_PATH, "backend bls\n");
+        apply_ok(root);
+        check_once(root, "fedora-bls", PLAN);
+        put(root, "/etc/numacma.conf", "[pools]\nnodes = none\n");
+        apply_ok(root);
+        check_once(root, "fedora-bls", PLAN);
+}
+
+/* Every write of an apply fails at every step: each file is old or new,
+ * the failure is recorded, and the next apply converges and clears it. */
+static void test_fail_every_write(void **state) {
+        for (size_t i = 0; i < ELEMENTSOF(layouts); i++) {
+                _cleanup_free_ char *ref = tree(layouts[i]);
+                unsigned writes = (unsigned) apply_ok(ref);
+                assert_true(writes > 0);
+                for (unsigned w = 1; w <= writes; w++)
+                        for (int step = 1; step <= 5; step++) {
+                                _cleanup_free_ char *root = tree(layouts[i]);
+                                BootApplyResult res = {0};
+                                boot_test_fail_write = w;
+                                boot_test_fail_step = step;
+                                int r = apply(root, 0, &res);
+                                boot_test_fail_write = 0;
+                                boot_test_fail_step = 0;
+                                assert_true(r < 0);
+                                assert_non_null(res.error);
+                                boot_apply_result_done(&res);
+                                _cleanup_free_ char *src = strdup_printf("%s/%s", TREES, layouts[i]);
+                                for (const char *const *f = files_of(layouts[i]); *f; f++) {
+                                        _cleanup_free_ char *now = slurp(root, *f), *old = slurp(src, *f), *new = slurp(ref, *f);
+                                        if (!streq_ptr(now, old) && !streq_ptr(now, new))
+                                                fail_msg("%s write %u step %d: '%s' is neither old nor new", layouts[i], w, step, *f);
+                                }
+                                _cleanup_status_ Status *s = status_of(root);
+                                assert_non_null(s->next.last_error);
+                                assert_int_equal(s->state, STATE_DEGRADED);
+                                apply_ok(root);
+                                check_once(root, layouts[i], PLAN);
+                                _cleanup_status_ Status *s2 = status_of(root);
+                                assert_null(s2->next.last_error);
+                        }
+        }
+}
+
+/* A directory with fake programs first in PATH. */
+static char *fake_path(const char *name, const char *script) {
+        static unsigned n;
+        char *dir = strdup_printf("%s/bin-%u", base, n++);
+        assert_int_equal(mkdir_parents(dir, 0755), 0);
+        _cleanup_free_ char *p = strdup_printf("%s/%s", dir, name);
+        assert_true(write_file_atomic(p, script, strlen(script), 0755) >= 0);
+        return dir;
+}
+
+static void with_path(const char *dir, char **saved) {
+        const char *old = getenv("PATH");
+        *saved = strdup(old ? old : "/usr/bin:/bin");
+        _cleanup_free_ char *np = strdup_printf("%s:%s", dir, *saved);
+        setenv("PATH", np, 1);
+}
+
+static void test_update_grub_fails(void **state) {
+        _cleanup_free_ char *root = tree("debian-grub");
+        _cleanup_free_ char *bin = fake_path("update-grub", "#!/bin/sh\necho \"update-grub: $NUMACMA_ROOT\" >> \"$NUMACMA_ROOT/update-grub.log\"\nexit ${FAKE_EXIT:-0}\n");
+        _cleanup_free_ char *saved = NULL, *cfg_before = slurp(root, "/boot/grub/grub.cfg");
+        with_path(bin, &saved);
+        boot_test_run_commands = true;
+
+        setenv("FAKE_EXIT", "1", 1);
+        BootApplyResult res = {0};
+        assert_true(apply(root, 0, &res) < 0);
+        assert_non_null(strstr(res.error, "'update-grub' failed with exit status 1"));
+        boot_apply_result_done(&res);
+        _cleanup_status_ Status *s = status_of(root);
+        assert_non_null(s->next.last_error);
+        assert_int_equal(s->state, STATE_DEGRADED);
+        _cleanup_free_ char *cfg_after = slurp(root, "/boot/grub/grub.cfg");
+        assert_string_equal(cfg_before, cfg_after);
+
+        /* Nothing else changed, but the failure makes the next apply run it again. */
+        setenv("FAKE_EXIT", "0", 1);
+        assert_int_equal(apply(root, 0, &res), 0);
+        assert_string_equal(res.commands[0], "update-grub");
+        boot_apply_result_done(&res);
+        _cleanup_free_ char *log = slurp(root, "/update-grub.log");
+        assert_int_equal(count(log, "update-grub:"), 2);
+        _cleanup_status_ Status *s2 = status_of(root);
+        assert_null(s2->next.last_error);
+
+        boot_test_run_commands = false;
+        unsetenv("FAKE_EXIT");
+        setenv("PATH", saved, 1);
+}
+
+/* A later drop-in assigns GRUB_CMDLINE_LINUX outright: say so, write nothing. */
+static void test_grub_override_detected(void **state) {
+        _cleanup_free_ char *root = tree("debian-grub");
+        put(root, "/etc/default/grub.d/95-image.cfg", "GRUB_CMDLINE_LINUX=\"console=tty0\"\n");
+        BootApplyResult res = {0};
+        assert_true(apply(root, 0, &res) < 0);
+        assert_non_null(strstr(res.error, "95-image.cfg"));
+        assert_null(res.changed);
+        boot_apply_result_done(&res);
+        assert_false(exists_root(root, DROPIN));
+        _cleanup_status_ Status *s = status_of(root);
+        assert_non_null(s->next.last_error);
+}
+
+static void test_grubby(void **state) {
+        _cleanup_free_ char *root = tree("fedora-grubby");
+        _cleanup_free_ char *bin = strdup_printf("%s/grubby-bin", base);
+        assert_int_equal(mkdir_parents(bin, 0755), 0);
+        sh("ln -sf '%s/tests/boot/fake-grubby' '%s/grubby'", SRCDIR, bin);
+        _cleanup_free_ char *saved = NULL;
+        with_path(bin, &saved);
+        boot_test_run_commands = true;
+
+        apply_ok(root);
+        check_once(root, "fedora-grubby", PLAN);
+        apply_ok(root);  /* nothing to do: grubby not run again */
+        _cleanup_free_ char *log = slurp(root, "/grubby.log");
+        assert_int_equal(count(log, "grubby "), 1);
+        assert_non_null(strstr(log, "--args=" PLAN));
+
+        put(root, "/etc/numacma.conf", "[pools]\nnodes = none\n");
+        apply_ok(root);
+        check_none(root, "fedora-grubby", "numa_cma");
+        free(log);
+        log = slurp(root, "/grubby.log");
+        assert_non_null(strstr(log, "--remove-args=numa_cma\n"));
+
+        /* grubby fails: a failure, recorded. */
+        put(root, "/etc/numacma.conf", "");
+        setenv("FAKE_GRUBBY_FAIL", "1", 1);
+        BootApplyResult res = {0};
+        assert_true(apply(root, 0, &res) < 0);
+        boot_apply_result_done(&res);
+        unsetenv("FAKE_GRUBBY_FAIL");
+        _cleanup_status_ Status *s = status_of(root);
+        assert_non_null(s->next.last_error);
+
+        boot_test_run_commands = false;
+        setenv("PATH", saved, 1);
+}
+
+static void test_next_boot_and_reboot_required(void **state) {
+        _cleanup_free_ char *root = tree("sdboot");
+        _cleanup_status_ Status *s0 = status_of(root);
+        assert_string_equal(s0->next.backend, "systemd-boot");
+        assert_string_equal(s0->next.release, "7.2.13+deb14-amd64");
+        assert_int_equal(s0->state == STATE_PENDING_REBOOT, false);
+        apply_ok(root);
+        _cleanup_status_ Status *s = status_of(root);
+        assert_int_equal(s->state, STATE_PENDING_REBOOT);
+        assert_non_null(strstr(s->next.cmdline, PLAN));
+        _cleanup_free_ char *pkgs = slurp(root, "/run/reboot-required.pkgs");
+        assert_string_equal(pkgs, "numacma\n");
+        put(root, "/etc/numacma.conf", "[pools]\nsize = 32M\n");
+        apply_ok(root);
+        free(pkgs);
+        pkgs = slurp(root, "/run/reboot-required.pkgs");
+        assert_string_equal(pkgs, "numacma\n");
+        _cleanup_free_ char *flag = slurp(root, "/run/reboot-required");
+        assert_non_null(flag);
+
+        /* GRUB: the default entry of grub.cfg, and every kernel it boots. */
+        _cleanup_free_ char *g = tree("debian-grub");
+        _cleanup_status_ Status *sg = status_of(g);
+        assert_string_equal(sg->next.backend, "grub");
+        assert_string_equal(sg->next.releases[0], "7.2.13+deb14-amd64");
+        assert_non_null(strstr(sg->next.cmdline, "dyndbg=\"file foo.c +p\" console=ttyS0,115200 quiet cma=64M"));
+}
+
+/* The reader and sh agree on the trees' real files. */
+static void test_grub_reader_matches_sh(void **state) {
+        _cleanup_free_ char *root = tree("debian-grub");
+        apply_ok(root);
+        ShellVars a = {0}, b = {0};
+        _cleanup_free_ char *ea = NULL, *eb = NULL;
+        assert_int_equal(grub_defaults_merge(root, false, NULL, NULL, &a, &ea), 0);
+        assert_int_equal(grub_defaults_merge(root, true, NULL, NULL, &b, &eb), 0);
+        static const char *const vars[] = { "GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT", "GRUB_DEFAULT" };
+        for (size_t i = 0; i < ELEMENTSOF(vars); i++) {
+                const ShellVar *x = shell_vars_find(&a, vars[i]), *y = shell_vars_find(&b, vars[i]);
+                assert_non_null(x);
+                assert_non_null(y);
+                assert_string_equal(x->value, y->value);
+        }
+        assert_string_equal(shell_vars_find(&a, "GRUB_CMDLINE_LINUX")->value,
+                            "dyndbg=\"file foo.c +p\" console=ttyS0,115200 " PLAN);
+        shell_vars_done(&a);
+        shell_vars_done(&b);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_apply_reapply_change_remove),
+                cmocka_unit_test(test_dry_run_changes_nothing),
+                cmocka_unit_test(test_admin_args),
+                cmocka_unit_test(test_lost_record),
+                cmocka_unit_test(test_record_without_token_is_admin),
+                cmocka_unit_test(test_fail_every_write),
+                cmocka_unit_test(test_update_grub_fails),
+                cmocka_unit_test(test_grub_override_detected),
+                cmocka_unit_test(test_grubby),
+                cmocka_unit_test(test_next_boot_and_reboot_required),
+                cmocka_unit_test(test_grub_reader_matches_sh),
+        };
+        return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

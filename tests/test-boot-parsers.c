@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The boot layer's pure parts: token edits, BLS entries, the
+ * /etc/default/grub reader, grub.cfg menus, the ownership record, diffs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "bls.h"
+#include "boot_backend.h"
+#include "grub_cfg.h"
+#include "grub_default.h"
+#include "owned.h"
+#include "udiff.h"
+#include "util.h"
+
+static char *edit(const char *line, char **remove, char **want) {
+        char *out = NULL;
+        assert_int_equal(tokens_edit(line, remove, want, &out), 0);
+        return out;
+}
+
+static void test_tokens_edit(void **state) {
+        char *want[] = { (char *) "numa_cma=0:64M", NULL };
+        char *old[] = { (char *) "numa_cma=0:32M", NULL };
+        _cleanup_free_ char *a = edit("ro  quiet dyndbg=\"file foo.c +p\"", NULL, want);
+        assert_string_equal(a, "ro  quiet dyndbg=\"file foo.c +p\" numa_cma=0:64M");
+        /* Already there exactly: no duplicate; removal is by exact text. */
+        _cleanup_free_ char *b = edit(a, old, want);
+        assert_string_equal(a, b);
+        _cleanup_free_ char *c = edit("ro numa_cma=0:32M quiet", old, want);
+        assert_string_equal(c, "ro quiet numa_cma=0:64M");
+        /* Whole tokens only: "cma=0" never touches "numa_cma=0:..." */
+        char *cma0[] = { (char *) "cma=0", NULL };
+        _cleanup_free_ char *d = edit("numa_cma=0:64M cma=0 x", cma0, NULL);
+        assert_string_equal(d, "numa_cma=0:64M x");
+        /* Before "--": the rest is init's. */
+        _cleanup_free_ char *e = edit("ro -- single", NULL, want);
+        assert_string_equal(e, "ro numa_cma=0:64M -- single");
+        /* Removal restores the line byte for byte. */
+        char *w2[] = { (char *) "numa_cma=0:64M", NULL };
+        _cleanup_free_ char *f = edit("a  b\t c", NULL, w2), *g = edit(f, w2, NULL);
+        assert_string_equal(g, "a  b\t c");
+}
+
+static void test_bls_parse_edit(void **state) {
+        static const char entry[] =
+                "# Boot Loader Specification type#1 entry\n"
+                "title      Debian GNU/Linux 12 (bookworm)\n"
+                "version    6.1.0-18-amd64\n"
+                "sort-key   debian\n"
+                "options    root=UUID=x ro quiet\n"
+                "options    dyndbg=\"file foo.c +p\"  \n"
+                "linux      /m/6.1.0-18-amd64/linux\n";
+        BlsEntry e;
+        assert_int_equal(bls_entry_parse(entry, strlen(entry), &e), 0);
+        assert_string_equal(e.version, "6.1.0-18-amd64");
+        assert_string_equal(e.sort_key, "debian");
+        assert_string_equal(e.options, "root=UUID=x ro quiet dyndbg=\"file foo.c +p\"");
+        assert_int_equal(e.n_options, 2);
+        bls_entry_done(&e);
+
+        char *want[] = { (char *) "numa_cma=1:64M", NULL };
+        _cleanup_free_ char *a = NULL, *b = NULL;
+        assert_int_equal(bls_entry_edit(entry, NULL, want, &a), 0);
+        assert_non_null(strstr(a, "options    dyndbg=\"file foo.c +p\" numa_cma=1:64M  \n"));
+        assert_non_null(strstr(a, "options    root=UUID=x ro quiet\n"));
+        assert_int_equal(bls_entry_edit(a, want, NULL, &b), 0);
+        assert_string_equal(b, entry);
+
+        /* No options line: one is added. RHEL 8's $kernelopts: refused. */
+        _cleanup_free_ char *c = NULL, *d = NULL;
+        assert_int_equal(bls_entry_edit("title x\nlinux /v", NULL, want, &c), 0);
+        assert_string_equal(c, "title x\nlinux /v\noptions numa_cma=1:64M\n");
+        assert_int_equal(bls_entry_edit("options $kernelopts\n", NULL, want, &d), -EOPNOTSUPP);
+
+        assert_int_equal(bls_entry_parse("title a\0b", 9, &e), -EBADMSG);
+}
+
+static void test_bls_order(void **state) {
+        BlsEntry a = { .id = (char *) "m-6.1.0-10", .version = (char *) "6.1.0-10", .sort_key = (char *) "debian" };
+        BlsEntry b = { .id = (char *) "m-6.1.0-9", .version = (char *) "6.1.0-9", .sort_key = (char *) "debian" };
+        BlsEntry c = { .id = (char *) "z", .version = (char *) "9" };
+        assert_true(bls_entry_compare(&a, &b) < 0);  /* newer first */
+        assert_true(bls_entry_compare(&a, &c) < 0);  /* sort-key first */
+}
+
+static const char *eval1(ShellVars *v, const char *text, int expect) {
+        _cleanup_free_ char *err = NULL;
+        int r = grub_default_eval(v, text, strlen(text), &err);
+        if (r != expect)
+                fail_msg("'%s': %d (%s)", text, r, strna(err));
+        return NULL;
+}
+
+static const char *get(const ShellVars *v, const char *n) {
+        const ShellVar *s = shell_vars_find(v, n);
+        return s ? (s->value ? s->value : "<unknown>") : "<unset>";
+}
+
+static void test_grub_default_reader(void **state) {
+        ShellVars v = {0};
+        eval1(&v, "# comment\nGRUB_DEFAULT=0\nGRUB_TIMEOUT=5\n"
+                  "GRUB_DISTRIBUTOR=`( . /etc/os-release; echo ${NAME:-Debian} ) 2>/dev/null || echo Debian`\n"
+                  "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n"
+                  "GRUB_CMDLINE_LINUX='dyndbg=\"file foo.c +p\"'\n"
+                  "export GRUB_X=1 GRUB_Y\n"
+                  "GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX console=ttyS0\" # trailing\n"
+                  "GRUB_A=a\\ b GRUB_B=\"x\\\"y\\$z\"\n"
+                  "GRUB_C=\"${GRUB_DEFAULT}1\"; GRUB_D=$(uname)\n", 0);
+        assert_string_equal(get(&v, "GRUB_DEFAULT"), "0");
+        assert_string_equal(get(&v, "GRUB_DISTRIBUTOR"), "<unknown>");
+        assert_string_equal(get(&v, "GRUB_CMDLINE_LINUX"), "dyndbg=\"file foo.c +p\" console=ttyS0");
+        assert_string_equal(get(&v, "GRUB_A"), "a b");
+        assert_string_equal(get(&v, "GRUB_B"), "x\"y$z");
+        assert_string_equal(get(&v, "GRUB_C"), "01");
+        assert_string_equal(get(&v, "GRUB_D"), "<unknown>");
+        assert_string_equal(get(&v, "GRUB_X"), "1");
+        /* Commands are not evaluated: the result is unknown, said so. */
+        eval1(&v, "if true; then GRUB_X=2; fi\n", -EBADMSG);
+        eval1(&v, "GRUB_X=1 cmd\n", -EBADMSG);
+        eval1(&v, "GRUB_X=\"open\n", -EBADMSG);
+        eval1(&v, ". /etc/other\n", -EBADMSG);
+        _cleanup_free_ char *err = NULL;
+        assert_int_equal(grub_default_eval(&v, "A=1\n\nB=`x\n", 10, &err), -EBADMSG);
+        assert_non_null(strstr(err, "line 3"));
+        shell_vars_done(&v);
+        /* Doubling is bounded. */
+        StrBuf b = {0};
+        strbuf_append(&b, "A=xxxxxxxxxxxxxxxx\n");
+        for (int i = 0; i < 40; i++)
+                strbuf_append(&b, "A=$A$A\n");
+        _cleanup_free_ char *big = strbuf_steal(&b);
+        eval1(&v, big, -EBADMSG);
+        shell_vars_done(&v);
+}
+
+static void test_grub_cfg(void **state) {
+        static const char cfg[] =
+                "function load_video {\n  insmod all_video\n}\n"
+                "menuentry 'Debian GNU/Linux' --class debian $menuentry_id_option 'gnulinux-simple-u' {\n"
+                "\tlinux\t/boot/vmlinuz-6.1.0-18-amd64 root=UUID=u ro  quiet\n}\n"
+                "submenu 'Advanced options for Debian GNU/Linux' $menuentry_id_option 'gnulinux-advanced-u' {\n"
+                "\tmenuentry 'Debian GNU/Linux, with Linux 6.1.0-18-amd64' $menuentry_id_option 'gnulinux-6.1.0-18-amd64-advanced-u' {\n"
+                "\t\tlinux\t/boot/vmlinuz-6.1.0-18-amd64 root=UUID=u ro  quiet\n\t}\n"
+                "\tmenuentry 'Debian GNU/Linux, with Linux 6.1.0-17-amd64' $menuentry_id_option 'gnulinux-6.1.0-17-amd64-advanced-u' {\n"
+                "\t\tlinux\t/boot/vmlinuz-6.1.0-17-amd64 root=UUID=u ro  quiet numa_cma=1:64M \n\t}\n"
+                "}\n";
+        GrubCfg c;
+        assert_int_equal(grub_cfg_parse(cfg, &c), 0);
+        assert_int_equal(c.n, 3);
+        assert_string_equal(c.entries[2].path, "1>1");
+        assert_string_equal(c.entries[2].args, "root=UUID=u ro  quiet numa_cma=1:64M");
+        assert_string_equal(c.entries[2].release, "6.1.0-17-amd64");
+        assert_ptr_equal(grub_cfg_default(&c, "0", NULL), &c.entries[0]);
+        assert_ptr_equal(grub_cfg_default(&c, "1>1", NULL), &c.entries[2]);
+        assert_ptr_equal(grub_cfg_default(&c, "saved", "gnulinux-6.1.0-17-amd64-advanced-u"), &c.entries[2]);
+        assert_ptr_equal(grub_cfg_default(&c, "saved", NULL), &c.entries[0]);
+        assert_ptr_equal(grub_cfg_default(&c, "Debian GNU/Linux, with Linux 6.1.0-17-amd64", NULL), &c.entries[2]);
+        assert_ptr_equal(grub_cfg_default(&c, "7", NULL), &c.entries[0]);
+        grub_cfg_done(&c);
+        _cleanup_free_ char *s = grubenv_get("# GRUB Environment Block\nsaved_entry=x-1\n####", "saved_entry");
+        assert_string_equal(s, "x-1");
+}
+
+static void test_owned_record(void **state) {
+        char *t[] = { (char *) "numa_cma=0:64M", NULL };
+        _cleanup_free_ char *text = owned_format("bls", t);
+        OwnedRecord o;
+        assert_int_equal(owned_parse(text, &o), 0);
+        assert_string_equal(o.backend, "bls");
+        assert_string_equal(o.tokens[0], "numa_cma=0:64M");
+        assert_null(o.tokens[1]);
+        owned_record_done(&o);
+        assert_int_equal(owned_parse("# nothing\n", &o), 0);
+        assert_non_null(o.tokens);
+        assert_null(o.tokens[0]);
+        owned_record_done(&o);
+}
+
+static void test_udiff(void **state) {
+        _cleanup_free_ char *a = udiff("/etc/x", "1\n2\n3\n4\n5\n6\n7\n8\n9\n", "1\n2\n3\n4\nfive\n6\n7\n8\n9\n");
+        assert_string_equal(a, "--- a/etc/x\n+++ b/etc/x\n@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+five\n 6\n 7\n 8\n");
+        _cleanup_free_ char *b = udiff("/n", NULL, "x\n");
+        assert_string_equal(b, "--- /dev/null\n+++ b/n\n@@ -0,0 +1 @@\n+x\n");
+        _cleanup_free_ char *c = udiff("/n", "x", NULL);
+        assert_string_equal(c, "--- a/n\n+++ /dev/null\n@@ -1 +0,0 @@\n-x\n\\ No newline at end of file\n");
+        _cleanup_free_ char *d = udiff("/n", "same\n", "same\n");
+        assert_string_equal(d, "");
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_tokens_edit),
+                cmocka_unit_test(test_bls_parse_edit),
+                cmocka_unit_test(test_bls_order),
+                cmocka_unit_test(test_grub_default_reader),
+                cmocka_unit_test(test_grub_cfg),
+                cmocka_unit_test(test_owned_record),
+                cmocka_unit_test(test_udiff),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,474 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include "fileio.h"
+#include "util.h"
+
+typedef struct {
+        char root[64];
+} Fixture;
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw) {
+        return remove(p);
+}
+
+static int setup(void **state) {
+        Fixture *f = calloc(1, sizeof(Fixture));
+        if (!f)
+                return -1;
+        const char *tmp = getenv("TMPDIR");
+        snprintf(f->root, sizeof(f->root), "%s/numacma-test-XXXXXX",
+                 tmp && strlen(tmp) < 30 ? tmp : "/tmp");
+        if (!mkdtemp(f->root)) {
+                free(f);
+                return -1;
+        }
+        *state = f;
+        return 0;
+}
+
+static int teardown(void **state) {
+        Fixture *f = *state;
+        fileio_fail_step = 0;
+        nftw(f->root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+        free(f);
+        return 0;
+}
+
+/* Write a file below root (creating its directories), test-side. */
+static void put(const Fixture *f, const char *rel, const char *content) {
+        _cleanup_free_ char *p = strdup_printf("%s/%s", f->root, rel);
+        _cleanup_free_ char *dir = strdup(p);
+        *strrchr(dir, '/') = 0;
+        assert_int_equal(mkdir_parents(dir, 0755), 0);
+        FILE *fp = fopen(p, "we");
+        assert_non_null(fp);
+        fputs(content, fp);
+        assert_int_equal(fclose(fp), 0);
+}
+
+static char *path_in(const Fixture *f, const char *rel) {
+        char *p = strdup_printf("%s/%s", f->root, rel);
+        assert_non_null(p);
+        return p;
+}
+
+static char *slurp(const char *path) {
+        char *s = NULL;
+        if (read_full_file_root(NULL, path, &s, NULL) < 0)
+                return NULL;
+        return s;
+}
+
+/* Names in dir, sorted, joined by ' '. */
+static char *ls(const char *dir) {
+        _cleanup_strv_free_ char **l = NULL;
+        assert_int_equal(list_dir_root(NULL, dir, NULL, &l), 0);
+        return strv_join(l, " ");
+}
+
+static void test_root_join(void **state) {
+        static const struct {
+                const char *root, *path, *want;
+        } t[] = {
+                { NULL, "/sys/x", "/sys/x" },
+                { "", "/sys/x", "/sys/x" },
+                { "/", "/sys/x", "/sys/x" },
+                { "//", "/sys/x", "/sys/x" },
+                { "/tmp/x", "/sys/x", "/tmp/x/sys/x" },
+                { "/tmp/x/", "/sys/x", "/tmp/x/sys/x" },
+                { "/tmp/x//", "//sys/x", "/tmp/x/sys/x" },
+                { "/tmp/x", "sys/x", "/tmp/x/sys/x" },
+                { "rel", "/sys", "rel/sys" },
+                { "/tmp/x", "/", "/tmp/x/" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(t); i++) {
+                _cleanup_free_ char *s = root_join(t[i].root, t[i].path);
+                assert_non_null(s);
+                if (!streq(s, t[i].want))
+                        fail_msg("root_join(\"%s\", \"%s\") = \"%s\", expected \"%s\"",
+                                 strna(t[i].root), t[i].path, s, t[i].want);
+        }
+}
+
+static void test_read(void **state) {
+        Fixture *f = *state;
+        put(f, "sys/a", "hello\nworld\n");
+        put(f, "sys/u64", "42\n");
+        put(f, "sys/hex", "0x030200\n");
+        put(f, "sys/oct", "010\n");
+        put(f, "sys/neg", "-1\n");
+        put(f, "sys/sp", "17 \t\r\nx");
+        put(f, "sys/lead", " 5\n");
+        put(f, "sys/bad", "12abc\n");
+        put(f, "sys/empty", "");
+        put(f, "sys/big", "99999999999999999999999\n");
+
+        _cleanup_free_ char *s = NULL;
+        size_t n = 0;
+        assert_int_equal(read_full_file_root(f->root, "/sys/a", &s, &n), 0);
+        assert_string_equal(s, "hello\nworld\n");
+        assert_int_equal(n, 12);
+
+        _cleanup_free_ char *e = NULL;
+        assert_int_equal(read_full_file_root(f->root, "/sys/empty", &e, &n), 0);
+        assert_string_equal(e, "");
+        assert_int_equal(n, 0);
+
+        char *x = NULL;
+        assert_int_equal(read_full_file_root(f->root, "/sys/nosuch", &x, &n), -ENOENT);
+        assert_null(x);
+        assert_int_equal(read_full_file_root(f->root, "/sys", &x, &n), -EISDIR);
+
+        _cleanup_free_ char *line = NULL, *line2 = NULL, *line3 = NULL;
+        assert_int_equal(read_line_root(f->root, "/sys/a", &line), 0);
+        assert_string_equal(line, "hello");
+        assert_int_equal(read_line_root(f->root, "/sys/sp", &line2), 0);
+        assert_string_equal(line2, "17");
+        assert_int_equal(read_line_root(f->root, "/sys/empty", &line3), 0);
+        assert_string_equal(line3, "");
+
+        uint64_t u = 0;
+        assert_int_equal(read_u64_root(f->root, "/sys/u64", &u), 0);
+        assert_true(u == 42);
+        assert_int_equal(read_u64_root(f->root, "/sys/sp", &u), 0);
+        assert_true(u == 17);
+        /* Base 0: "0x" is hex (sysfs PCI class), and a leading 0 is octal. */
+        assert_int_equal(read_u64_root(f->root, "/sys/hex", &u), 0);
+        assert_true(u == 0x030200);
+        assert_int_equal(read_u64_root(f->root, "/sys/oct", &u), 0);
+        assert_true(u == 8);
+        u = 7;
+        assert_int_equal(read_u64_root(f->root, "/sys/neg", &u), -EINVAL);
+        assert_int_equal(read_u64_root(f->root, "/sys/lead", &u), -EINVAL);
+        assert_int_equal(read_u64_root(f->root, "/sys/bad", &u), -EINVAL);
+        assert_int_equal(read_u64_root(f->root, "/sys/empty", &u), -EINVAL);
+        assert_int_equal(read_u64_root(f->root, "/sys/big", &u), -ERANGE);
+        assert_int_equal(read_u64_root(f->root, "/sys/nosuch", &u), -ENOENT);
+        assert_true(u == 7);
+
+        int i = 0;
+        assert_int_equal(read_int_root(f->root, "/sys/neg", &i), 0);
+        assert_int_equal(i, -1);
+        assert_int_equal(read_int_root(f->root, "/sys/oct", &i), 0);
+        assert_int_equal(i, 10);
+        assert_int_equal(read_int_root(f->root, "/sys/hex", &i), -EINVAL);
+        assert_int_equal(read_int_root(f->root, "/sys/big", &i), -ERANGE);
+        assert_int_equal(read_int_root(f->root, "/sys/nosuch", &i), -ENOENT);
+
+        assert_true(exists_root(f->root, "/sys/a"));
+        assert_true(exists_root(f->root, "/sys"));
+        assert_false(exists_root(f->root, "/sys/nosuch"));
+
+        /* Without a root, paths are used as they are. */
+        _cleanup_free_ char *abs = path_in(f, "sys/u64");
+        assert_int_equal(read_u64_root(NULL, abs, &u), 0);
+        assert_true(u == 42);
+        assert_int_equal(read_u64_root("/", abs, &u), 0);
+        assert_true(u == 42);
+}
+
+static void test_read_link(void **state) {
+        Fixture *f = *state;
+        put(f, "sys/devices/pci0000:00/0000:00:01.0/vendor", "0x10de\n");
+        _cleanup_free_ char *l1 = path_in(f, "sys/devices/pci0000:00/0000:00:01.0/driver");
+        _cleanup_free_ char *l2 = path_in(f, "sys/plain");
+        _cleanup_free_ char *l3 = path_in(f, "sys/long");
+        assert_int_equal(symlink("../../../bus/pci/drivers/nvidia", l1), 0);
+        assert_int_equal(symlink("target", l2), 0);
+        /* A target longer than the first buffer. */
+        char target[1200];
+        memset(target, 'd', sizeof(target) - 1);
+        target[sizeof(target) - 1] = 0;
+        memcpy(target + 1100, "/drvname", 8);
+        assert_int_equal(symlink(target, l3), 0);
+
+        _cleanup_free_ char *a = NULL, *b = NULL, *c = NULL;
+        assert_int_equal(read_link_basename_root(f->root, "/sys/devices/pci0000:00/0000:00:01.0/driver", &a), 0);
+        assert_string_equal(a, "nvidia");
+        assert_int_equal(read_link_basename_root(f->root, "/sys/plain", &b), 0);
+        assert_string_equal(b, "target");
+        assert_int_equal(read_link_basename_root(f->root, "/sys/long", &c), 0);
+        assert_string_equal(c, target + 1101);
+
+        char *x = NULL;
+        assert_int_equal(read_link_basename_root(f->root, "/sys/nosuch", &x), -ENOENT);
+        /* Not a link. */
+        assert_int_equal(read_link_basename_root(f->root, "/sys/devices/pci0000:00/0000:00:01.0/vendor", &x), -EINVAL);
+        assert_null(x);
+}
+
+static bool only_node(const char *name) {
+        return startswith(name, "node") != NULL;
+}
+
+static void test_list_dir(void **state) {
+        Fixture *f = *state;
+        put(f, "sys/devices/system/node/node10/x", "");
+        put(f, "sys/devices/system/node/node2/x", "");
+        put(f, "sys/devices/system/node/node0/x", "");
+        put(f, "sys/devices/system/node/possible", "0-10\n");
+        put(f, "sys/devices/system/node/.hidden", "");
+        put(f, "sys/devices/system/node/Apple", "");
+
+        _cleanup_strv_free_ char **all = NULL, **nodes = NULL, **empty = NULL;
+        assert_int_equal(list_dir_root(f->root, "/sys/devices/system/node", NULL, &all), 0);
+        _cleanup_free_ char *j = strv_join(all, " ");
+        /* strcmp order; dot files left out when no filter is given. */
+        assert_string_equal(j, "Apple node0 node10 node2 possible");
+
+        assert_int_equal(list_dir_root(f->root, "/sys/devices/system/node", only_node, &nodes), 0);
+        _cleanup_free_ char *jn = strv_join(nodes, " ");
+        assert_string_equal(jn, "node0 node10 node2");
+
+        _cleanup_free_ char *ed = path_in(f, "emptydir");
+        assert_int_equal(mkdir(ed, 0755), 0);
+        assert_int_equal(list_dir_root(f->root, "/emptydir", NULL, &empty), 0);
+        assert_non_null(empty);
+        assert_null(empty[0]);
+
+        char **x = NULL;
+        assert_int_equal(list_dir_root(f->root, "/nosuch", NULL, &x), -ENOENT);
+        assert_int_equal(list_dir_root(f->root, "/sys/devices/system/node/possible", NULL, &x), -ENOTDIR);
+        assert_null(x);
+}
+
+static void write_gz(const char *path, const char *data, size_t len) {
+        gzFile gz = gzopen(path, "wb");
+        assert_non_null(gz);
+        assert_int_equal(gzwrite(gz, data, (unsigned) len), (int) len);
+        assert_int_equal(gzclose(gz), Z_OK);
+}
+
+static void test_read_gz(void **state) {
+        Fixture *f = *state;
+        _cleanup_free_ char *dir = path_in(f, "proc");
+        assert_int_equal(mkdir(dir, 0755), 0);
+
+        /* Larger than one read chunk, with NUL bytes. */
+        size_t len = 100000;
+        _cleanup_free_ char *data = malloc(len);
+        for (size_t i = 0; i < len; i++)
+                data[i] = (char) (i % 251);
+        _cleanup_free_ char *gzp = path_in(f, "proc/config.gz");
+        write_gz(gzp, data, len);
+
+        _cleanup_free_ char *s = NULL;
+        size_t n = 0;
+        assert_int_equal(read_gz_file_root(f->root, "/proc/config.gz", &s, &n), 0);
+        assert_int_equal(n, len);
+        assert_memory_equal(s, data, len);
+        assert_int_equal(s[n], 0);
+
+        const char *cfg = "CONFIG_CMA=y\nCONFIG_DMA_NUMA_CMA=y\n";
+        _cleanup_free_ char *gz2 = path_in(f, "proc/small.gz");
+        write_gz(gz2, cfg, strlen(cfg));
+        _cleanup_free_ char *s2 = NULL;
+        assert_int_equal(read_gz_file_root(f->root, "/proc/small.gz", &s2, NULL), 0);
+        assert_string_equal(s2, cfg);
+
+        /* A truncated stream is an error, not a short read. */
+        _cleanup_free_ char *whole = NULL;
+        size_t wn = 0;
+        assert_int_equal(read_full_file_root(NULL, gzp, &whole, &wn), 0);
+        _cleanup_free_ char *trunc = path_in(f, "proc/trunc.gz");
+        FILE *fp = fopen(trunc, "we");
+        assert_non_null(fp);
+        assert_int_equal(fwrite(whole, 1, wn / 2, fp), wn / 2);
+        assert_int_equal(fclose(fp), 0);
+        char *x = NULL;
+        assert_int_equal(read_gz_file_root(f->root, "/proc/trunc.gz", &x, &n), -EBADMSG);
+        assert_null(x);
+
+        assert_int_equal(read_gz_file_root(f->root, "/proc/nosuch.gz", &x, &n), -ENOENT);
+
+        /* zlib reads a file that is not gzip as it is ("transparent"). */
+        put(f, "proc/plain", "CONFIG_CMA=y\n");
+        _cleanup_free_ char *s3 = NULL;
+        assert_int_equal(read_gz_file_root(f->root, "/proc/plain", &s3, &n), 0);
+        assert_string_equal(s3, "CONFIG_CMA=y\n");
+}
+
+static mode_t mode_of(const char *p) {
+        struct stat st;
+        assert_int_equal(stat(p, &st), 0);
+        return st.st_mode & 07777;
+}
+
+static void test_write_new_and_mode(void **state) {
+        Fixture *f = *state;
+        _cleanup_free_ char *p = path_in(f, "new.cfg");
+
+        assert_int_equal(write_file_atomic(p, "abc\n", 4, 0640), 1);
+        _cleanup_free_ char *s = slurp(p);
+        assert_string_equal(s, "abc\n");
+        /* The mode asked for, not the umask's idea of it. */
+        assert_int_equal(mode_of(p), 0640);
+
+        /* An existing file keeps its mode; content replaced. */
+        assert_int_equal(chmod(p, 0600), 0);
+        assert_int_equal(write_file_atomic(p, "new content\n", 12, 0644), 1);
+        _cleanup_free_ char *s2 = slurp(p);
+        assert_string_equal(s2, "new content\n");
+        assert_int_equal(mode_of(p), 0600);
+
+        /* Shorter content and empty content. */
+        assert_int_equal(write_file_atomic(p, "x", 1, 0644), 1);
+        _cleanup_free_ char *s3 = slurp(p);
+        assert_string_equal(s3, "x");
+        assert_int_equal(write_file_atomic(p, "", 0, 0644), 1);
+        _cleanup_free_ char *s4 = slurp(p);
+        assert_string_equal(s4, "");
+        assert_int_equal(write_file_atomic(p, "", 0, 0644), 0);
+
+        /* Only the len bytes count, NULs included. */
+        assert_int_equal(write_file_atomic(p, "a\0b", 3, 0644), 1);
+        _cleanup_free_ char *s5 = NULL;
+        size_t n;
+        assert_int_equal(read_full_file_root(NULL, p, &s5, &n), 0);
+        assert_int_equal(n, 3);
+        assert_memory_equal(s5, "a\0b", 3);
+
+        _cleanup_free_ char *names = ls(f->root);
+        assert_string_equal(names, "new.cfg");
+
+        _cleanup_free_ char *nodir = path_in(f, "nosuchdir/x");
+        assert_int_equal(write_file_atomic(nodir, "x", 1, 0644), -ENOENT);
+}
+
+static void test_write_identical_keeps_mtime(void **state) {
+        Fixture *f = *state;
+        _cleanup_free_ char *p = path_in(f, "grub");
+        const char *c = "GRUB_CMDLINE_LINUX=\"quiet\"\n";
+        assert_int_equal(write_file_atomic(p, c, strlen(c), 0644), 1);
+
+        struct timespec old[2] = { { .tv_sec = 1000000000 }, { .tv_sec = 1000000000 } };
+        assert_int_equal(utimensat(AT_FDCWD, p, old, 0), 0);
+        struct stat st1, st2, st3;
+        assert_int_equal(stat(p, &st1), 0);
+
+        assert_int_equal(write_file_atomic(p, c, strlen(c), 0644), 0);
+        assert_int_equal(stat(p, &st2), 0);
+        assert_int_equal(st2.st_mtim.tv_sec, 1000000000);
+        assert_int_equal(st2.st_ino, st1.st_ino);  /* not even replaced */
+
+        /* Same prefix, different length: changed. */
+        assert_int_equal(write_file_atomic(p, c, strlen(c) - 1, 0644), 1);
+        assert_int_equal(stat(p, &st3), 0);
+        assert_true(st3.st_mtim.tv_sec > 1000000000);
+}
+
+static void test_write_fail_steps(void **state) {
+        Fixture *f = *state;
+        _cleanup_free_ char *p = path_in(f, "etc/default/grub");
+        _cleanup_free_ char *d = path_in(f, "etc/default");
+        const char *old = "GRUB_CMDLINE_LINUX=\"quiet numa_cma=0:64M\"\n";
+        const char *new = "GRUB_CMDLINE_LINUX=\"quiet numa_cma=0:128M\"\n";
+        put(f, "etc/default/grub", old);
+        assert_int_equal(chmod(p, 0600), 0);
+
+        for (int step = 1; step <= 4; step++) {
+                fileio_fail_step = step;
+                int r = write_file_atomic(p, new, strlen(new), 0644);
+                fileio_fail_step = 0;
+                if (r != -EIO)
+                        fail_msg("fail step %d: r=%d", step, r);
+                _cleanup_free_ char *s = slurp(p);
+                assert_string_equal(s, old);
+                assert_int_equal(mode_of(p), 0600);
+                _cleanup_free_ char *names = ls(d);
+                if (!streq(names, "grub"))
+                        fail_msg("fail step %d left: %s", step, names);
+        }
+
+        /* Step 5 (directory fsync) comes after the rename: the contract's
+         * "old file left whole" cannot hold there. What is true: the error
+         * is returned, the new content is in place whole (with the old
+         * mode), and no temp file is left. */
+        fileio_fail_step = 5;
+        int r = write_file_atomic(p, new, strlen(new), 0644);
+        fileio_fail_step = 0;
+        assert_int_equal(r, -EIO);
+        _cleanup_free_ char *s = slurp(p);
+        assert_string_equal(s, new);
+        assert_int_equal(mode_of(p), 0600);
+        _cleanup_free_ char *names = ls(d);
+        assert_string_equal(names, "grub");
+
+        /* A new file: on failure before the rename nothing appears. */
+        _cleanup_free_ char *q = path_in(f, "etc/default/other");
+        for (int step = 1; step <= 4; step++) {
+                fileio_fail_step = step;
+                assert_int_equal(write_file_atomic(q, new, strlen(new), 0644), -EIO);
+                fileio_fail_step = 0;
+                assert_false(exists_root(NULL, q));
+                _cleanup_free_ char *n2 = ls(d);
+                assert_string_equal(n2, "grub");
+        }
+
+        /* Identical content returns 0 before any step can fail. */
+        fileio_fail_step = 1;
+        assert_int_equal(write_file_atomic(p, new, strlen(new), 0644), 0);
+        fileio_fail_step = 0;
+}
+
+static void test_remove_file_synced(void **state) {
+        Fixture *f = *state;
+        put(f, "a/b", "x");
+        _cleanup_free_ char *p = path_in(f, "a/b");
+        _cleanup_free_ char *d = path_in(f, "a");
+        assert_int_equal(remove_file_synced(p), 1);
+        assert_false(exists_root(NULL, p));
+        assert_int_equal(remove_file_synced(p), 0);
+        assert_int_equal(remove_file_synced(d), -EISDIR);
+        _cleanup_free_ char *n = path_in(f, "nosuch/b");
+        assert_int_equal(remove_file_synced(n), 0);
+}
+
+static void test_mkdir_parents(void **state) {
+        Fixture *f = *state;
+        _cleanup_free_ char *p = path_in(f, "x/y/z");
+        assert_int_equal(mkdir_parents(p, 0755), 0);
+        struct stat st;
+        assert_int_equal(stat(p, &st), 0);
+        assert_true(S_ISDIR(st.st_mode));
+        /* Again: fine. Trailing and doubled slashes: fine. */
+        assert_int_equal(mkdir_parents(p, 0755), 0);
+        _cleanup_free_ char *p2 = path_in(f, "x//y2/z2/");
+        assert_int_equal(mkdir_parents(p2, 0755), 0);
+        _cleanup_free_ char *p2b = path_in(f, "x/y2/z2");
+        assert_int_equal(stat(p2b, &st), 0);
+        assert_true(S_ISDIR(st.st_mode));
+
+        /* A file in the way, as a parent or as the last component. */
+        put(f, "file", "");
+        _cleanup_free_ char *p3 = path_in(f, "file/sub");
+        assert_int_equal(mkdir_parents(p3, 0755), -ENOTDIR);
+        _cleanup_free_ char *p4 = path_in(f, "file");
+        assert_int_equal(mkdir_parents(p4, 0755), -ENOTDIR);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_root_join),
+                cmocka_unit_test_setup_teardown(test_read, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_read_link, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_list_dir, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_read_gz, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_write_new_and_mode, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_write_identical_keeps_mtime, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_write_fail_steps, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_remove_file_synced, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_mkdir_parents, setup, teardown),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
