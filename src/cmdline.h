@@ -40,7 +40,9 @@ const char *cmdline_get(const Cmdline *c, const char *key);
 int cmdline_remove_text(Cmdline *c, const char *text);
 /* Remove every kernel token with this key (whole-key match). Returns count. */
 int cmdline_remove_key(Cmdline *c, const char *key);
-/* Append a token (already quoted as needed) before "--", or at the end. */
+/* Append a token (already quoted as needed) before "--", or at the end.
+ * -EINVAL, line unchanged, when the text is not exactly one kernel token
+ * or the last token has an unclosed quote that would swallow it. */
 int cmdline_append(Cmdline *c, const char *text);
 
 /* Rebuild the line. */
