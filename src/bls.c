@@ -62,8 +62,8 @@ int bls_entry_parse(const char *text, size_t size, BlsEntry *ret) {
                 pos += len + (nl ? 1 : 0);
                 size_t ks, vo, vl;
                 split_line(l, len, &ks, &vo, &vl);
-                const char *key = l + (vo > ks ? 0 : 0);
-                while (bls_space(*key) && key < l + len)
+                const char *key = l;
+                while (key < l + len && bls_space(*key))
                         key++;
                 if (ks == 0 || *key == '#')
                         continue;
@@ -141,7 +141,7 @@ int bls_entry_edit(const char *text, char *const *remove, char *const *want, cha
                 size_t len = nl ? (size_t) (nl - l) : size - pos, ks, vo, vl;
                 split_line(l, len, &ks, &vo, &vl);
                 const char *key = l;
-                while (bls_space(*key) && key < l + len)
+                while (key < l + len && bls_space(*key))
                         key++;
                 if (ks == 7 && memcmp(key, "options", 7) == 0) {
                         _cleanup_free_ char *v = strndup(l + vo, vl);
@@ -175,7 +175,7 @@ int bls_entry_edit(const char *text, char *const *remove, char *const *want, cha
                 size_t len = nl ? (size_t) (nl - l) : size - pos, ks, vo, vl;
                 split_line(l, len, &ks, &vo, &vl);
                 const char *key = l;
-                while (bls_space(*key) && key < l + len)
+                while (key < l + len && bls_space(*key))
                         key++;
                 if (!(ks == 7 && memcmp(key, "options", 7) == 0)) {
                         strbuf_appendn(&out, l, len + (nl ? 1 : 0));

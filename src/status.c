@@ -378,7 +378,7 @@ static int compute(Status *s, NextBoot *next) {
                 *next = (NextBoot){0};
         }
 
-        r = topology_load(s->root, &s->topology);
+        r = topology_load(s->root, s->policy, &s->topology);
         if (r < 0)
                 return r;
         topology_classify(s->topology, s->policy);

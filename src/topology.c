@@ -13,8 +13,6 @@
 void topology_free(Topology *t) {
         if (!t)
                 return;
-        for (size_t i = 0; i < t->n_nodes; i++)
-                free(t->nodes[i].cpulist);
         free(t->nodes);
         for (size_t i = 0; i < t->n_devices; i++) {
                 free(t->devices[i].address);
@@ -114,11 +112,6 @@ static int load_nodes(const char *root, Topology *t) {
                         return -ENOMEM;
                 if (read_full_file_root(root, p, &text, NULL) >= 0)
                         (void) parse_node_memtotal(text, &node->mem_total);
-                free(p);
-                p = strdup_printf(NODE_DIR "/%s/cpulist", dirs[i]);
-                if (!p)
-                        return -ENOMEM;
-                (void) read_line_root(root, p, &node->cpulist);
                 t->n_nodes++;
         }
         /* list_dir_root sorts by name: node10 before node2. */
@@ -145,7 +138,38 @@ static bool is_pci_address(const char *name) {
         return sscanf(name, "%4x:%2x:%2x.%1x%c", &d, &b, &s, &f, &c) == 4;
 }
 
-static int load_pci(const char *root, Topology *t) {
+static int cmp_device(const void *key, const void *elem) {
+        return strcmp(key, ((const PciDevice *) elem)->address);
+}
+
+static int read_details(const char *root, StrBuf *path, size_t base, PciDevice *d, bool driver) {
+        uint64_t v;
+        int node;
+        path->len = base;
+        strbuf_append(path, "vendor");
+        if (!path->oom && read_u64_root(root, path->buf, &v) >= 0)
+                d->vendor = (uint16_t) v;
+        path->len = base;
+        strbuf_append(path, "device");
+        if (!path->oom && read_u64_root(root, path->buf, &v) >= 0)
+                d->device = (uint16_t) v;
+        path->len = base;
+        strbuf_append(path, "numa_node");
+        if (!path->oom && read_int_root(root, path->buf, &node) >= 0 && node >= 0 && node < NODESET_MAX)
+                d->numa_node = node;
+        if (driver) {
+                path->len = base;
+                strbuf_append(path, "driver");
+                if (!path->oom)
+                        (void) read_link_basename_root(root, path->buf, &d->driver);
+        }
+        return path->oom ? -ENOMEM : 0;
+}
+
+/* Every device's class is read; the rest only for devices that can count
+ * under the policy (all of them when policy is NULL): on a large machine
+ * most PCI functions are bridges and NICs, and each file costs a syscall. */
+static int load_pci(const char *root, const Policy *policy, Topology *t) {
         _cleanup_strv_free_ char **devs = NULL;
         int r = list_dir_root(root, PCI_DIR, is_pci_address, &devs);
         if (r == -ENOENT)
@@ -163,40 +187,21 @@ static int load_pci(const char *root, Topology *t) {
                 PciDevice *d = &t->devices[t->n_devices];
                 uint64_t v;
                 *d = (PciDevice){ .numa_node = -1 };
-
                 path.len = 0;
                 strbuf_printf(&path, PCI_DIR "/%s/class", devs[i]);
                 if (path.oom) {
                         strbuf_done(&path);
                         return -ENOMEM;
                 }
-                size_t base = path.len - strlen("class");
                 if (read_u64_root(root, path.buf, &v) < 0)
                         continue; /* not a device we can judge */
                 d->class_code = (uint32_t) v;
-                path.len = base;
-                strbuf_append(&path, "vendor");
-                if (read_u64_root(root, path.buf, &v) >= 0)
-                        d->vendor = (uint16_t) v;
-                path.len = base;
-                strbuf_append(&path, "device");
-                if (read_u64_root(root, path.buf, &v) >= 0)
-                        d->device = (uint16_t) v;
-                path.len = base;
-                strbuf_append(&path, "numa_node");
-                int node;
-                if (read_int_root(root, path.buf, &node) >= 0 && node >= 0 && node < NODESET_MAX)
-                        d->numa_node = node;
-                path.len = base;
-                strbuf_append(&path, "driver");
-                (void) read_link_basename_root(root, path.buf, &d->driver);
-                if (path.oom || !(d->address = strdup(devs[i]))) {
+                if (!(d->address = strdup(devs[i]))) {
                         strbuf_done(&path);
                         return -ENOMEM;
                 }
                 t->n_devices++;
         }
-        strbuf_done(&path);
 
         /* DRM accel nodes name their PCI device through the "device" link. */
         _cleanup_strv_free_ char **accels = NULL;
@@ -204,28 +209,51 @@ static int load_pci(const char *root, Topology *t) {
                 for (char **a = accels; *a; a++) {
                         _cleanup_free_ char *p = strdup_printf(ACCEL_DIR "/%s/device", *a);
                         _cleanup_free_ char *addr = NULL;
-                        if (!p)
+                        if (!p) {
+                                strbuf_done(&path);
                                 return -ENOMEM;
+                        }
                         if (read_link_basename_root(root, p, &addr) < 0)
                                 continue;
-                        for (size_t i = 0; i < t->n_devices; i++)
-                                if (streq(t->devices[i].address, addr) && !t->devices[i].accel) {
-                                        t->devices[i].accel = strdup(*a);
-                                        if (!t->devices[i].accel)
-                                                return -ENOMEM;
-                                }
+                        PciDevice *d = bsearch(addr, t->devices, t->n_devices, sizeof(PciDevice), cmp_device);
+                        if (d && !d->accel && !(d->accel = strdup(*a))) {
+                                strbuf_done(&path);
+                                return -ENOMEM;
+                        }
                 }
+
+        bool by_driver = !policy || policy->drivers[0];
+        for (size_t i = 0; i < t->n_devices; i++) {
+                PciDevice *d = &t->devices[i];
+                size_t base;
+                path.len = 0;
+                strbuf_printf(&path, PCI_DIR "/%s/", d->address);
+                base = path.len;
+                if (by_driver) {
+                        strbuf_append(&path, "driver");
+                        if (!path.oom)
+                                (void) read_link_basename_root(root, path.buf, &d->driver);
+                }
+                if (policy && !accelerator_rule(policy, d->address, d->class_code, d->driver, d->accel != NULL))
+                        continue;
+                r = read_details(root, &path, base, d, !by_driver);
+                if (r < 0) {
+                        strbuf_done(&path);
+                        return r;
+                }
+        }
+        strbuf_done(&path);
         return 0;
 }
 
-int topology_load(const char *root, Topology **ret) {
+int topology_load(const char *root, const Policy *policy, Topology **ret) {
         _cleanup_topology_ Topology *t = calloc(1, sizeof(Topology));
         int r;
         if (!t)
                 return -ENOMEM;
         if ((r = load_nodes(root, t)) < 0)
                 return r;
-        if ((r = load_pci(root, t)) < 0)
+        if ((r = load_pci(root, policy, t)) < 0)
                 return r;
         *ret = TAKE_PTR(t);
         return 0;

@@ -13,7 +13,6 @@ typedef struct {
         bool online;
         bool has_memory;
         uint64_t mem_total;   /* bytes, node<N>/meminfo MemTotal */
-        char *cpulist;
 } NumaNode;
 
 typedef struct {
@@ -39,7 +38,9 @@ typedef struct {
         int accel_count_n;
 } Topology;
 
-int topology_load(const char *root, Topology **ret);
+/* With a policy, the details (vendor, device, numa_node, driver) are read
+ * only for devices that can count under it; NULL reads every device whole. */
+int topology_load(const char *root, const Policy *policy, Topology **ret);
 void topology_free(Topology *t);
 static inline void topology_freep(Topology **t) { topology_free(*t); }
 #define _cleanup_topology_ _cleanup_(topology_freep)
