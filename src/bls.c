@@ -132,9 +132,11 @@ int bls_entry_edit(const char *text, char *const *remove, char *const *want, cha
         StrBuf out = {0};
         size_t size = strlen(text), last_opt_end = SIZE_MAX, quotes = 0;
         _cleanup_strv_free_ char **present = NULL;
+        _cleanup_(strbuf_done) StrBuf joined = {0};
         int r = 0;
 
         /* First pass: where the last options line ends, what is present. */
+        strbuf_append(&joined, "");
         for (size_t pos = 0; pos < size;) {
                 const char *l = text + pos;
                 const char *nl = memchr(l, '\n', size - pos);
@@ -144,21 +146,27 @@ int bls_entry_edit(const char *text, char *const *remove, char *const *want, cha
                 while (key < l + len && bls_space(*key))
                         key++;
                 if (ks == 7 && memcmp(key, "options", 7) == 0) {
-                        _cleanup_free_ char *v = strndup(l + vo, vl);
-                        _cleanup_strv_free_ char **toks = NULL;
-                        if (!v || tokens_of(v, &toks) < 0)
-                                return -ENOMEM;
-                        if (strchr(v, '$'))
+                        if (memchr(l + vo, '$', vl))
                                 return -EOPNOTSUPP;
-                        for (const char *q = v; *q; q++)
-                                quotes += *q == '"';
-                        for (char **t = toks; *t; t++)
-                                if (!strv_contains(remove, *t) && (r = strv_extend(&present, *t)) < 0)
-                                        return r;
+                        for (size_t q = 0; q < vl; q++)
+                                quotes += l[vo + q] == '"';
+                        if (vl) {
+                                if (joined.len)
+                                        strbuf_append(&joined, " ");
+                                strbuf_appendn(&joined, l + vo, vl);
+                        }
                         last_opt_end = pos;
                 }
                 pos += len + (nl ? 1 : 0);
         }
+        /* What is present is what the loader passes: the lines joined. */
+        _cleanup_free_ char *all = strbuf_steal(&joined);
+        _cleanup_strv_free_ char **toks = NULL;
+        if (!all || (r = tokens_of(all, &toks)) < 0)
+                return r < 0 ? r : -ENOMEM;
+        for (char **t = toks; *t; t++)
+                if (!strv_contains(remove, *t) && (r = strv_extend(&present, *t)) < 0)
+                        return r;
         _cleanup_strv_free_ char **add = NULL;
         for (char *const *t = want; t && *t; t++)
                 if (!strv_contains(present, *t) && (r = strv_extend(&add, *t)) < 0)
