@@ -148,8 +148,13 @@ int bls_entry_edit(const char *text, char *const *remove, char *const *want, cha
                 if (ks == 7 && memcmp(key, "options", 7) == 0) {
                         if (memchr(l + vo, '$', vl))
                                 return -EOPNOTSUPP;
+                        size_t line_quotes = 0;
                         for (size_t q = 0; q < vl; q++)
-                                quotes += l[vo + q] == '"';
+                                line_quotes += l[vo + q] == '"';
+                        /* A quote open at a line's end: whether the loader
+                         * joins it with the next line decides what the
+                         * kernel sees; numacma does not guess. */
+                        quotes += line_quotes % 2;
                         if (vl) {
                                 if (joined.len)
                                         strbuf_append(&joined, " ");
@@ -171,9 +176,10 @@ int bls_entry_edit(const char *text, char *const *remove, char *const *want, cha
         for (char *const *t = want; t && *t; t++)
                 if (!strv_contains(present, *t) && (r = strv_extend(&add, *t)) < 0)
                         return r;
-        /* The loader joins the options lines: after a quote left open, an
-         * appended token would become part of the quoted value. */
-        if (add && quotes % 2)
+        /* After a quote left open an appended token would become part of
+         * the quoted value. With every line's quotes closed, each line's
+         * tokens are the joined line's. */
+        if (add && quotes)
                 return -EINVAL;
 
         strbuf_append(&out, "");

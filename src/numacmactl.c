@@ -13,6 +13,7 @@ static bool arg_json = false;
 static bool arg_explain = false;
 static bool arg_dry_run = false;
 static bool arg_no_commands = false;
+static bool arg_remove_all = false;
 
 static void help(void) {
         printf("numacmactl [OPTIONS] COMMAND\n\n"
@@ -30,6 +31,8 @@ static void help(void) {
                "  --explain              say why each node gets what it gets (plan)\n"
                "  --dry-run              apply: print the diff and the commands, change nothing\n"
                "  --no-commands          apply: write the files, run no command (kernel-install plugin)\n"
+               "  --remove-all           apply: take every numacma argument out of the boot configuration\n"
+               "                         (package removal); needs no hardware data, works in a chroot\n"
                "  -h --help              this help\n"
                "  --version              the version\n");
 }
@@ -137,6 +140,51 @@ static int cmd_apply(bool diff_only) {
         return 0;
 }
 
+/* Package removal: an empty plan removes exactly numacma's tokens. The
+ * machine is not read (a chroot or image build has no /proc), and a broken
+ * policy must not block removal: its [boot] backend is used when it loads,
+ * else the layout is detected. */
+static int cmd_remove_all(void) {
+        _cleanup_(policy_errors_done) PolicyErrors errs = {0};
+        _cleanup_policy_ Policy *p = NULL;
+        _cleanup_(next_boot_done) NextBoot next = {0};
+        _cleanup_(boot_apply_result_done) BootApplyResult res = {0};
+        Plan empty = {0};
+        int r;
+
+        if (policy_load(arg_root, &p, &errs) < 0) {
+                for (char **m = errs.messages; m && *m; m++)
+                        fprintf(stderr, "warning: %s\n", *m);
+                fprintf(stderr, "warning: the policy does not load; removing with the detected boot layout\n");
+                r = policy_new_default(&p);
+                if (r < 0)
+                        return 1;
+        }
+        r = boot_read_next(arg_root, p, &next);
+        if (r < 0) {
+                fprintf(stderr, "Failed to read the boot configuration below '%s': %s\n", arg_root, strerror(-r));
+                return 1;
+        }
+        BootApplyFlags flags = (arg_dry_run ? BOOT_APPLY_DRY_RUN : 0) | (arg_no_commands ? BOOT_APPLY_NO_COMMANDS : 0);
+        r = boot_apply(arg_root, p, &empty, &next, flags, &res);
+        if (flags & BOOT_APPLY_DRY_RUN) {
+                fputs(strempty(res.diff), stdout);
+                print_lines(stdout, "would run: ", res.commands);
+        } else {
+                print_lines(stdout, "changed: ", res.changed);
+                print_lines(stdout, res.commands_not_run ? "not run (run it yourself): " : "ran: ", res.commands);
+        }
+        print_lines(stdout, "note: ", res.notes);
+        if (r < 0 || res.error) {
+                if (res.output && *res.output)
+                        fprintf(stderr, "%s", res.output);
+                fprintf(stderr, "Failed to remove numacma's arguments (%s): %s\n", boot_backend_to_string(res.backend),
+                        res.error ? res.error : strerror(-r));
+                return 1;
+        }
+        return 0;
+}
+
 static int cmd_config_check(const char *file) {
         _cleanup_(policy_errors_done) PolicyErrors errs = {0};
         int r;
@@ -161,13 +209,14 @@ static int cmd_config_check(const char *file) {
 }
 
 int main(int argc, char *argv[]) {
-        enum { ARG_ROOT = 0x100, ARG_JSON, ARG_EXPLAIN, ARG_VERSION, ARG_DRY_RUN, ARG_NO_COMMANDS };
+        enum { ARG_ROOT = 0x100, ARG_JSON, ARG_EXPLAIN, ARG_VERSION, ARG_DRY_RUN, ARG_NO_COMMANDS, ARG_REMOVE_ALL };
         static const struct option options[] = {
                 { "root", required_argument, NULL, ARG_ROOT },
                 { "json", no_argument, NULL, ARG_JSON },
                 { "explain", no_argument, NULL, ARG_EXPLAIN },
                 { "dry-run", no_argument, NULL, ARG_DRY_RUN },
                 { "no-commands", no_argument, NULL, ARG_NO_COMMANDS },
+                { "remove-all", no_argument, NULL, ARG_REMOVE_ALL },
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
                 {}
@@ -181,6 +230,7 @@ int main(int argc, char *argv[]) {
                 case ARG_EXPLAIN: arg_explain = true; break;
                 case ARG_DRY_RUN: arg_dry_run = true; break;
                 case ARG_NO_COMMANDS: arg_no_commands = true; break;
+                case ARG_REMOVE_ALL: arg_remove_all = true; break;
                 case 'h': help(); return 0;
                 case ARG_VERSION: printf("numacmactl %s\n", PACKAGE_VERSION); return 0;
                 default: return 2;
@@ -198,7 +248,7 @@ int main(int argc, char *argv[]) {
         if (streq(cmd, "plan") && nargs == 0)
                 return cmd_plan();
         if (streq(cmd, "apply") && nargs == 0)
-                return cmd_apply(false);
+                return arg_remove_all ? cmd_remove_all() : cmd_apply(false);
         if (streq(cmd, "diff") && nargs == 0)
                 return cmd_apply(true);
         if (streq(cmd, "config") && nargs >= 1 && nargs <= 2 && streq(argv[optind + 1], "check"))

@@ -323,7 +323,9 @@ static int compute(Plan *p, const PlanInput *in) {
         if (r < 0)
                 return r;
         for (size_t i = 0; i < in->n_targets; i++)
-                if (in->targets[i].per_node == PERNODE_NONE && !p->implicit && p->args)
+                /* A kernel without a config (a rescue image, say) is unknown, not incapable. */
+                if (in->targets[i].per_node == PERNODE_NONE && in->targets[i].config_source &&
+                    !p->implicit && p->args)
                         PROBLEM(p, "kernel %s cannot make per-node CMA pools: booted, it ignores '%s'",
                                 strna(in->targets[i].release), p->args[0]);
         return check_length(p, in);
