@@ -1,0 +1,600 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""numacma's end-to-end test: the administrator's journey on a real Debian
+system under qemu (systemd, udev, GRUB, Debian's 7.2 kernel), with an
+accelerator hotplugged onto NUMA node 1. Run it through tests/e2e/run."""
+
+import argparse
+import glob
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+import vm as vmlib  # noqa: E402
+
+ACCEL_BDF = "0000:81:00.0"      # first device behind pxb-pcie bus_nr=128
+ACCEL_CLASS = "0x038000"        # bochs-display: "other display controller"
+DROPIN = "/etc/default/grub.d/90-numacma.cfg"
+GRUB_CFG = "/boot/grub/grub.cfg"
+CONF = "/etc/numacma.conf"
+
+
+def mib(size):
+    m = re.fullmatch(r"(\d+)([KMGT]?)", size)
+    if not m:
+        raise ValueError(f"size {size!r}")
+    n, u = int(m.group(1)), m.group(2)
+    return {"K": n / 1024, "": n / (1024 * 1024), "M": n, "G": n * 1024, "T": n * 1024 * 1024}[u]
+
+
+def cma_args(cmdline):
+    """The per-node CMA sizes a command line asks for: {node: MiB}, from
+    numa_cma= (per node) or cma_pernuma= (every node: key '*')."""
+    res = {}
+    for tok in cmdline.split():
+        if tok.startswith("numa_cma="):
+            for part in tok[len("numa_cma="):].split(","):
+                node, size = part.split(":")
+                res[int(node)] = mib(size)
+        elif tok.startswith("cma_pernuma="):
+            res["*"] = mib(tok[len("cma_pernuma="):])
+    return res
+
+
+def per_node_args(cmdline):
+    return [t for t in cmdline.split() if t.startswith(("numa_cma=", "cma_pernuma="))]
+
+
+class StepFailed(Exception):
+    pass
+
+
+class Journey:
+    def __init__(self, args):
+        self.a = args
+        self.arch = args.arch
+        self.out = os.path.abspath(args.out)
+        self.steps = []       # (id, title, seconds, ok, n checks, failures)
+        self.cur = None
+        self.failed = 0
+        self.vm = None
+        self.boot_no = 0
+        self.admin_view = []
+        self.t_start = time.monotonic()
+        self.console = "ttyS0" if self.arch == "amd64" else "ttyAMA0"
+
+    # ---- reporting ---------------------------------------------------------
+    def log(self, msg):
+        line = f"[{time.monotonic() - self.t_start:7.1f}s] {msg}"
+        print(line, flush=True)
+        with open(os.path.join(self.out, "journey.log"), "a") as f:
+            f.write(line + "\n")
+
+    def step(self, sid, title):
+        return _Step(self, sid, title)
+
+    def check(self, what, ok, detail=""):
+        c = self.cur
+        c["checks"] += 1
+        if ok:
+            self.log(f"  ok   {what}" + (f" ({detail})" if detail and len(detail) < 160 else ""))
+        else:
+            c["failures"].append(what)
+            self.failed += 1
+            self.log(f"  FAIL {what}" + (f"\n{detail}" if detail else ""))
+        return ok
+
+    def require(self, what, ok, detail=""):
+        if not self.check(what, ok, detail):
+            raise StepFailed(what)
+
+    def save(self, name, text):
+        with open(os.path.join(self.out, name), "w") as f:
+            f.write(text if text.endswith("\n") else text + "\n")
+
+    # ---- guest helpers -----------------------------------------------------
+    def g(self, cmd, timeout=180):
+        rc, out = self.vm.run(cmd, timeout=timeout)
+        with open(os.path.join(self.out, f"boot{self.boot_no}-commands.log"), "a") as f:
+            f.write(f"# {cmd}\n{out}\n# exit {rc}\n\n")
+        return rc, out
+
+    def gout(self, cmd, timeout=180):
+        return self.g(cmd, timeout)[1]
+
+    def status_json(self):
+        rc, out = self.g("numacmactl status --json")
+        try:
+            return json.loads(out)
+        except ValueError:
+            raise StepFailed(f"numacmactl status --json (exit {rc}) gave no JSON:\n{out}")
+
+    def grub_entry(self):
+        """The default entry of the guest's grub.cfg, as the next boot gets it."""
+        rc, text = self.g(f"cat {GRUB_CFG}")
+        if rc != 0:
+            raise StepFailed(f"cannot read {GRUB_CFG}: {text}")
+        return vmlib.grub_default_entry(text)
+
+    def unit_status_text(self):
+        return self.gout("systemctl show -p StatusText --value numacmad").strip()
+
+    def systemctl_status(self):
+        return self.gout("SYSTEMD_COLORS=0 COLUMNS=160 systemctl status --no-pager --full --lines=6 numacmad")
+
+    def wait_for(self, what, cond, timeout, interval=1.0):
+        """Poll cond() (returns (done, detail)) until done or timeout; returns seconds."""
+        t0 = time.monotonic()
+        detail = ""
+        while True:
+            done, detail = cond()
+            if done:
+                dt = time.monotonic() - t0
+                self.log(f"  ..   {what}: after {dt:.1f} s")
+                return dt
+            if time.monotonic() - t0 > timeout:
+                raise StepFailed(f"{what}: not within {timeout} s (last: {detail})")
+            time.sleep(interval)
+
+    def hashes(self, *paths):
+        out = self.gout("for f in " + " ".join(paths) + "; do if [ -e $f ]; then sha256sum $f; else echo absent $f; fi; done")
+        return out.strip()
+
+    # ---- the machine -------------------------------------------------------
+    def boot(self, devices=(), what=""):
+        """Boot the disk with what its grub.cfg's default entry says."""
+        self.boot_no += 1
+        n = self.boot_no
+        bdir = os.path.join(self.work, f"boot{n}")
+        os.makedirs(bdir, exist_ok=True)
+        entry, kernel, initrd, cfg = vmlib.grub_boot(self.disk, self.uuid, bdir)
+        self.save(f"boot{n}-grub.cfg", cfg)
+        self.log(f"  boot {n}{what}: grub.cfg default entry '{entry['title']}': linux {entry['linux']} {entry['args']}")
+        self.check(f"boot {n}: grub.cfg's default entry boots {self.release} with an initrd",
+                   entry["linux"].endswith("vmlinuz-" + self.release) and initrd is not None,
+                   f"linux {entry['linux']} initrd {entry['initrd']}")
+        self.vm = vmlib.VM(self.vmarch, self.disk, kernel, initrd, entry["args"], bdir,
+                           os.path.join(self.out, f"boot{n}-console.log"),
+                           mem_per_node_mib=self.a.mem_per_node, devices=devices, accel=self.a.accel,
+                           log=self.log)
+        t0 = time.monotonic()
+        self.vm.start()
+        self.vm.wait_agent(self.a.boot_timeout)
+        dt = time.monotonic() - t0
+        self.log(f"  ..   boot {n}: systemd up, agent answers after {dt:.1f} s")
+        self.boot_times.append(dt)
+        rc, running = self.g("systemctl is-system-running --wait", timeout=self.a.boot_timeout)
+        self.check(f"boot {n}: systemctl is-system-running", running.strip() in ("running", "degraded"), running.strip())
+        if running.strip() == "degraded":
+            self.log("  note: failed units: " + self.gout("systemctl --failed --no-legend --plain").strip())
+        cmdline = self.gout("cat /proc/cmdline").strip()
+        self.check(f"boot {n}: /proc/cmdline is grub.cfg's default entry", cmdline == entry["args"],
+                   f"{cmdline!r} vs {entry['args']!r}")
+        return entry
+
+    def poweroff(self):
+        n = self.boot_no
+        try:
+            self.g("journalctl -b --no-pager -o short-monotonic > /tmp/journal.txt 2>&1; true")
+            self.save(f"boot{n}-journal.txt", self.gout("cat /tmp/journal.txt", timeout=120))
+        except Exception as e:  # noqa: BLE001 - the artifact is a nicety
+            self.log(f"  note: no journal saved: {e}")
+        t0 = time.monotonic()
+        self.vm.poweroff(self.a.boot_timeout)
+        self.log(f"  ..   boot {n}: powered off in {time.monotonic() - t0:.1f} s")
+        self.vm = None
+
+    # ---- host side ---------------------------------------------------------
+    def host(self, cmd, what, timeout, env=None):
+        self.log(f"  $ {' '.join(cmd)}")
+        logf = os.path.join(self.out, what + ".log")
+        with open(logf, "w") as f:
+            p = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, timeout=timeout,
+                               env=dict(os.environ, **(env or {})), text=True)
+        if p.returncode != 0:
+            with open(logf) as f:
+                tail = "".join(f.readlines()[-30:])
+            raise StepFailed(f"{' '.join(cmd)} failed ({p.returncode}); end of {logf}:\n{tail}")
+        with open(logf) as f:
+            return f.read()
+
+    # ---- the journey -------------------------------------------------------
+    def run(self):
+        self.vmarch = self.arch
+        self.work = self.a.work
+        os.makedirs(self.work, exist_ok=True)
+        self.boot_times = []
+        try:
+            self.journey()
+        except StepFailed as e:
+            self.log(f"ABORTED: {e}")
+        except Exception:  # noqa: BLE001
+            self.failed += 1
+            self.log("ABORTED by an error:\n" + traceback.format_exc())
+        finally:
+            if self.cur is not None:
+                self.cur["failures"].append("aborted")
+                _Step.finish(self, self.cur)
+            if self.vm is not None:
+                self.vm.close()
+        self.report()
+        return 0 if self.failed == 0 and self.completed else 1
+
+    def journey(self):
+        self.completed = False
+        a = self.a
+        if self.arch == "amd64":
+            self.journey_amd64()
+        else:
+            self.journey_arm64()
+        self.completed = True
+
+    def prepare(self):
+        """Steps 1a-1c: the package, the cached base, a fresh disk with the package in /root."""
+        with self.step("1a", "build the numacma .deb (packaging/build-deb)"):
+            if self.a.deb:
+                debs = [self.a.deb]
+            else:
+                debdir = os.path.join(self.work, "deb")
+                shutil.rmtree(debdir, ignore_errors=True)
+                self.host([os.path.join(TOP, "packaging/build-deb"), "--no-lintian", debdir], "build-deb",
+                          timeout=1200, env={"DEB_BUILD_OPTIONS": "nocheck " + os.environ.get("DEB_BUILD_OPTIONS", "")})
+                debs = glob.glob(os.path.join(debdir, f"numacma_*_{self.arch}.deb"))
+            self.require("one numacma_<version>_<arch>.deb", len(debs) == 1, str(debs))
+            self.deb = debs[0]
+            self.log(f"  ..   {os.path.basename(self.deb)}")
+        with self.step("1b", "base root: Debian 12 + systemd, udev, GRUB; Debian 7.2 kernel, initramfs (cached)"):
+            out = self.host([os.path.join(HERE, "make-base"), self.arch], "make-base", timeout=3600)
+            self.base = out.strip().splitlines()[-1]
+            for line in out.strip().splitlines()[:-1]:
+                self.log("  " + line)
+            self.uuid = open(os.path.join(self.base, "uuid")).read().strip()
+            self.release = open(os.path.join(self.base, "release")).read().strip()
+            self.log(f"  ..   base {os.path.relpath(self.base, TOP)}: {open(os.path.join(self.base, 'package')).read().strip()}")
+            shutil.copy(os.path.join(self.base, "provision.log"), os.path.join(self.out, "boot0-provision-console.log"))
+        with self.step("1c", "fresh disk from the base, the .deb copied to /root"):
+            self.disk = os.path.join(self.work, "disk.img")
+            subprocess.run(["cp", "--sparse=always", os.path.join(self.base, "root.img"), self.disk], check=True)
+            self.debname = os.path.basename(self.deb)
+            vmlib.debugfs_write(self.disk, self.deb, f"/root/{self.debname}")
+
+    def install(self):
+        with self.step("1d", "apt-get install ./numacma_*.deb in the running system"):
+            self.cfg_before_install = self.hashes(GRUB_CFG)
+            rc, out = self.g(f"cd /root && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-download ./{self.debname} 2>&1",
+                             timeout=600)
+            self.save("apt-install.log", out)
+            self.require("apt-get install exits 0", rc == 0, out[-2000:])
+            st = self.gout("dpkg-query -W -f='${Status} ${Version}' numacma")
+            self.check("dpkg: numacma is installed", st.startswith("install ok installed"), st)
+            self.check("the postinst enabled numacmad.service",
+                       self.gout("systemctl is-enabled numacmad").strip() == "enabled")
+
+    def journey_amd64(self):
+        a = self.a
+        base_pool = 64
+        per_acc = 128
+        per_acc2 = 256
+        self.prepare()
+
+        # ---- boot 1
+        with self.step("2", "boot 1: kernel, initrd and arguments from the root's grub.cfg (2 nodes x 4 GiB)"):
+            entry = self.boot()
+            self.check("the administrator's arguments are there (console=ttyS0 cma=64M)",
+                       "cma=64M" in entry["args"].split() and "console=ttyS0" in entry["args"].split())
+            self.check("no per-node CMA argument before numacma", not per_node_args(entry["args"]), entry["args"])
+            pools = self.gout("cd /sys/kernel/mm/cma && for a in *; do echo $a $(( $(cat $a/total_pages) * $(getconf PAGESIZE) / 1048576 )); done")
+            self.save("boot1-kernel-cma.txt", pools)
+            have = dict(l.split() for l in pools.strip().splitlines())
+            self.check("the kernel made its own 64 MiB pools numa0 and numa1 (/sys/kernel/mm/cma)",
+                       have.get("numa0") == "64" and have.get("numa1") == "64", pools.strip().replace("\n", ", "))
+            self.check("2 NUMA nodes online", self.gout("cat /sys/devices/system/node/online").strip() == "0-1")
+
+        self.install()
+
+        with self.step("3", "first boot, default policy: daemon active, kernel's pools active, nothing written"):
+            self.wait_for("numacmad active with a STATUS= line",
+                          lambda: ((s := self.unit_status_text()) not in ("", "no status yet"), s), 120)
+            active = self.gout("systemctl is-active numacmad").strip()
+            self.check("systemctl is-active numacmad: active", active == "active", active)
+            st = self.systemctl_status()
+            self.save("step3-systemctl-status.txt", st)
+            self.check("systemctl status: 'Active: active (running)' and a Status: line",
+                       "Active: active (running)" in st and "Status: " in st, st)
+            s = self.status_json()
+            self.save("step3-status.json", json.dumps(s, indent=2))
+            nodes = {n["node"]: n for n in s["nodes"]}
+            self.check("numacmactl: numa0 and numa1 active, 64 MiB each (local_pool_mib)",
+                       nodes.get(0, {}).get("local_pool_mib") == base_pool and nodes.get(1, {}).get("local_pool_mib") == base_pool,
+                       json.dumps({k: v.get("local_pool_mib") for k, v in nodes.items()}))
+            self.check("no accelerator", s["accelerators"] == [], json.dumps(s["accelerators"]))
+            plan = json.loads(self.gout("numacmactl plan --json"))
+            self.save("step3-plan.json", json.dumps(plan, indent=2))
+            self.check("the plan writes nothing (the kernel's implicit pools are the plan)",
+                       plan["args"] == [], json.dumps(plan["args"]))
+            self.check(f"no drop-in {DROPIN}", self.g(f"test -e {DROPIN}")[0] != 0)
+            self.check("grub.cfg unchanged by the install", self.hashes(GRUB_CFG) == self.cfg_before_install)
+            self.check("no /run/reboot-required", self.g("test -e /run/reboot-required")[0] != 0)
+            self.check("numacmactl status: state ok", s["state"] == "ok", f"{s['state']}: {s['summary']}")
+            txt = self.gout("numacmactl status")
+            self.save("step3-numacmactl-status.txt", txt)
+            self.check("numacmactl status (text) says ok", txt.lstrip("● ").startswith("numacma: ok"), txt.splitlines()[0] if txt else "")
+            rc, chk = self.g("numacmactl check")
+            self.check("numacmactl check exits 0 (OK)", rc == 0 and chk.startswith("NUMACMA OK"), f"exit {rc}: {chk.strip()}")
+            self.admin_view.append(("First boot, default policy: `systemctl status numacmad`", st))
+            self.admin_view.append(("First boot: `numacmactl status`", txt))
+
+        with self.step("4", "hotplug bochs-display onto node 1: the daemon writes the plan, runs update-grub"):
+            grub_before = self.hashes(GRUB_CFG)
+            t0 = time.monotonic()
+            self.vm.qmp("device_add", driver="bochs-display", id="accel0", bus="rp1")
+            self.wait_for("the guest sees the device",
+                          lambda: (self.g(f"test -e /sys/bus/pci/devices/{ACCEL_BDF}")[0] == 0, ""), 120, 0.5)
+            cls = self.gout(f"cat /sys/bus/pci/devices/{ACCEL_BDF}/class /sys/bus/pci/devices/{ACCEL_BDF}/numa_node").split()
+            self.check(f"{ACCEL_BDF}: class {ACCEL_CLASS}, numa_node 1", cls == [ACCEL_CLASS, "1"], " ".join(cls))
+            want = {0: base_pool, 1: base_pool + per_acc}
+
+            def written():
+                e = self.grub_entry()
+                st = self.unit_status_text()
+                return (cma_args(e["args"]) == want and "reboot pending" in st), f"{e['args']} | {st}"
+            self.wait_for("grub.cfg carries the plan and the daemon reports it", written, a.react_timeout, 1.0)
+            dt = time.monotonic() - t0
+            self.log(f"  ..   device_add -> grub.cfg rewritten and STATUS= updated: {dt:.1f} s")
+            self.react_times.append(("hotplug", dt))
+            e = self.grub_entry()
+            self.check(f"grub.cfg default entry: node 0 keeps {base_pool}M, node 1 gets {base_pool}M + {per_acc}M",
+                       cma_args(e["args"]) == want, " ".join(per_node_args(e["args"])))
+            self.check("grub.cfg keeps the administrator's cma=64M and console=ttyS0",
+                       "cma=64M" in e["args"].split() and "console=ttyS0" in e["args"].split(), e["args"])
+            self.check("grub.cfg was regenerated", self.hashes(GRUB_CFG) != grub_before)
+            dropin = self.gout(f"cat {DROPIN}")
+            self.save("step4-dropin.cfg", dropin)
+            self.check(f"{DROPIN} holds the argument", any(a_ in dropin for a_ in per_node_args(e["args"])), dropin)
+            jr = self.gout("journalctl -b -u numacmad --no-pager -o cat")
+            self.check("the daemon's journal: it wrote the drop-in and ran update-grub",
+                       re.search(r"Wrote '.*numa_cma=.*'.*90-numacma\.cfg.*ran: .*update-grub", jr) is not None, jr[-1500:])
+            st = self.systemctl_status()
+            self.save("step4-systemctl-status.txt", st)
+            self.check("systemctl status numacmad: reboot pending", "Status: \"reboot pending" in st, st)
+            rc, chk = self.g("numacmactl check")
+            self.check("numacmactl check: WARNING (exit 1), reboot pending", rc == 1 and "reboot" in chk, f"exit {rc}: {chk.strip()}")
+            self.check("/run/reboot-required exists", self.g("test -e /run/reboot-required")[0] == 0)
+            s = self.status_json()
+            self.save("step4-status.json", json.dumps(s, indent=2))
+            self.check("numacmactl status: pending-reboot", s["state"] == "pending-reboot", s["summary"])
+            txt = self.gout("numacmactl status")
+            self.save("step4-numacmactl-status.txt", txt)
+            self.admin_view.append(("After hotplugging an accelerator onto node 1: `systemctl status numacmad`", st))
+            self.admin_view.append(("After the hotplug: `numacmactl status`", txt))
+
+        with self.step("5a", "power off"):
+            self.poweroff()
+
+        # ---- boot 2: the accelerator is there from the start
+        with self.step("5", "boot 2 with the new grub.cfg: node 1's larger pool is active, the accelerator is served locally"):
+            entry = self.boot(devices=["bochs-display,id=accel0,bus=rp1"])
+            self.check("booted with numacma's argument", cma_args(entry["args"]) == want, entry["args"])
+            pools = self.gout("cd /sys/kernel/mm/cma && for a in *; do echo $a $(( $(cat $a/total_pages) * $(getconf PAGESIZE) / 1048576 )); done")
+            self.save("boot2-kernel-cma.txt", pools)
+            have = dict(l.split() for l in pools.strip().splitlines())
+            self.check(f"the kernel made numa0 {base_pool} MiB and numa1 {base_pool + per_acc} MiB (/sys/kernel/mm/cma)",
+                       have.get("numa0") == str(base_pool) and have.get("numa1") == str(base_pool + per_acc),
+                       pools.strip().replace("\n", ", "))
+            self.wait_for("numacmad active with a STATUS= line",
+                          lambda: ((s := self.unit_status_text()) not in ("", "no status yet"), s), 120)
+            s = self.status_json()
+            self.save("step5-status.json", json.dumps(s, indent=2))
+            nodes = {n["node"]: n for n in s["nodes"]}
+            self.check(f"numacmactl: numa1 active on node 1, {base_pool + per_acc} MiB",
+                       nodes.get(1, {}).get("local_pool_mib") == base_pool + per_acc, json.dumps(nodes.get(1)))
+            self.check(f"numacmactl: numa0 active on node 0, {base_pool} MiB",
+                       nodes.get(0, {}).get("local_pool_mib") == base_pool, json.dumps(nodes.get(0)))
+            acc = [x for x in s["accelerators"] if x["address"] == ACCEL_BDF]
+            self.check(f"accelerator {ACCEL_BDF} on node 1 served by a local pool",
+                       len(acc) == 1 and acc[0]["node"] == 1 and acc[0]["local_pool"] and not acc[0]["remote_default_area"],
+                       json.dumps(s["accelerators"]))
+            self.check("numacmactl status: state ok", s["state"] == "ok", f"{s['state']}: {s['summary']}")
+            self.check("numacma recognizes the booted argument as its own (no admin conflict)",
+                       not s["plan"].get("admin_conflict"), json.dumps(s["plan"]))
+            rc, chk = self.g("numacmactl check")
+            self.check("numacmactl check exits 0 (OK)", rc == 0 and chk.startswith("NUMACMA OK"), f"exit {rc}: {chk.strip()}")
+            self.check("no /run/reboot-required", self.g("test -e /run/reboot-required")[0] != 0)
+            st = self.systemctl_status()
+            txt = self.gout("numacmactl status")
+            self.save("step5-systemctl-status.txt", st)
+            self.save("step5-numacmactl-status.txt", txt)
+            self.check("systemctl status numacmad: active, ok", "Active: active (running)" in st, st)
+            self.admin_view.append(("After the reboot: `systemctl status numacmad`", st))
+            self.admin_view.append(("After the reboot: `numacmactl status`", txt))
+            self.admin_view.append(("After the reboot: `numacmactl check`", chk))
+
+        with self.step("6", f"edit {CONF} (per_accelerator = {per_acc2}M), reload: plan and drop-in follow"):
+            rc, out = self.g(f"sed -i 's/^per_accelerator = .*/per_accelerator = {per_acc2}M/' {CONF} && grep '^per_accelerator' {CONF} && numacmactl config check")
+            self.check("numacmactl config check accepts the edited policy", rc == 0, out)
+            pid = self.gout("systemctl show -p MainPID --value numacmad").strip()
+            t0 = time.monotonic()
+            rc, out = self.g("systemctl reload numacmad")
+            self.check("systemctl reload numacmad exits 0", rc == 0, out)
+            want2 = {0: base_pool, 1: base_pool + per_acc2}
+
+            def written2():
+                e = self.grub_entry()
+                st = self.unit_status_text()
+                return (cma_args(e["args"]) == want2 and "reboot pending" in st), f"{e['args']} | {st}"
+            self.wait_for("grub.cfg carries the new plan, reboot pending", written2, a.react_timeout)
+            self.react_times.append(("reload", time.monotonic() - t0))
+            self.check(f"{DROPIN} follows (1:{base_pool + per_acc2}M)",
+                       f"1:{base_pool + per_acc2}M" in self.gout(f"cat {DROPIN}"))
+            rc, chk = self.g("numacmactl check")
+            self.check("numacmactl check: WARNING, reboot pending", rc == 1 and "reboot" in chk, f"exit {rc}: {chk.strip()}")
+            self.check("the daemon was reloaded, not restarted",
+                       self.gout("systemctl show -p MainPID --value numacmad").strip() == pid)
+
+        with self.step("6b", "write a broken policy, reload: the daemon keeps running on the last good one, writes nothing"):
+            before = self.hashes(DROPIN, GRUB_CFG)
+            pid = self.gout("systemctl show -p MainPID --value numacmad").strip()
+            self.g(f"cp {CONF} /root/numacma.conf.good && sed -i 's/^per_accelerator = .*/per_accelerator = lots/' {CONF}")
+            rc, out = self.g("numacmactl config check")
+            self.save("step6-config-check.txt", out)
+            self.check("numacmactl config check rejects it, naming file and line",
+                       rc != 0 and re.search(r"numacma\.conf:\d+", out) is not None, f"exit {rc}: {out.strip()}")
+            self.g("systemctl reload numacmad")
+            self.wait_for("the daemon says the policy was rejected",
+                          lambda: ("policy rejected" in (s := self.unit_status_text()), s), 60, 0.5)
+            st = self.systemctl_status()
+            self.save("step6-systemctl-status-broken.txt", st)
+            self.check("still active, same process",
+                       self.gout("systemctl is-active numacmad").strip() == "active"
+                       and self.gout("systemctl show -p MainPID --value numacmad").strip() == pid)
+            self.check("STATUS= says it runs with the last good policy", "last good" in self.unit_status_text(),
+                       self.unit_status_text())
+            time.sleep(3)
+            self.check("nothing written: drop-in and grub.cfg unchanged", self.hashes(DROPIN, GRUB_CFG) == before)
+            self.admin_view.append(("A broken policy, reloaded: `systemctl status numacmad`", st))
+            self.g(f"cp /root/numacma.conf.good {CONF} && rm /root/numacma.conf.good")
+            self.g("systemctl reload numacmad")
+            self.wait_for("the good policy again: no rejection in STATUS=",
+                          lambda: ("policy rejected" not in (s := self.unit_status_text()) and "reboot pending" in s, s), 60, 0.5)
+            self.check("reloading an unchanged plan writes nothing", self.hashes(DROPIN, GRUB_CFG) == before)
+
+        with self.step("7", "unplug the device: back to the kernel's own pools, numacma's argument removed"):
+            t0 = time.monotonic()
+            self.vm.qmp("device_del", id="accel0")
+            self.wait_for("the device is gone in the guest",
+                          lambda: (self.g(f"test -e /sys/bus/pci/devices/{ACCEL_BDF}")[0] != 0, ""), 120, 0.5)
+
+            def removed():
+                e = self.grub_entry()
+                st = self.unit_status_text()
+                return (not per_node_args(e["args"]) and "reboot pending" in st), f"{e['args']} | {st}"
+            self.wait_for("grub.cfg without numacma's argument", removed, a.react_timeout)
+            self.react_times.append(("unplug", time.monotonic() - t0))
+            e = self.grub_entry()
+            self.check("grub.cfg keeps the administrator's cma=64M", "cma=64M" in e["args"].split(), e["args"])
+            plan = json.loads(self.gout("numacmactl plan --json"))
+            self.check("the plan: no argument (the kernel's implicit pools)", plan["args"] == [], json.dumps(plan["args"]))
+            rc, chk = self.g("numacmactl check")
+            self.check("numacmactl check: WARNING, reboot pending (booted with numa_cma=)", rc == 1 and "reboot" in chk,
+                       f"exit {rc}: {chk.strip()}")
+            dropin = self.gout(f"cat {DROPIN} 2>/dev/null")
+            self.check("the drop-in (if any) adds no per-node argument",
+                       not re.search(r"numa_cma=|cma_pernuma=", dropin), dropin)
+            st = self.systemctl_status()
+            self.save("step7-systemctl-status.txt", st)
+
+        with self.step("7b", "plug it in again (so that the purge has an argument to remove)"):
+            t0 = time.monotonic()
+            self.vm.qmp("device_add", driver="bochs-display", id="accel1", bus="rp1")
+            want3 = {0: base_pool, 1: base_pool + per_acc2}
+            self.wait_for("grub.cfg carries numacma's argument again",
+                          lambda: (cma_args((e := self.grub_entry())["args"]) == want3, e["args"]), a.react_timeout)
+            self.react_times.append(("hotplug again", time.monotonic() - t0))
+
+        with self.step("8", "apt-get purge numacma: drop-in gone, grub.cfg without numacma's argument, nothing left"):
+            files = self.gout("dpkg -L numacma").split()
+            rc, out = self.g("DEBIAN_FRONTEND=noninteractive apt-get purge -y numacma 2>&1", timeout=600)
+            self.save("apt-purge.log", out)
+            self.check("apt-get purge exits 0", rc == 0, out[-2000:])
+            st = self.gout("dpkg-query -W -f='${db:Status-Status}' numacma 2>&1; true").strip()
+            self.check("dpkg: numacma not installed, no conffiles left", st in ("not-installed", "") or "no packages found" in st, st)
+            self.check(f"{DROPIN} is gone", self.g(f"test -e {DROPIN}")[0] != 0)
+            e = self.grub_entry()
+            self.check("grub.cfg default entry: no numa_cma=/cma_pernuma=", not per_node_args(e["args"]), e["args"])
+            self.check("grub.cfg keeps the administrator's cma=64M console=ttyS0",
+                       "cma=64M" in e["args"].split() and "console=ttyS0" in e["args"].split(), e["args"])
+            left = self.gout("for f in " + " ".join(files) + " /etc/numacma.conf /etc/numacma.conf.d /var/lib/numacma; do "
+                             "if [ -f \"$f\" ] || [ -L \"$f\" ] || { [ -d \"$f\" ] && case $f in *numacma*) true;; *) false;; esac; }; then echo \"$f\"; fi; done").split()
+            self.check("no file of numacma left (dpkg -L list, /etc/numacma.conf[.d], /var/lib/numacma)", left == [], " ".join(left))
+            rc, out = self.g("systemctl status numacmad --no-pager")
+            self.check("systemctl: numacmad.service not found", rc == 4, f"exit {rc}: {out.strip()[:200]}")
+            self.check("no numacmad process", self.g("pgrep -x numacmad")[0] != 0)
+
+        with self.step("8b", "power off"):
+            self.poweroff()
+
+    def journey_arm64(self):
+        raise StepFailed("arm64 journey not implemented yet")
+
+    # ---- the end ------------------------------------------------------------
+    def report(self):
+        total = time.monotonic() - self.t_start
+        lines = ["", f"numacma e2e ({self.arch}): the administrator's journey", "",
+                 f"{'step':<5} {'what':<100} {'time':>8}  result"]
+        for s in self.steps:
+            res = "ok" if not s["failures"] else "FAIL: " + "; ".join(s["failures"])
+            lines.append(f"{s['id']:<5} {s['title'][:100]:<100} {s['seconds']:7.1f}s  {res} ({s['checks']} checks)")
+        checks = sum(s["checks"] for s in self.steps)
+        lines.append("")
+        if self.boot_times:
+            lines.append("boots (qemu start to agent answering): " + ", ".join(f"{t:.1f} s" for t in self.boot_times))
+        if self.react_times:
+            lines.append("daemon reaction (event to grub.cfg rewritten): " +
+                         ", ".join(f"{w} {t:.1f} s" for w, t in self.react_times))
+        lines.append(f"total {total:.1f} s; {checks} checks, {self.failed} failed"
+                     + ("" if getattr(self, "completed", False) else "; journey NOT completed"))
+        lines.append(f"artifacts: {self.out}")
+        text = "\n".join(lines)
+        print(text, flush=True)
+        self.save("steps.txt", text)
+        if self.admin_view:
+            av = []
+            for title, body in self.admin_view:
+                av += [f"### {title}", "", "```", body.rstrip(), "```", ""]
+            self.save("admin-view.md", "\n".join(av))
+
+
+class _Step:
+    def __init__(self, j, sid, title):
+        self.j, self.sid, self.title = j, sid, title
+
+    def __enter__(self):
+        self.rec = {"id": self.sid, "title": self.title, "t0": time.monotonic(), "checks": 0, "failures": []}
+        self.j.cur = self.rec
+        self.j.log(f"== {self.sid}. {self.title}")
+        return self
+
+    @staticmethod
+    def finish(j, rec):
+        rec["seconds"] = time.monotonic() - rec["t0"]
+        j.steps.append(rec)
+        j.cur = None
+        j.log(f"-- {rec['id']}: {'ok' if not rec['failures'] else 'FAIL'} in {rec['seconds']:.1f} s")
+
+    def __exit__(self, et, ev, tb):
+        if et is not None:
+            self.rec["failures"].append(f"aborted: {ev}".splitlines()[0][:200])
+            self.j.failed += 1
+        _Step.finish(self.j, self.rec)
+        return False
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--arch", default="amd64", choices=["amd64", "arm64"])
+    p.add_argument("--out", required=True, help="artifact directory (emptied)")
+    p.add_argument("--work", required=True, help="work directory (disk image, boots)")
+    p.add_argument("--deb", help="use this numacma .deb instead of building one")
+    p.add_argument("--accel", default=os.environ.get("NUMACMA_E2E_ACCEL", "tcg"))
+    p.add_argument("--mem-per-node", type=int, default=4096, help="MiB per node")
+    p.add_argument("--boot-timeout", type=int, default=int(os.environ.get("NUMACMA_E2E_BOOT_TIMEOUT", "420")))
+    p.add_argument("--react-timeout", type=int, default=int(os.environ.get("NUMACMA_E2E_REACT_TIMEOUT", "300")))
+    a = p.parse_args()
+    shutil.rmtree(a.out, ignore_errors=True)
+    os.makedirs(a.out)
+    j = Journey(a)
+    j.react_times = []
+    return j.run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
