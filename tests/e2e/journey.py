@@ -270,7 +270,7 @@ class Journey:
     def install(self):
         with self.step("1d", "apt-get install ./numacma_*.deb in the running system"):
             self.cfg_before_install = self.hashes(GRUB_CFG)
-            rc, out = self.g(f"cd /root && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-download ./{self.debname} 2>&1",
+            rc, out = self.g(f"cd /root && DEBIAN_FRONTEND=noninteractive apt-get install -y ./{self.debname} 2>&1",
                              timeout=600)
             self.save("apt-install.log", out)
             self.require("apt-get install exits 0", rc == 0, out[-2000:])
