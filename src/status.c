@@ -237,6 +237,11 @@ static int judge(Status *s) {
                 NodeStatus *n = &s->nodes[i];
                 if (!n->has_memory || !n->booted)
                         continue;
+                /* Implicit areas skip the default area's own node on kernels
+                 * with numacma's patch 0003: that area serves the node. */
+                if (s->booted_pred.implicit && !n->has_local_pool && s->default_area &&
+                    n->node == s->default_node && n->cma >= s->default_area)
+                        continue;
                 if (n->local_pool < n->booted) {
                         _cleanup_free_ char *want = mib(n->booted), *have = mib(n->local_pool);
                         failed = true;
@@ -259,6 +264,19 @@ static int judge(Status *s) {
                         PROBLEM(s, "accelerator %s on node %d has no local CMA pool: its coherent DMA comes from the %s default area on node %d",
                                 a->dev->address, node, d, s->default_node);
                 }
+        }
+
+        /* Not only accelerators: every device's coherent DMA above a page
+         * comes from the default area when its node has no pool. */
+        for (size_t i = 0; i < s->n_nodes; i++) {
+                NodeStatus *n = &s->nodes[i];
+                if (!n->has_memory || !n->desired || n->has_local_pool || !s->default_area ||
+                    !s->default_node_known || n->node == s->default_node || s->running.per_node == PERNODE_NONE)
+                        continue;
+                _cleanup_free_ char *d = mib(s->default_area);
+                remote = true;
+                PROBLEM(s, "node %d has no local CMA pool: its devices' coherent DMA comes from the %s default area on node %d",
+                        n->node, d, s->default_node);
         }
 
         bool pending = false;
@@ -314,7 +332,7 @@ static int summarize(Status *s) {
                 NodeStatus *n = &s->nodes[i];
                 if (n->online && n->has_memory)
                         mem_nodes++;
-                if (n->has_local_pool)
+                if (n->has_local_pool || (s->default_area && n->node == s->default_node))
                         pools++;
                 if (n->n_accelerators) {
                         acc_nodes++;
