@@ -148,6 +148,7 @@ class VM:
         self.agent_buf = b""
         self.qmp_buf = b""
         self.seq = 0
+        self.events = []
         os.makedirs(workdir, exist_ok=True)
         # unix socket paths are short: keep them in a short temporary directory
         self.sockdir = subprocess.run(["mktemp", "-d", "/tmp/numacma-e2e.XXXXXX"],
@@ -206,8 +207,14 @@ class VM:
                 if time.monotonic() > deadline:
                     raise VMError("qemu's QMP/agent sockets did not appear")
                 time.sleep(0.1)
-        self._qmp_read(10)  # greeting
-        self.qmp("qmp_capabilities")
+        try:
+            self._qmp_read(10)  # greeting
+            self.qmp("qmp_capabilities")
+        except (OSError, VMError) as e:
+            time.sleep(0.5)
+            if self.proc.poll() is not None:
+                raise VMError(f"qemu exited ({self.proc.returncode}): see {self.workdir}/qemu.stderr")
+            raise VMError(f"QMP: {e}")
 
     # -- QMP
     def _qmp_read(self, timeout):
@@ -239,7 +246,29 @@ class VM:
                 return r["return"]
             if "error" in r:
                 raise VMError(f"QMP {execute}: {r['error'].get('desc', r['error'])}")
-            # events: ignored
+            if "event" in r:
+                self.events.append(r)
+
+    def wait_event(self, name, timeout, **data):
+        """Wait for the QMP event NAME whose data has the items DATA
+        (events that came while waiting for a command's answer count too)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for i, ev in enumerate(self.events):
+                if ev.get("event") == name and all(ev.get("data", {}).get(k) == v for k, v in data.items()):
+                    del self.events[i]
+                    return ev
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise VMError(f"no QMP event {name} {data} within {timeout} s")
+            try:
+                r = self._qmp_read(min(left, 1.0))
+            except VMError as e:
+                if "no answer" in str(e):
+                    continue
+                raise
+            if "event" in r:
+                self.events.append(r)
 
     # -- agent
     def run(self, command, timeout=120):

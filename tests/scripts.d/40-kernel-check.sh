@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The kernel patch series (patches/kernel/): fetch Debian's linux-source-6.12
+# and -7.2 through apt, apply each series, checkpatch, and build
+# kernel/dma/contiguous.o for x86_64 and arm64 at every patch step. The full
+# build-and-boot test is tests/kernel/boot-test (about an hour): see README.
+set -euo pipefail
+exec bash "$SRCDIR/tests/kernel/check"
