@@ -162,13 +162,23 @@ class Journey:
         self.check(f"boot {n}: grub.cfg's default entry boots {self.release} with an initrd",
                    entry["linux"].endswith("vmlinuz-" + self.release) and initrd is not None,
                    f"linux {entry['linux']} initrd {entry['initrd']}")
-        self.vm = vmlib.VM(self.vmarch, self.disk, kernel, initrd, entry["args"], bdir,
-                           os.path.join(self.out, f"boot{n}-console.log"),
-                           mem_per_node_mib=self.a.mem_per_node, devices=devices, accel=self.a.accel,
-                           log=self.log)
         t0 = time.monotonic()
-        self.vm.start()
-        self.vm.wait_agent(self.a.boot_timeout)
+        # A guest kernel panic in early boot under TCG is qemu's, not
+        # numacma's: boot once more and say so; a second panic fails.
+        for attempt in (1, 2):
+            console = os.path.join(self.out, f"boot{n}-console.log" if attempt == 1 else f"boot{n}-retry-console.log")
+            self.vm = vmlib.VM(self.vmarch, self.disk, kernel, initrd, entry["args"], bdir, console,
+                               mem_per_node_mib=self.a.mem_per_node, devices=devices, accel=self.a.accel,
+                               log=self.log)
+            self.vm.start()
+            try:
+                self.vm.wait_agent(self.a.boot_timeout)
+                break
+            except vmlib.GuestPanic as e:
+                self.vm.close()
+                if attempt == 2:
+                    raise
+                self.log(f"  note: boot {n}: {e}; booting again")
         dt = time.monotonic() - t0
         self.log(f"  ..   boot {n}: systemd up, agent answers after {dt:.1f} s")
         self.boot_times.append(dt)
