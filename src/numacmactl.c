@@ -100,6 +100,25 @@ static void print_lines(FILE *f, const char *prefix, char **l) {
                 fprintf(f, "%s%s\n", prefix, *l);
 }
 
+/* What an apply did (or would do), and whether it failed; 0 or -EIO. */
+static int report_apply(const BootApplyResult *res, BootApplyFlags flags, int r, const char *what) {
+        if (flags & BOOT_APPLY_DRY_RUN) {
+                fputs(strempty(res->diff), stdout);
+                print_lines(stdout, "would run: ", res->commands);
+        } else {
+                print_lines(stdout, "changed: ", res->changed);
+                print_lines(stdout, res->commands_not_run ? "not run (run it yourself): " : "ran: ", res->commands);
+        }
+        print_lines(stdout, "note: ", res->notes);
+        if (r >= 0 && !res->error)
+                return 0;
+        if (res->output && *res->output)
+                fprintf(stderr, "%s", res->output);
+        fprintf(stderr, "Failed to %s (%s): %s\n", what, boot_backend_to_string(res->backend),
+                res->error ? res->error : strerror(-r));
+        return -EIO;
+}
+
 /* apply, apply --dry-run, diff: policy, next boot, plan, write. */
 static int cmd_apply(bool diff_only) {
         _cleanup_status_ Status *s = NULL;
@@ -117,23 +136,10 @@ static int cmd_apply(bool diff_only) {
         }
         const char *backend = boot_backend_to_string(res.backend);
         _cleanup_free_ char *args = plan_args_string(s->plan);
-        if (flags & BOOT_APPLY_DRY_RUN) {
-                fputs(strempty(res.diff), stdout);
-                print_lines(stdout, "would run: ", res.commands);
-        } else {
-                print_lines(stdout, "changed: ", res.changed);
-                print_lines(stdout, res.commands_not_run ? "not run (run it yourself): " : "ran: ", res.commands);
-        }
-        print_lines(stdout, "note: ", res.notes);
         for (char **p = s->plan->problems; p && *p; p++)
                 printf("problem: %s\n", *p);
-        if (r < 0 || res.error) {
-                if (res.output && *res.output)
-                        fprintf(stderr, "%s", res.output);
-                fprintf(stderr, "Failed to update the boot configuration (%s): %s\n", strna(backend),
-                        res.error ? res.error : strerror(-r));
+        if (report_apply(&res, flags, r, "update the boot configuration") < 0)
                 return 1;
-        }
         if (!(flags & BOOT_APPLY_DRY_RUN))
                 printf("%s: %s%s\n", strna(backend), args && *args ? args : "no numacma argument",
                        res.changed || res.commands ? "" : " (already so: nothing changed)");
@@ -167,22 +173,7 @@ static int cmd_remove_all(void) {
         }
         BootApplyFlags flags = (arg_dry_run ? BOOT_APPLY_DRY_RUN : 0) | (arg_no_commands ? BOOT_APPLY_NO_COMMANDS : 0);
         r = boot_apply(arg_root, p, &empty, &next, flags, &res);
-        if (flags & BOOT_APPLY_DRY_RUN) {
-                fputs(strempty(res.diff), stdout);
-                print_lines(stdout, "would run: ", res.commands);
-        } else {
-                print_lines(stdout, "changed: ", res.changed);
-                print_lines(stdout, res.commands_not_run ? "not run (run it yourself): " : "ran: ", res.commands);
-        }
-        print_lines(stdout, "note: ", res.notes);
-        if (r < 0 || res.error) {
-                if (res.output && *res.output)
-                        fprintf(stderr, "%s", res.output);
-                fprintf(stderr, "Failed to remove numacma's arguments (%s): %s\n", boot_backend_to_string(res.backend),
-                        res.error ? res.error : strerror(-r));
-                return 1;
-        }
-        return 0;
+        return report_apply(&res, flags, r, "remove numacma's arguments") < 0 ? 1 : 0;
 }
 
 static int cmd_config_check(const char *file) {
