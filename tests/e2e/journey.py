@@ -119,8 +119,13 @@ class Journey:
             raise StepFailed(f"numacmactl status --json (exit {rc}) gave no JSON:\n{out}")
 
     def grub_entry(self):
-        """The default entry of the guest's grub.cfg, as the next boot gets it."""
-        rc, text = self.g(f"cat {GRUB_CFG}")
+        """The default entry of the guest's grub.cfg, as the next boot gets it.
+        Debian's grub-mkconfig ends with `cat grub.cfg.new > grub.cfg` (not a
+        rename), so a read while update-grub runs can see a partial file: wait
+        until no grub-mkconfig runs and no grub.cfg.new exists (bounded)."""
+        settle = (f"for i in $(seq 240); do pgrep -x grub-mkconfig >/dev/null || "
+                  f"test -e {GRUB_CFG}.new || break; sleep 0.5; done; cat {GRUB_CFG}")
+        rc, text = self.g(settle, timeout=180)
         if rc != 0:
             raise StepFailed(f"cannot read {GRUB_CFG}: {text}")
         return vmlib.grub_default_entry(text)
