@@ -11,12 +11,12 @@
 #include <ftw.h>
 #include <sys/stat.h>
 
-#include "boot.h"
-#include "cmdline.h"
-#include "fileio.h"
-#include "grub_default.h"
-#include "owned.h"
-#include "util.h"
+#include "bootcfg/bootcfg.h"
+#include "kernel/cmdline.h"
+#include "basic/fileio.h"
+#include "bootcfg/grub_default.h"
+#include "bootcfg/owned.h"
+#include "basic/util.h"
 
 #define TREES SRCDIR "/tests/boot/trees"
 #define ENTRY_BLS "/boot/loader/entries/4e2f5a8c0d9b4a7e8f1c2b3a4d5e6f70-7.2.13+deb14-amd64.conf"

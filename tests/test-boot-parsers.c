@@ -7,13 +7,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "bls.h"
-#include "boot_backend.h"
-#include "grub_cfg.h"
-#include "grub_default.h"
-#include "owned.h"
-#include "udiff.h"
-#include "util.h"
+#include "bootcfg/bls.h"
+#include "bootcfg/backend.h"
+#include "bootcfg/grub_cfg.h"
+#include "bootcfg/grub_default.h"
+#include "bootcfg/owned.h"
+#include "basic/udiff.h"
+#include "basic/util.h"
 
 static char *edit(const char *line, char **remove, char **want) {
         char *out = NULL;

@@ -23,9 +23,9 @@
 #include <inttypes.h>
 #include <sys/stat.h>
 
-#include "cma_state.h"
-#include "fileio.h"
-#include "util.h"
+#include "kernel/cma_state.h"
+#include "basic/fileio.h"
+#include "basic/util.h"
 
 #define TREES SRCDIR "/tests/fixtures/trees"
 

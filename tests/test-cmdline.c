@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "cmdline.h"
-#include "util.h"
+#include "kernel/cmdline.h"
+#include "basic/util.h"
 
 typedef struct {
         const char *sep, *text, *key, *value; /* value NULL: no '=' */

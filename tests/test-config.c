@@ -12,9 +12,9 @@
 #include <ftw.h>
 #include <sys/stat.h>
 
-#include "config.h"
-#include "fileio.h"
-#include "util.h"
+#include "policy/config.h"
+#include "basic/fileio.h"
+#include "basic/util.h"
 
 #define SHIPPED SRCDIR "/conf/numacma.conf"
 #define F "/etc/numacma.conf"

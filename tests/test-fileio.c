@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
-#include "fileio.h"
-#include "util.h"
+#include "basic/fileio.h"
+#include "basic/util.h"
 
 typedef struct {
         char root[64];

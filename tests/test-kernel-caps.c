@@ -15,9 +15,9 @@
 
 #include <inttypes.h>
 
-#include "fileio.h"
-#include "kernel_caps.h"
-#include "util.h"
+#include "basic/fileio.h"
+#include "kernel/kernel_caps.h"
+#include "basic/util.h"
 
 #define TREES SRCDIR "/tests/fixtures/trees"
 

@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "nodeset.h"
-#include "util.h"
+#include "basic/nodeset.h"
+#include "basic/util.h"
 
 /* Parse s, which must succeed, and check members and canonical format. */
 static void check_parse(const char *s, const int *members, size_t n, const char *formatted) {

@@ -13,8 +13,8 @@
 
 #include <inttypes.h>
 
-#include "plan.h"
-#include "util.h"
+#include "plan/plan.h"
+#include "basic/util.h"
 
 #define TREES SRCDIR "/tests/fixtures/trees"
 #define M(x) ((x) * MIB)

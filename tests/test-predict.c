@@ -21,9 +21,9 @@
 
 #include <inttypes.h>
 
-#include "fileio.h"
-#include "predict.h"
-#include "util.h"
+#include "basic/fileio.h"
+#include "plan/predict.h"
+#include "basic/util.h"
 
 #define TREES SRCDIR "/tests/fixtures/trees"
 

@@ -5,9 +5,9 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "config.h"
-#include "settle.h"
-#include "util.h"
+#include "policy/config.h"
+#include "numacmad/settle.h"
+#include "basic/util.h"
 
 #define MS UINT64_C(1000)
 #define SEC (1000 * MS)

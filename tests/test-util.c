@@ -7,7 +7,7 @@
 #include <inttypes.h>
 #include <limits.h>
 
-#include "util.h"
+#include "basic/util.h"
 
 /* Expected values are what the kernel's memparse() (lib/cmdline.c:
  * simple_strtoull(ptr, &end, 0), then at most one K/M/G/T/P/E) returns. */

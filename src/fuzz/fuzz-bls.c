@@ -13,9 +13,9 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "bls.h"
-#include "boot_backend.h"
-#include "util.h"
+#include "bootcfg/bls.h"
+#include "bootcfg/backend.h"
+#include "basic/util.h"
 
 
 

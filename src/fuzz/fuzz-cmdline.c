@@ -17,8 +17,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "cmdline.h"
-#include "util.h"
+#include "kernel/cmdline.h"
+#include "basic/util.h"
 
 
 

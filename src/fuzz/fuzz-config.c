@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "config.h"
-#include "util.h"
+#include "policy/config.h"
+#include "basic/util.h"
 
 
 

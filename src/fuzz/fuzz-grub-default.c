@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "grub_default.h"
-#include "util.h"
+#include "bootcfg/grub_default.h"
+#include "basic/util.h"
 
 
 

@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "kernel_caps.h"
-#include "util.h"
+#include "kernel/kernel_caps.h"
+#include "basic/util.h"
 
 
 

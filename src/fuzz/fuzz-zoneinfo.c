@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "cma_state.h"
-#include "util.h"
+#include "kernel/cma_state.h"
+#include "basic/util.h"
 
 
 

@@ -5,7 +5,7 @@
 set -euo pipefail
 : "${SRCDIR:?}" "${BUILD_DIR:?}"
 unit="$BUILD_DIR/systemd/numacmad.service"
-exe="$BUILD_DIR/src/numacmad"
+exe="$BUILD_DIR/src/numacmad/numacmad"
 command -v systemd-analyze >/dev/null || { echo "systemd-analyze not installed"; exit 77; }
 [[ -f "$unit" && -x "$exe" ]] || { echo "not built: $unit $exe"; exit 1; }
 tmp="$(mktemp -d)"

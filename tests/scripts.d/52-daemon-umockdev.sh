@@ -14,5 +14,5 @@ for p in python3 /usr/bin/python3; do
         fi
 done
 [[ -n "$py" ]] || { echo "no python3 with gi and UMockdev (gir1.2-umockdev-1.0, python3-gi)"; exit 77; }
-exec "$py" "$SRCDIR/tests/notify-harness.py" umockdev-burst "$BUILD_DIR/src/numacmad" \
+exec "$py" "$SRCDIR/tests/notify-harness.py" umockdev-burst "$BUILD_DIR/src/numacmad/numacmad" \
         "$SRCDIR/tests/fixtures/trees/7.2-amd64-numa_cma-accel"

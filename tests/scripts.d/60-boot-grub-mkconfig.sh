@@ -8,7 +8,7 @@
 # on the systemd-boot tree. Needs root, unshare and grub-mkconfig
 # (Debian: grub2-common, grub-pc-bin); skips (77) without them.
 set -euo pipefail
-ctl="$BUILD_DIR/src/numacmactl"
+ctl="$BUILD_DIR/src/numacmactl/numacmactl"
 plan="numa_cma=0:64M,1:100M"
 [ "$(id -u)" = 0 ] || { echo "skip: needs root for mount namespaces"; exit 77; }
 command -v grub-mkconfig >/dev/null && command -v unshare >/dev/null ||

@@ -1,0 +1,551 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <sys/wait.h>
+
+#include "basic/fileio.h"
+#include "bootcfg/grub_default.h"
+#include "basic/util.h"
+
+/* Limits on what a hostile file can make the reader build: "A=$A$A"
+ * repeated doubles a value per line. */
+#define VALUE_MAX (64u * 1024)
+#define VARS_MAX 4096u
+
+void shell_vars_done(ShellVars *v) {
+        for (size_t i = 0; i < v->n; i++) {
+                free(v->vars[i].name);
+                free(v->vars[i].value);
+        }
+        free(v->vars);
+        *v = (ShellVars){0};
+}
+
+const ShellVar *shell_vars_find(const ShellVars *v, const char *name) {
+        for (size_t i = 0; i < v->n; i++)
+                if (streq(v->vars[i].name, name))
+                        return &v->vars[i];
+        return NULL;
+}
+
+/* Takes value (NULL = unknown). */
+static int vars_set_take(ShellVars *v, const char *name, char *value) {
+        for (size_t i = 0; i < v->n; i++)
+                if (streq(v->vars[i].name, name)) {
+                        free(v->vars[i].value);
+                        v->vars[i].value = value;
+                        return 0;
+                }
+        if (v->n >= VARS_MAX) {
+                free(value);
+                return -E2BIG;
+        }
+        ShellVar *nv = realloc(v->vars, (v->n + 1) * sizeof(ShellVar));
+        if (!nv) {
+                free(value);
+                return -ENOMEM;
+        }
+        v->vars = nv;
+        char *n = strdup(name);
+        if (!n) {
+                free(value);
+                return -ENOMEM;
+        }
+        v->vars[v->n++] = (ShellVar){ .name = n, .value = value };
+        return 0;
+}
+
+int shell_vars_set(ShellVars *v, const char *name, const char *value) {
+        char *c = NULL;
+        if (value && !(c = strdup(value)))
+                return -ENOMEM;
+        return vars_set_take(v, name, c);
+}
+
+char *shell_dquote_escape(const char *s) {
+        StrBuf b = {0};
+        strbuf_append(&b, "");
+        for (; *s; s++) {
+                if (strchr("\\\"$`", *s))
+                        strbuf_append(&b, "\\");
+                strbuf_appendn(&b, s, 1);
+        }
+        return strbuf_steal(&b);
+}
+
+/* ---- the reader ---- */
+
+typedef struct {
+        const char *p, *end;
+        unsigned line;
+        ShellVars *v;
+        char *error;
+} Reader;
+
+static bool is_name_start(char c) {
+        return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static bool is_name_char(char c) {
+        return is_name_start(c) || (c >= '0' && c <= '9');
+}
+
+static bool is_blank(char c) {
+        return c == ' ' || c == '\t';
+}
+
+_printf_(2, 3)
+static int fail(Reader *r, const char *fmt, ...) {
+        va_list ap;
+        _cleanup_free_ char *msg = NULL;
+        va_start(ap, fmt);
+        if (vasprintf(&msg, fmt, ap) < 0)
+                msg = NULL;
+        va_end(ap);
+        if (!r->error)
+                r->error = strdup_printf("line %u: %s", r->line, msg ? msg : "error");
+        return -EBADMSG;
+}
+
+/* After "$(" or "`": skip to the end of the command substitution. */
+static int skip_subst(Reader *r, char close) {
+        unsigned depth = 1, start = r->line;
+        while (r->p < r->end) {
+                char c = *r->p++;
+                if (c == '\n')
+                        r->line++;
+                else if (c == '\\' && r->p < r->end) {
+                        if (*r->p == '\n')
+                                r->line++;
+                        r->p++;
+                } else if (close == ')' && c == '(')
+                        depth++;
+                else if (c == close && --depth == 0)
+                        return 0;
+        }
+        r->line = start;
+        return fail(r, "unterminated command substitution");
+}
+
+/* r->p is after '$'. */
+static int expand(Reader *r, StrBuf *b, bool *unknown) {
+        if (r->p >= r->end) {
+                strbuf_append(b, "$");
+                return 0;
+        }
+        char c = *r->p;
+        _cleanup_free_ char *name = NULL;
+        if (c == '{') {
+                const char *s = ++r->p;
+                while (r->p < r->end && is_name_char(*r->p))
+                        r->p++;
+                if (r->p < r->end && *r->p == '}' && r->p > s && is_name_start(*s)) {
+                        name = strndup(s, (size_t) (r->p - s));
+                        r->p++;
+                } else {
+                        /* ${VAR:-word} and the like: known to the shell, not
+                         * evaluated here. */
+                        unsigned depth = 1;
+                        while (r->p < r->end && depth) {
+                                if (*r->p == '{')
+                                        depth++;
+                                else if (*r->p == '}')
+                                        depth--;
+                                else if (*r->p == '\n')
+                                        r->line++;
+                                r->p++;
+                        }
+                        if (depth)
+                                return fail(r, "unterminated ${");
+                        *unknown = true;
+                        return 0;
+                }
+        } else if (is_name_start(c)) {
+                const char *s = r->p;
+                while (r->p < r->end && is_name_char(*r->p))
+                        r->p++;
+                name = strndup(s, (size_t) (r->p - s));
+        } else if (c == '(') {
+                r->p++;
+                *unknown = true;
+                return skip_subst(r, ')');
+        } else if (is_blank(c) || c == '\n' || c == '"' || c == '\'') {
+                strbuf_append(b, "$");
+                return 0;
+        } else {
+                r->p++;  /* $1, $$, $? ...: set by the shell */
+                *unknown = true;
+                return 0;
+        }
+        if (!name)
+                return -ENOMEM;
+        const ShellVar *v = shell_vars_find(r->v, name);
+        if (v && !v->value)
+                *unknown = true;
+        else if (v)
+                strbuf_append(b, v->value);
+        return 0;
+}
+
+static int read_value(Reader *r, char **ret) {
+        StrBuf b = {0};
+        bool unknown = false;
+        int k = 0;
+
+        strbuf_append(&b, "");
+        while (r->p < r->end && k >= 0) {
+                char c = *r->p;
+                if (is_blank(c) || c == '\n' || c == ';')
+                        break;
+                if (strchr("|&<>()", c)) {
+                        k = fail(r, "shell operator '%c'", c);
+                        break;
+                }
+                r->p++;
+                if (c == '\'') {
+                        const char *e = memchr(r->p, '\'', (size_t) (r->end - r->p));
+                        if (!e) {
+                                k = fail(r, "unterminated '");
+                                break;
+                        }
+                        for (const char *q = r->p; q < e; q++)
+                                r->line += *q == '\n';
+                        strbuf_appendn(&b, r->p, (size_t) (e - r->p));
+                        r->p = e + 1;
+                } else if (c == '"') {
+                        for (;;) {
+                                if (r->p >= r->end) {
+                                        k = fail(r, "unterminated \"");
+                                        break;
+                                }
+                                char d = *r->p++;
+                                if (d == '"')
+                                        break;
+                                if (d == '\\' && r->p < r->end && strchr("$`\"\\\n", *r->p)) {
+                                        if (*r->p == '\n')
+                                                r->line++;
+                                        else
+                                                strbuf_appendn(&b, r->p, 1);
+                                        r->p++;
+                                } else if (d == '$') {
+                                        if ((k = expand(r, &b, &unknown)) < 0)
+                                                break;
+                                } else if (d == '`') {
+                                        unknown = true;
+                                        if ((k = skip_subst(r, '`')) < 0)
+                                                break;
+                                } else {
+                                        r->line += d == '\n';
+                                        strbuf_appendn(&b, &d, 1);
+                                }
+                        }
+                } else if (c == '\\') {
+                        if (r->p < r->end) {
+                                if (*r->p == '\n')
+                                        r->line++;
+                                else
+                                        strbuf_appendn(&b, r->p, 1);
+                                r->p++;
+                        }
+                } else if (c == '$')
+                        k = expand(r, &b, &unknown);
+                else if (c == '`') {
+                        unknown = true;
+                        k = skip_subst(r, '`');
+                } else
+                        strbuf_appendn(&b, &c, 1);
+                if (k >= 0 && b.len > VALUE_MAX)
+                        k = fail(r, "value longer than %u bytes", VALUE_MAX);
+        }
+        if (k >= 0 && b.oom)
+                k = -ENOMEM;
+        if (k < 0 || unknown) {
+                strbuf_done(&b);
+                *ret = NULL;
+                return k < 0 ? k : 0;
+        }
+        *ret = strbuf_steal(&b);
+        return *ret ? 0 : -ENOMEM;
+}
+
+int grub_default_eval(ShellVars *v, const char *text, size_t size, char **ret_error) {
+        Reader r = { .p = text, .end = text + size, .line = 1, .v = v };
+        bool after_export = false;
+        int k = 0;
+
+        if (memchr(text, 0, size)) {
+                /* The shell would stop reading or choke; say so rather than guess. */
+                for (const char *q = text; *q; q++)
+                        r.line += *q == '\n';
+                k = fail(&r, "NUL byte");
+        }
+        while (k >= 0 && r.p < r.end) {
+                char c = *r.p;
+                if (is_blank(c)) {
+                        r.p++;
+                        continue;
+                }
+                if (c == '\n' || c == ';') {
+                        r.line += c == '\n';
+                        after_export = false;
+                        r.p++;
+                        continue;
+                }
+                if (c == '#') {
+                        while (r.p < r.end && *r.p != '\n')
+                                r.p++;
+                        continue;
+                }
+                if (c == '\\' && r.p + 1 < r.end && r.p[1] == '\n') {
+                        r.p += 2;
+                        r.line++;
+                        continue;
+                }
+                const char *s = r.p;
+                while (r.p < r.end && is_name_char(*r.p))
+                        r.p++;
+                size_t len = (size_t) (r.p - s);
+                bool word_end = r.p >= r.end || is_blank(*r.p) || *r.p == '\n' || *r.p == ';';
+                if (len == 6 && memcmp(s, "export", 6) == 0 && word_end) {
+                        after_export = true;
+                        continue;
+                }
+                if (len > 0 && is_name_start(*s) && r.p < r.end && *r.p == '=') {
+                        _cleanup_free_ char *name = strndup(s, len);
+                        char *value = NULL;
+                        if (!name)
+                                return -ENOMEM;
+                        r.p++;
+                        if ((k = read_value(&r, &value)) < 0)
+                                break;
+                        if (!(r.p >= r.end || is_blank(*r.p) || *r.p == '\n' || *r.p == ';')) {
+                                free(value);
+                                k = fail(&r, "unexpected '%c'", *r.p);
+                                break;
+                        }
+                        if ((k = vars_set_take(v, name, value)) == -E2BIG)
+                                k = fail(&r, "more than %u variables", VARS_MAX);
+                        continue;
+                }
+                if (after_export && len > 0 && is_name_start(*s) && word_end)
+                        continue;
+                /* Anything else is a command grub-mkconfig would run. */
+                size_t show = 0;
+                while (s + show < r.end && show < 40 && s[show] != '\n')
+                        show++;
+                k = fail(&r, "not an assignment: '%.*s'", (int) show, s);
+        }
+        if (k < 0 && ret_error) {
+                *ret_error = r.error;
+                r.error = NULL;
+        }
+        free(r.error);
+        return k;
+}
+
+/* ---- the merge ---- */
+
+static bool is_cfg(const char *name) {
+        size_t l = strlen(name);
+        return name[0] != '.' && l > 4 && streq(name + l - 4, ".cfg");
+}
+
+/* The files in grub-mkconfig's order, as paths below the root. */
+static int merge_list(const char *root, const char *override_path, bool override_exists, char ***ret) {
+        _cleanup_strv_free_ char **l = NULL, **dropins = NULL;
+        int r;
+
+        if (exists_root(root, GRUB_DEFAULT_PATH) || (override_path && streq(override_path, GRUB_DEFAULT_PATH)))
+                if ((r = strv_extend(&l, GRUB_DEFAULT_PATH)) < 0)
+                        return r;
+        r = list_dir_root(root, GRUB_DEFAULT_DIR, is_cfg, &dropins);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        const char *ov_name = override_path ? startswith(override_path, GRUB_DEFAULT_DIR "/") : NULL;
+        bool ov_done = !ov_name || !override_exists;
+        for (char **d = dropins; d && *d; d++) {
+                if (!ov_done && strcmp(ov_name, *d) < 0) {
+                        if ((r = strv_extend(&l, override_path)) < 0)
+                                return r;
+                        ov_done = true;
+                }
+                if (ov_name && streq(ov_name, *d)) {
+                        if (override_exists && (r = strv_extend(&l, override_path)) < 0)
+                                return r;
+                        ov_done = true;
+                        continue;
+                }
+                if ((r = strv_extendf(&l, "%s/%s", GRUB_DEFAULT_DIR, *d)) < 0)
+                        return r;
+        }
+        if (!ov_done && (r = strv_extend(&l, override_path)) < 0)
+                return r;
+        if (!l && !(l = calloc(1, sizeof(char *))))
+                return -ENOMEM;
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+static int merge_reader(const char *root, char **files, const char *override_path, const char *override_text,
+                        ShellVars *v, char **ret_error) {
+        for (char **f = files; *f; f++) {
+                _cleanup_free_ char *text = NULL, *err = NULL;
+                size_t size;
+                int r;
+                if (override_path && streq(*f, override_path)) {
+                        if (!override_text)
+                                continue;
+                        text = strdup(override_text);
+                        if (!text)
+                                return -ENOMEM;
+                        size = strlen(text);
+                } else if ((r = read_full_file_root(root, *f, &text, &size)) < 0) {
+                        if (r == -ENOENT)
+                                continue;
+                        *ret_error = strdup_printf("cannot read '%s': %s", *f, strerror(-r));
+                        return r;
+                }
+                r = grub_default_eval(v, text, size, &err);
+                if (r < 0) {
+                        *ret_error = strdup_printf("'%s' %s: the merged value is not known without running it",
+                                                   *f, err ? err : strerror(-r));
+                        return r;
+                }
+        }
+        return 0;
+}
+
+static const char *const merged_vars[] = {
+        "GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT", "GRUB_DEFAULT",
+        "GRUB_ENABLE_BLSCFG", "GRUB_DISABLE_RECOVERY",
+};
+
+static int merge_shell(const char *root, char **files, const char *override_path, const char *override_text,
+                       ShellVars *v, char **ret_error) {
+        _cleanup_strv_free_ char **argv = NULL;
+        _cleanup_free_ char *buf = NULL;
+        char tmp[] = "/tmp/numacma-grub-XXXXXX";
+        int tmpfd = -1, r;
+        StrBuf script = {0};
+
+        /* The sourcing loop of grub-mkconfig; then the variables as
+         * NAME NUL VALUE NUL for those that are set. */
+        strbuf_append(&script, "for __numacma_f do . \"$__numacma_f\" || exit 1; done\n");
+        for (size_t i = 0; i < ELEMENTSOF(merged_vars); i++)
+                strbuf_printf(&script, "[ -n \"${%s+set}\" ] && printf '%%s\\0%%s\\0' %s \"$%s\"\n",
+                              merged_vars[i], merged_vars[i], merged_vars[i]);
+        strbuf_append(&script, "exit 0\n");
+        char *s = strbuf_steal(&script);
+        if (!s)
+                return -ENOMEM;
+        if ((r = strv_extend(&argv, "sh")) < 0 || (r = strv_extend(&argv, "-c")) < 0 ||
+            (r = strv_push(&argv, s)) < 0 || (r = strv_extend(&argv, "sh")) < 0)
+                return r;
+        for (char **f = files; *f; f++) {
+                if (override_path && streq(*f, override_path)) {
+                        if (!override_text)
+                                continue;
+                        if (tmpfd < 0) {
+                                tmpfd = mkostemp(tmp, O_CLOEXEC);
+                                if (tmpfd < 0)
+                                        return -errno;
+                                size_t len = strlen(override_text);
+                                if (write(tmpfd, override_text, len) != (ssize_t) len) {
+                                        r = -errno;
+                                        close(tmpfd);
+                                        unlink(tmp);
+                                        return r < 0 ? r : -EIO;
+                                }
+                                close(tmpfd);
+                        }
+                        r = strv_extend(&argv, tmp);
+                } else {
+                        char *p = root_join(root, *f);
+                        r = p ? strv_push(&argv, p) : -ENOMEM;
+                }
+                if (r < 0)
+                        goto out;
+        }
+
+        int pfd[2];
+        if (pipe2(pfd, O_CLOEXEC) < 0) {
+                r = -errno;
+                goto out;
+        }
+        posix_spawn_file_actions_t fa;
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
+        posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+        char *envp[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+        pid_t pid;
+        r = -posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, envp);
+        posix_spawn_file_actions_destroy(&fa);
+        close(pfd[1]);
+        if (r < 0) {
+                close(pfd[0]);
+                goto out;
+        }
+        StrBuf out = {0};
+        char chunk[4096];
+        ssize_t n;
+        while ((n = read(pfd[0], chunk, sizeof(chunk))) != 0) {
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0 || out.len > VALUE_MAX * ELEMENTSOF(merged_vars) * 2)
+                        break;
+                strbuf_appendn(&out, chunk, (size_t) n);
+        }
+        close(pfd[0]);
+        int status;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+                strbuf_done(&out);
+                *ret_error = strdup("sourcing the /etc/default/grub files with sh failed (a syntax error or a failing command in them)");
+                r = -EBADMSG;
+                goto out;
+        }
+        /* NAME NUL VALUE NUL ... */
+        size_t len = out.len;
+        buf = strbuf_steal(&out);
+        if (!buf) {
+                r = -ENOMEM;
+                goto out;
+        }
+        for (size_t i = 0; i < len;) {
+                const char *name = buf + i;
+                size_t nl = strnlen(name, len - i);
+                if (i + nl + 1 >= len + 1)
+                        break;
+                const char *value = name + nl + 1;
+                size_t vl = strnlen(value, len - i - nl - 1);
+                if (i + nl + 1 + vl >= len)
+                        break;
+                if ((r = shell_vars_set(v, name, value)) < 0)
+                        goto out;
+                i += nl + 1 + vl + 1;
+        }
+        r = 0;
+out:
+        if (tmpfd >= 0)
+                unlink(tmp);
+        return r;
+}
+
+int grub_defaults_merge(const char *root, bool use_shell, const char *override_path,
+                        const char *override_text, ShellVars *ret, char **ret_error) {
+        _cleanup_strv_free_ char **files = NULL;
+        ShellVars v = {0};
+        int r = merge_list(root, override_path, !!override_text, &files);
+        if (r < 0)
+                return r;
+        r = use_shell ? merge_shell(root, files, override_path, override_text, &v, ret_error)
+                      : merge_reader(root, files, override_path, override_text, &v, ret_error);
+        if (r < 0) {
+                shell_vars_done(&v);
+                return r;
+        }
+        *ret = v;
+        return 0;
+}

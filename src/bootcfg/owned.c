@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "basic/fileio.h"
+#include "bootcfg/owned.h"
+#include "basic/util.h"
+
+void owned_record_done(OwnedRecord *o) {
+        free(o->backend);
+        strv_free(o->tokens);
+        *o = (OwnedRecord){0};
+}
+
+int owned_parse(const char *text, OwnedRecord *ret) {
+        OwnedRecord o = {0};
+        const char *p = text;
+        int r = 0;
+
+        /* An empty record is a record: "numacma owns nothing". */
+        if (!(o.tokens = calloc(1, sizeof(char *))))
+                return -ENOMEM;
+        while (*p) {
+                const char *nl = strchr(p, '\n');
+                size_t len = nl ? (size_t) (nl - p) : strlen(p);
+                _cleanup_free_ char *line = strndup(p, len);
+                if (!line) {
+                        r = -ENOMEM;
+                        break;
+                }
+                const char *v;
+                if ((v = startswith(line, "token ")) && *v)
+                        r = strv_extend(&o.tokens, v);
+                else if ((v = startswith(line, "backend ")) && *v) {
+                        free(o.backend);
+                        r = (o.backend = strdup(v)) ? 0 : -ENOMEM;
+                }
+                if (r < 0)
+                        break;
+                p += len + (nl ? 1 : 0);
+        }
+        if (r < 0) {
+                owned_record_done(&o);
+                return r;
+        }
+        *ret = o;
+        return 0;
+}
+
+int owned_read(const char *root, OwnedRecord *ret) {
+        _cleanup_free_ char *text = NULL;
+        int r = read_full_file_root(root, OWNED_PATH, &text, NULL);
+        if (r < 0)
+                return r;
+        return owned_parse(text, ret);
+}
+
+char *owned_format(const char *backend, char *const *tokens) {
+        StrBuf b = {0};
+        strbuf_append(&b, "# numacma: the kernel command-line arguments it wrote into the boot\n"
+                          "# configuration. It removes exactly these and nothing else.\n");
+        if (backend)
+                strbuf_printf(&b, "backend %s\n", backend);
+        for (char *const *t = tokens; t && *t; t++)
+                strbuf_printf(&b, "token %s\n", *t);
+        return strbuf_steal(&b);
+}
+
+int apply_failed_read(const char *root, char **ret) {
+        char *s = NULL;
+        int r = read_full_file_root(root, APPLY_FAILED_PATH, &s, NULL);
+        if (r < 0)
+                return r;
+        size_t n = strlen(s);
+        while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
+                s[--n] = 0;
+        if (!*s) {
+                free(s);
+                s = strdup("the boot configuration update failed (no reason recorded)");
+                if (!s)
+                        return -ENOMEM;
+        }
+        *ret = s;
+        return 0;
+}
+
+int apply_failed_write(const char *root, const char *why) {
+        _cleanup_free_ char *dir = root_join(root, STATE_DIR);
+        _cleanup_free_ char *path = root_join(root, APPLY_FAILED_PATH);
+        _cleanup_free_ char *text = strdup_printf("%s\n", why);
+        if (!dir || !path || !text)
+                return -ENOMEM;
+        int r = mkdir_parents(dir, 0755);
+        if (r < 0)
+                return r;
+        /* This record must land even while the test hook makes every
+         * other write fail: it is how the failure becomes visible. */
+        int saved = fileio_fail_step;
+        fileio_fail_step = 0;
+        r = write_file_atomic(path, text, strlen(text), 0644);
+        fileio_fail_step = saved;
+        return r;
+}
+
+int apply_failed_clear(const char *root) {
+        _cleanup_free_ char *path = root_join(root, APPLY_FAILED_PATH);
+        if (!path)
+                return -ENOMEM;
+        return remove_file_synced(path);
+}

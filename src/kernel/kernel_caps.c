@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <ctype.h>
+#include <inttypes.h>
+
+#include "basic/fileio.h"
+#include "kernel/kernel_caps.h"
+#include "basic/util.h"
+
+void kernel_caps_done(KernelCaps *k) {
+        free(k->release);
+        free(k->arch);
+        free(k->config_source);
+        *k = (KernelCaps){0};
+}
+
+const char *per_node_param_to_string(PerNodeParam p) {
+        switch (p) {
+        case PERNODE_CMA_PERNUMA: return "cma_pernuma";
+        case PERNODE_NUMA_CMA: return "numa_cma";
+        default: return "none";
+        }
+}
+
+/* The symbols numacma reads; one pass over the .config fills them all. */
+typedef struct {
+        const char *name;
+        bool mentioned;   /* set, or "# CONFIG_X is not set": the symbol exists in that release */
+        char value[32];   /* "" when unset */
+        size_t len;       /* strlen(name), set by config_scan() */
+} ConfigSym;
+
+static void config_scan(const char *text, ConfigSym *syms, size_t n) {
+        /* A Debian config has ~10000 lines: compare lengths before names
+         * (a strlen() per symbol per line was 90% of `numacmactl status`). */
+        uint64_t lengths = 0;  /* bit L: some symbol has a name of length L */
+        for (size_t i = 0; i < n; i++) {
+                syms[i].len = strlen(syms[i].name);
+                if (syms[i].len < 64)
+                        lengths |= UINT64_C(1) << syms[i].len;
+        }
+        for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+                const char *s = l;
+                bool unset = false;
+                if (*s == '#') {
+                        s++;
+                        while (*s == ' ')
+                                s++;
+                        unset = true;
+                }
+                if (!(s = startswith(s, "CONFIG_")))
+                        continue;
+                size_t nl = strcspn(s, "= \n");
+                if (nl >= 64 || !(lengths & (UINT64_C(1) << nl)))
+                        continue;
+                for (size_t i = 0; i < n; i++) {
+                        if (syms[i].len != nl || syms[i].name[0] != s[0] || memcmp(s, syms[i].name, nl) != 0)
+                                continue;
+                        if (unset) {
+                                if (startswith(s + nl, " is not set"))
+                                        syms[i].mentioned = true;
+                                break;
+                        }
+                        if (s[nl] != '=')
+                                break;
+                        syms[i].mentioned = true;
+                        const char *v = s + nl + 1;
+                        size_t vl = MIN(strcspn(v, "\n"), sizeof(syms[i].value) - 1);
+                        memcpy(syms[i].value, v, vl);
+                        syms[i].value[vl] = 0;
+                        break;
+                }
+        }
+}
+
+static const ConfigSym *sym(const ConfigSym *syms, size_t n, const char *name) {
+        for (size_t i = 0; i < n; i++)
+                if (streq(syms[i].name, name))
+                        return &syms[i];
+        abort(); /* a name missing from the table is a programming error */
+}
+
+#define SYM(name) sym(syms, ELEMENTSOF(syms), name)
+
+static bool sym_bool(const ConfigSym *s) {
+        return streq(s->value, "y");
+}
+
+static bool sym_u64(const ConfigSym *s, uint64_t *ret) {
+        return s->value[0] && safe_atou64(s->value, 0, ret) >= 0;
+}
+
+static void parse_release_version(KernelCaps *k) {
+        int a, b;
+        if (k->release && sscanf(k->release, "%d.%d", &a, &b) == 2) {
+                k->version_major = a;
+                k->version_minor = b;
+        }
+}
+
+static bool version_at_least(const KernelCaps *k, int major, int minor) {
+        return k->version_major > major || (k->version_major == major && k->version_minor >= minor);
+}
+
+static const struct {
+        const char *symbol, *arch;
+} arch_symbols[] = {
+        { "ARM64", "arm64" },
+        { "X86_64", "x86_64" },
+        { "X86_32", "i386" },
+        { "PPC64", "ppc64" },
+        { "S390", "s390x" },
+        { "RISCV", "riscv64" },
+        { "LOONGARCH", "loongarch64" },
+        { "ARM", "arm" },
+};
+
+int kernel_caps_parse_config(const char *text, const char *release, KernelCaps *k) {
+        ConfigSym syms[] = {
+                { "ARM64" }, { "X86_64" }, { "X86_32" }, { "PPC64" }, { "S390" }, { "RISCV" },
+                { "LOONGARCH" }, { "ARM" },
+                { "CMA" }, { "DMA_CMA" }, { "DMA_PERNUMA_CMA" }, { "DMA_NUMA_CMA" },
+                { "CMA_SIZE_PERNUMA" }, { "CMA_SYSFS" }, { "CMA_SIZE_MBYTES" },
+                { "CMA_SIZE_PERCENTAGE" }, { "CMA_SIZE_SEL_PERCENTAGE" }, { "CMA_SIZE_SEL_MIN" },
+                { "CMA_SIZE_SEL_MAX" }, { "ARM64_64K_PAGES" }, { "PAGE_SIZE_64KB" },
+                { "ARM64_16K_PAGES" }, { "PAGE_SIZE_16KB" }, { "ARCH_FORCE_MAX_ORDER" },
+                { "HUGETLB_PAGE" }, { "TRANSPARENT_HUGEPAGE" }, { "PAGE_BLOCK_MAX_ORDER" },
+                { "NUMA" }, { "NODES_SHIFT" },
+        };
+        uint64_t v;
+
+        config_scan(text, syms, ELEMENTSOF(syms));
+
+        *k = (KernelCaps){0};
+        if (release && !(k->release = strdup(release)))
+                return -ENOMEM;
+        parse_release_version(k);
+
+        for (size_t i = 0; i < ELEMENTSOF(arch_symbols); i++)
+                if (sym_bool(SYM(arch_symbols[i].symbol))) {
+                        k->arch = strdup(arch_symbols[i].arch);
+                        if (!k->arch)
+                                return -ENOMEM;
+                        break;
+                }
+
+        k->cma = sym_bool(SYM("CMA"));
+        k->dma_cma = k->cma && sym_bool(SYM("DMA_CMA"));
+        k->dma_pernuma_cma = k->dma_cma && sym_bool(SYM("DMA_PERNUMA_CMA"));
+        k->dma_numa_cma = k->dma_cma && sym_bool(SYM("DMA_NUMA_CMA"));
+        k->cma_size_pernuma_known = SYM("CMA_SIZE_PERNUMA")->mentioned;
+        k->cma_size_pernuma = k->dma_numa_cma && sym_bool(SYM("CMA_SIZE_PERNUMA"));
+        k->cma_sysfs = k->cma && sym_bool(SYM("CMA_SYSFS"));
+
+        if (sym_u64(SYM("CMA_SIZE_MBYTES"), &v))
+                k->size_mbytes = v;
+        if (sym_u64(SYM("CMA_SIZE_PERCENTAGE"), &v) && v <= 100)
+                k->percentage = (unsigned) v;
+        k->size_sel = sym_bool(SYM("CMA_SIZE_SEL_PERCENTAGE")) ? CMA_SEL_PERCENTAGE :
+                      sym_bool(SYM("CMA_SIZE_SEL_MIN"))        ? CMA_SEL_MIN :
+                      sym_bool(SYM("CMA_SIZE_SEL_MAX"))        ? CMA_SEL_MAX :
+                                                                     CMA_SEL_MBYTES;
+
+        /* Page size: arm64 chooses, most others have 4 KiB; 6.x adds generic symbols. */
+        unsigned page_shift = 12;
+        if (sym_bool(SYM("ARM64_64K_PAGES")) || sym_bool(SYM("PAGE_SIZE_64KB")))
+                page_shift = 16;
+        else if (sym_bool(SYM("ARM64_16K_PAGES")) || sym_bool(SYM("PAGE_SIZE_16KB")))
+                page_shift = 14;
+        k->page_size = UINT64_C(1) << page_shift;
+
+        /* CMA_MIN_ALIGNMENT_BYTES = PAGE_SIZE << pageblock_order, where
+         * pageblock_order = min(PMD order, MAX_PAGE_ORDER) with huge pages,
+         * else MAX_PAGE_ORDER (include/linux/pageblock-flags.h). */
+        unsigned max_order = 10;
+        if (sym_u64(SYM("ARCH_FORCE_MAX_ORDER"), &v) && v > 0 && v < 32)
+                /* Before 6.4 the symbol was MAX_ORDER, one above the largest order. */
+                max_order = (unsigned) v - (k->version_major && !version_at_least(k, 6, 4) ? 1 : 0);
+        unsigned order = max_order;
+        if (sym_bool(SYM("HUGETLB_PAGE")) || sym_bool(SYM("TRANSPARENT_HUGEPAGE")))
+                order = MIN(page_shift - 3, max_order);
+        if (sym_u64(SYM("PAGE_BLOCK_MAX_ORDER"), &v) && v < order)
+                order = (unsigned) v;
+        k->cma_align = k->page_size << order;
+
+        /* early_numa_cma() stops at the first node >= MAX_NUMNODES. */
+        if (sym_u64(SYM("NODES_SHIFT"), &v) && v < 16)
+                k->max_numnodes = 1u << v;
+        else if (SYM("NUMA")->mentioned && !sym_bool(SYM("NUMA")))
+                k->max_numnodes = 1;
+
+        bool arm64 = k->arch && streq(k->arch, "arm64");
+        k->honors_numa_cma = k->dma_numa_cma;
+        /* Before 6.6 only arm64's bootmem_init() reserved the per-node areas. */
+        k->honors_cma_pernuma = k->dma_numa_cma || (k->dma_pernuma_cma && arm64);
+        k->per_node = k->honors_numa_cma ? PERNODE_NUMA_CMA :
+                      k->honors_cma_pernuma ? PERNODE_CMA_PERNUMA : PERNODE_NONE;
+        k->implicit_per_node = k->cma_size_pernuma;
+        k->single_array = k->dma_numa_cma && (k->cma_size_pernuma_known || version_at_least(k, 7, 2));
+        return 0;
+}
+
+int kernel_caps_copy(const KernelCaps *from, KernelCaps *to) {
+        *to = *from;
+        to->release = from->release ? strdup(from->release) : NULL;
+        to->arch = from->arch ? strdup(from->arch) : NULL;
+        to->config_source = from->config_source ? strdup(from->config_source) : NULL;
+        if ((from->release && !to->release) || (from->arch && !to->arch) ||
+            (from->config_source && !to->config_source)) {
+                kernel_caps_done(to);
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+int kernel_caps_load(const char *root, const char *release, bool running, KernelCaps *ret) {
+        _cleanup_free_ char *path = strdup_printf("/boot/config-%s", release);
+        _cleanup_free_ char *text = NULL;
+        const char *source = path;
+        int r;
+
+        if (!path)
+                return -ENOMEM;
+        r = read_full_file_root(root, path, &text, NULL);
+        if (r == -ENOENT && running) {
+                source = "/proc/config.gz";
+                r = read_gz_file_root(root, source, &text, NULL);
+        }
+        if (r < 0) {
+                int q = kernel_caps_parse_config("", release, ret);
+                if (q < 0)
+                        return q;
+                return r;
+        }
+        r = kernel_caps_parse_config(text, release, ret);
+        if (r < 0)
+                return r;
+        ret->config_source = strdup(source);
+        return ret->config_source ? 0 : -ENOMEM;
+}
+
+uint64_t kernel_caps_default_area(const KernelCaps *k, const char *cma_arg, uint64_t total_bytes) {
+        uint64_t size;
+
+        if (!k->dma_cma)
+                return 0;
+        if (cma_arg)
+                size = kernel_memparse(cma_arg, NULL);
+        else {
+                uint64_t mb = k->size_mbytes * MIB;
+                uint64_t pct = total_bytes / k->page_size * k->percentage / 100 * k->page_size;
+                switch (k->size_sel) {
+                case CMA_SEL_PERCENTAGE: size = pct; break;
+                case CMA_SEL_MIN: size = MIN(mb, pct); break;
+                case CMA_SEL_MAX: size = MAX(mb, pct); break;
+                default: size = mb; break;
+                }
+        }
+        if (size == 0 || !k->cma_align)
+                return size;
+        return ALIGN_UP(size, k->cma_align);
+}

@@ -1,0 +1,558 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* numacmad: keeps the per-node CMA arguments in the boot configuration in
+ * step with the policy and the accelerators present, and tells systemd (and
+ * so the administrator) the truth in one STATUS= line. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <syslog.h>
+#include <time.h>
+
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-event.h>
+
+#include "bootcfg/bootcfg.h"
+#include "build-config.h"
+#include "policy/config.h"
+#include "numacmad/settle.h"
+#include "status/status.h"
+#include "numacmad/udev_monitor.h"
+#include "basic/util.h"
+
+
+#define EXIT_CONFIG 78 /* EX_CONFIG: the unit does not restart on it */
+
+static const char *arg_root = "/";
+static bool arg_once = false;
+static int arg_udev = -1; /* -1 auto: only for the live system */
+static int arg_log_level = LOG_INFO;
+
+/* ---- logging: stderr with <N> prefixes, read by journald ---- */
+
+static void log_internal(int prio, int error, const char *fmt, va_list ap) _printf_(3, 0);
+static void log_internal(int prio, int error, const char *fmt, va_list ap) {
+        if (prio > arg_log_level)
+                return;
+        if (error)
+                errno = error < 0 ? -error : error; /* for %m */
+        fprintf(stderr, "<%d>", prio);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+}
+
+static int log_full_errno(int prio, int error, const char *fmt, ...) _printf_(3, 4);
+static int log_full_errno(int prio, int error, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        log_internal(prio, error, fmt, ap);
+        va_end(ap);
+        return error < 0 ? error : -error;
+}
+
+#define log_debug(...) (void) log_full_errno(LOG_DEBUG, 0, __VA_ARGS__)
+#define log_info(...) (void) log_full_errno(LOG_INFO, 0, __VA_ARGS__)
+#define log_notice(...) (void) log_full_errno(LOG_NOTICE, 0, __VA_ARGS__)
+#define log_warning(...) (void) log_full_errno(LOG_WARNING, 0, __VA_ARGS__)
+#define log_error(...) (void) log_full_errno(LOG_ERR, 0, __VA_ARGS__)
+#define log_error_errno(r, ...) log_full_errno(LOG_ERR, (r), __VA_ARGS__)
+#define log_warning_errno(r, ...) log_full_errno(LOG_WARNING, (r), __VA_ARGS__)
+#define log_oom() log_full_errno(LOG_ERR, -ENOMEM, "Out of memory.")
+
+/* ---- small helpers ---- */
+
+static uint64_t now_usec(clockid_t clock) {
+        struct timespec ts;
+        clock_gettime(clock, &ts);
+        return (uint64_t) ts.tv_sec * 1000000u + (uint64_t) ts.tv_nsec / 1000u;
+}
+
+static char *one_line(const char *s) {
+        char *l = strdup(strempty(s));
+        if (l)
+                for (char *c = l; *c; c++)
+                        if (*c == '\n' || *c == '\r')
+                                *c = ' ';
+        return l;
+}
+
+/* ---- the manager ---- */
+
+typedef struct {
+        sd_event *event;
+        const char *root;
+        bool live;
+
+        Policy *policy;              /* the last good policy */
+        char *policy_error;          /* the first error of a rejected reload, NULL when the files are good */
+        Status *status;              /* the last computation */
+        char *compute_error;         /* the last computation failed: why */
+        char *apply_error;           /* the last apply failed: why */
+        char **known;                /* PCI addresses of the accelerators that counted */
+
+        UdevWatch *udev;
+        Settle settle;
+        sd_event_source *settle_timer;
+
+        char *sent_status;           /* the last STATUS= sent */
+        char *logged_summary;        /* the last summary logged */
+
+        unsigned long n_events, n_relevant, n_recomputes, n_applies;
+} Manager;
+
+static Manager *manager_free(Manager *m) {
+        if (!m)
+                return NULL;
+        sd_event_source_disable_unref(m->settle_timer);
+        udev_watch_free(m->udev);
+        sd_event_unref(m->event);
+        policy_free(m->policy);
+        free(m->policy_error);
+        status_free(m->status);
+        free(m->compute_error);
+        free(m->apply_error);
+        strv_free(m->known);
+        free(m->sent_status);
+        free(m->logged_summary);
+        free(m);
+        return NULL;
+}
+static inline void manager_freep(Manager **m) { manager_free(*m); }
+
+static void set_string(char **p, char *v) {
+        free(*p);
+        *p = v;
+}
+
+/* Load the policy. A bad one is rejected whole: each error is logged with
+ * its file:line, and the last good policy stays. */
+static int manager_load_policy(Manager *m) {
+        _cleanup_(policy_errors_done) PolicyErrors errs = {0};
+        Policy *p = NULL;
+        int r = policy_load(m->root, &p, &errs);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0) {
+                for (char **e = errs.messages; e && *e; e++)
+                        log_error("%s", *e);
+                if (!errs.messages)
+                        (void) log_error_errno(r, "Failed to load the policy: %m");
+                set_string(&m->policy_error, errs.messages ? one_line(errs.messages[0]) : strdup_printf("cannot read the policy: %s", strerror(-r)));
+                if (m->policy)
+                        log_warning("Keeping the last good policy.");
+                return r == -EINVAL ? r : -EIO;
+        }
+        policy_free(m->policy);
+        m->policy = p;
+        set_string(&m->policy_error, NULL);
+        settle_set_delay(&m->settle, p->settle_usec);
+        _cleanup_free_ char *files = strv_join(p->sources, ", ");
+        log_debug("Policy loaded from %s.", files && *files ? files : "built-in defaults");
+        return 0;
+}
+
+/* The plan differs from what the boot configuration holds. */
+static bool plan_needs_apply(const Status *s) {
+        if (s->plan->refused)
+                return false;
+        if (!s->next.cmdline)
+                return true; /* unknown: write (applying is idempotent) */
+        return !strv_equal(s->plan->args, s->next.owned);
+}
+
+static int manager_compute(Manager *m, Status **ret) {
+        Policy *p = NULL;
+        NextBoot next = {0};
+        int r;
+
+        r = policy_copy(m->policy, &p);
+        if (r < 0)
+                return r;
+        r = boot_read_next(m->root, m->policy, &next);
+        if (r < 0) {
+                /* Unknown next boot: the status says so, the plan still holds. */
+                log_debug("Cannot read the boot configuration below '%s': %s", m->root, strerror(-r));
+                next_boot_done(&next);
+        }
+        r = status_compute(m->root, p, &next, ret);
+        next_boot_done(&next);
+        return r;
+}
+
+/* The one place the boot configuration is written (with a root other than
+ * "/", files below it only; boot.c runs no command there). On failure
+ * *ret_error says why. */
+static int apply_plan(Manager *m, char **ret_error) {
+        _cleanup_(boot_apply_result_done) BootApplyResult res = {0};
+        const Status *s = m->status;
+        _cleanup_free_ char *args = plan_args_string(s->plan);
+        if (!args)
+                return -ENOMEM;
+
+        int r = boot_apply(m->root, m->policy, s->plan, &s->next, 0, &res);
+        for (char **n = res.notes; n && *n; n++)
+                log_debug("%s", *n);
+        if (r < 0) {
+                *ret_error = one_line(res.error ? res.error : strerror(-r));
+                if (res.output && *res.output)
+                        log_debug("Bootloader command output: %s", res.output);
+                return r;
+        }
+        m->n_applies++;
+        if (!res.changed && !res.commands) {
+                log_debug("The boot configuration already holds '%s'.", args);
+                return 0;
+        }
+        _cleanup_free_ char *files = strv_join(res.changed, ", ");
+        _cleanup_free_ char *cmds = strv_join(res.commands, "; ");
+        log_notice("Wrote '%s' to the boot configuration (%s)%s%s.",
+                   *args ? args : "(numacma's arguments removed)",
+                   files && *files ? files : "no file changed",
+                   cmds && *cmds ? (res.commands_not_run ? "; not run: " : "; ran: ") : "",
+                   cmds ? cmds : "");
+        return 1;
+}
+
+static int manager_send_status(Manager *m, const char *prefix) {
+        StrBuf b = {0};
+        if (m->policy_error)
+                strbuf_printf(&b, "policy rejected (%s), running with the last good one; ", m->policy_error);
+        if (m->compute_error)
+                strbuf_printf(&b, "cannot read the system (%s); ", m->compute_error);
+        if (m->apply_error)
+                strbuf_printf(&b, "boot configuration not updated (%s); ", m->apply_error);
+        strbuf_append(&b, m->status ? m->status->summary : "no status yet");
+        _cleanup_free_ char *line = strbuf_steal(&b);
+        if (!line)
+                return log_oom();
+        if (!prefix && streq_ptr(line, m->sent_status))
+                return 0;
+        int r = sd_notifyf(false, "%sSTATUS=%s", strempty(prefix), line);
+        if (r < 0)
+                (void) log_warning_errno(r, "Failed to notify the service manager: %m");
+        set_string(&m->sent_status, TAKE_PTR(line));
+        return 0;
+}
+
+/* The devices whose events matter from now on: the accelerators of the
+ * computation, and (when listening to udev) those in udev's database, so
+ * that the removal of one is recognized though sysfs no longer has it. */
+static int manager_update_known(Manager *m) {
+        _cleanup_strv_free_ char **known = NULL;
+        const Topology *t = m->status->topology;
+        int r;
+
+        if (m->udev) {
+                r = udev_watch_enumerate(m->udev, m->policy, &known);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        (void) log_warning_errno(r, "Failed to enumerate devices through udev: %m");
+        }
+        for (size_t i = 0; i < t->n_devices; i++)
+                if (t->devices[i].accelerator && !strv_contains(known, t->devices[i].address) &&
+                    strv_extend(&known, t->devices[i].address) < 0)
+                        return -ENOMEM;
+        strv_free(m->known);
+        m->known = TAKE_PTR(known);
+        log_debug("%zu device%s count as accelerators.", strv_length(m->known), strv_length(m->known) == 1 ? "" : "s");
+        return 0;
+}
+
+/* Recompute the plan once; apply it when it changed and the policy says so.
+ * Logs one line per decision; nothing when nothing changed. */
+static int manager_recompute(Manager *m, const char *why) {
+        _cleanup_status_ Status *s = NULL;
+        int r;
+
+        m->n_recomputes++;
+        r = manager_compute(m, &s);
+        if (r < 0) {
+                (void) log_error_errno(r, "Failed to read the system below '%s' (%s): %m", m->root, why);
+                set_string(&m->compute_error, strdup(strerror(-r)));
+                return r;
+        }
+        set_string(&m->compute_error, NULL);
+        status_free(m->status);
+        m->status = TAKE_PTR(s);
+        if ((r = manager_update_known(m)) < 0)
+                return log_oom();
+
+        if (m->policy->apply && plan_needs_apply(m->status)) {
+                _cleanup_free_ char *e = NULL;
+                r = apply_plan(m, &e);
+                if (r == -ENOMEM)
+                        return log_oom();
+                if (r < 0) {
+                        if (!streq_ptr(e, m->apply_error))
+                                log_error("Failed to write the boot configuration: %s", strna(e));
+                        set_string(&m->apply_error, TAKE_PTR(e));
+                } else
+                        set_string(&m->apply_error, NULL);
+                if (r != 0) {
+                        /* Read back what the boot configuration now says
+                         * (after a failure: boot.c recorded it). */
+                        r = manager_compute(m, &s);
+                        if (r < 0)
+                                (void) log_error_errno(r, "Failed to read the system below '%s' after writing: %m", m->root);
+                        else {
+                                status_free(m->status);
+                                m->status = TAKE_PTR(s);
+                                if ((r = manager_update_known(m)) < 0)
+                                        return log_oom();
+                        }
+                }
+        } else
+                set_string(&m->apply_error, NULL);
+
+        if (!streq_ptr(m->status->summary, m->logged_summary)) {
+                log_info("%s", m->status->summary);
+                set_string(&m->logged_summary, strdup(m->status->summary));
+        } else
+                log_debug("Recomputed (%s): unchanged.", why);
+        return 0;
+}
+
+/* ---- events ---- */
+
+static int on_settle_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+        unsigned n = 0;
+        uint64_t deadline;
+
+        if (!settle_expired(&m->settle, now_usec(CLOCK_MONOTONIC), &n, &deadline)) {
+                if (deadline) {
+                        (void) sd_event_source_set_time(s, deadline);
+                        (void) sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+                }
+                return 0;
+        }
+        _cleanup_free_ char *why = strdup_printf("%u device event%s", n, n == 1 ? "" : "s");
+        log_debug("Device events settled after %u event%s: recomputing.", n, n == 1 ? "" : "s");
+        (void) manager_recompute(m, why ? why : "device events");
+        (void) manager_send_status(m, NULL);
+        return 0;
+}
+
+static void manager_device_changed(Manager *m) {
+        uint64_t deadline = settle_event(&m->settle, now_usec(CLOCK_MONOTONIC));
+        int r = sd_event_source_set_time(m->settle_timer, deadline);
+        if (r >= 0)
+                r = sd_event_source_set_enabled(m->settle_timer, SD_EVENT_ONESHOT);
+        if (r < 0)
+                (void) log_error_errno(r, "Failed to arm the settle timer: %m");
+}
+
+static void on_device(UdevWatch *w, const DeviceEvent *ev, void *userdata) {
+        Manager *m = userdata;
+        _cleanup_free_ char *addr = NULL;
+
+        m->n_events++;
+        if (!ev) {
+                log_warning("Device events were lost (receive buffer overrun): recomputing to be sure.");
+                manager_device_changed(m);
+                return;
+        }
+        int r = device_event_relevant(m->policy, m->known, ev, &addr);
+        if (r < 0) {
+                (void) log_error_errno(r, "Failed to judge a device event: %m");
+                return;
+        }
+        if (r == 0)
+                return;
+        m->n_relevant++;
+        log_debug("%s %s (%s): settling.", ev->action, addr, strna(ev->subsystem));
+        manager_device_changed(m);
+}
+
+static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        Manager *m = userdata;
+        (void) sd_notifyf(false, "RELOADING=1\nSTATUS=Reloading the policy\nMONOTONIC_USEC=%" PRIu64,
+                          now_usec(CLOCK_MONOTONIC));
+        log_info("Reloading the policy.");
+        (void) manager_load_policy(m);
+        (void) manager_recompute(m, "reload");
+        (void) manager_send_status(m, "READY=1\n");
+        return 0;
+}
+
+static int on_sigterm(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        /* The boot configuration is never touched on the way out: what was
+         * written stays for the next boot, a pending burst is recomputed at
+         * the next start. */
+        (void) sd_notify(false, "STOPPING=1\nSTATUS=Stopping");
+        log_debug("Stopping on signal %u.", si->ssi_signo);
+        return sd_event_exit(sd_event_source_get_event(s), 0);
+}
+
+/* ---- setup ---- */
+
+static int manager_new(Manager **ret) {
+        _cleanup_(manager_freep) Manager *m = calloc(1, sizeof(Manager));
+        int r;
+        if (!m)
+                return log_oom();
+        m->root = arg_root;
+        m->live = streq(arg_root, "/");
+        settle_init(&m->settle, 0);
+        if (arg_once) {
+                *ret = TAKE_PTR(m);
+                return 0;
+        }
+
+        r = sd_event_default(&m->event);
+        if (r < 0)
+                return log_error_errno(r, "Failed to allocate the event loop: %m");
+        sigset_t ss;
+        sigemptyset(&ss);
+        sigaddset(&ss, SIGTERM);
+        sigaddset(&ss, SIGINT);
+        sigaddset(&ss, SIGHUP);
+        if (sigprocmask(SIG_BLOCK, &ss, NULL) < 0)
+                return log_error_errno(-errno, "Failed to block signals: %m");
+        if ((r = sd_event_add_signal(m->event, NULL, SIGTERM, on_sigterm, m)) < 0 ||
+            (r = sd_event_add_signal(m->event, NULL, SIGINT, on_sigterm, m)) < 0 ||
+            (r = sd_event_add_signal(m->event, NULL, SIGHUP, on_sighup, m)) < 0)
+                return log_error_errno(r, "Failed to watch signals: %m");
+        r = sd_event_set_watchdog(m->event, true);
+        if (r < 0)
+                return log_error_errno(r, "Failed to enable the watchdog: %m");
+        r = sd_event_add_time(m->event, &m->settle_timer, CLOCK_MONOTONIC, UINT64_MAX, 1000, on_settle_timer, m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create the settle timer: %m");
+        (void) sd_event_source_set_enabled(m->settle_timer, SD_EVENT_OFF);
+        (void) sd_event_source_set_description(m->settle_timer, "settle");
+
+        if (arg_udev > 0 || (arg_udev < 0 && m->live)) {
+                /* Listen before looking, so nothing between the two is missed. */
+                r = udev_watch_new(m->event, on_device, m, &m->udev);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to listen to udev: %m");
+        }
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
+static int manager_start(Manager *m) {
+        int r = manager_load_policy(m);
+        if (r < 0)
+                return r;
+        return manager_recompute(m, "start");
+}
+
+static void help(void) {
+        printf("numacmad [OPTIONS]\n\n"
+               "Keeps per-NUMA-node CMA kernel arguments in the boot configuration in step\n"
+               "with the policy and the accelerators present.\n\n"
+               "  --root DIR         read the system below DIR (a captured tree); no udev, no commands\n"
+               "  --once             compute, apply (when the policy says so), print the status, exit\n"
+               "  --udev=yes|no|auto listen to udev (auto: only when the root is /)\n"
+               "  --log-level=LEVEL  debug, info, notice, warning or err (default info)\n"
+               "  -h --help          this help\n"
+               "  --version          the version\n");
+}
+
+static int parse_log_level(const char *s) {
+        static const char *const names[] = { "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug" };
+        for (size_t i = 0; i < ELEMENTSOF(names); i++)
+                if (streq(s, names[i]))
+                        return (int) i;
+        int v;
+        if (safe_atoi(s, &v) >= 0 && v >= 0 && v <= LOG_DEBUG)
+                return v;
+        return -EINVAL;
+}
+
+static int parse_argv(int argc, char *argv[]) {
+        enum { ARG_ROOT = 0x100, ARG_ONCE, ARG_UDEV, ARG_LOG_LEVEL, ARG_VERSION };
+        static const struct option options[] = {
+                { "root", required_argument, NULL, ARG_ROOT },
+                { "once", no_argument, NULL, ARG_ONCE },
+                { "udev", required_argument, NULL, ARG_UDEV },
+                { "log-level", required_argument, NULL, ARG_LOG_LEVEL },
+                { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, ARG_VERSION },
+                {}
+        };
+        int c;
+        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
+                switch (c) {
+                case ARG_ROOT:
+                        if (optarg[0] != '/') {
+                                log_error("--root needs an absolute path: '%s'", optarg);
+                                return -EINVAL;
+                        }
+                        arg_root = optarg;
+                        break;
+                case ARG_ONCE:
+                        arg_once = true;
+                        break;
+                case ARG_UDEV:
+                        if (streq(optarg, "auto"))
+                                arg_udev = -1;
+                        else if (streq(optarg, "yes"))
+                                arg_udev = 1;
+                        else if (streq(optarg, "no"))
+                                arg_udev = 0;
+                        else {
+                                log_error("--udev takes yes, no or auto: '%s'", optarg);
+                                return -EINVAL;
+                        }
+                        break;
+                case ARG_LOG_LEVEL:
+                        if ((arg_log_level = parse_log_level(optarg)) < 0) {
+                                log_error("Unknown log level '%s'", optarg);
+                                return -EINVAL;
+                        }
+                        break;
+                case 'h':
+                        help();
+                        return 0;
+                case ARG_VERSION:
+                        printf("numacmad %s\n", PACKAGE_VERSION);
+                        return 0;
+                default:
+                        return -EINVAL;
+                }
+        if (optind < argc) {
+                log_error("Unexpected argument '%s'. See 'numacmad --help'.", argv[optind]);
+                return -EINVAL;
+        }
+        return 1;
+}
+
+static int run(int argc, char *argv[]) {
+        _cleanup_(manager_freep) Manager *m = NULL;
+        int r;
+
+        r = parse_argv(argc, argv);
+        if (r <= 0)
+                return r < 0 ? 2 : 0;
+
+        r = manager_new(&m);
+        if (r < 0)
+                return EXIT_FAILURE;
+        r = manager_start(m);
+        if (r < 0) {
+                (void) sd_notifyf(false, "STATUS=%s",
+                                  m->policy_error ? m->policy_error : "failed to start, see the log");
+                return r == -EINVAL ? EXIT_CONFIG : EXIT_FAILURE;
+        }
+        if (arg_once) {
+                (void) manager_send_status(m, NULL);
+                printf("%s\n", m->sent_status);
+                return m->apply_error ? EXIT_FAILURE : EXIT_SUCCESS;
+        }
+
+        (void) manager_send_status(m, "READY=1\n");
+        r = sd_event_loop(m->event);
+        if (r < 0) {
+                (void) log_error_errno(r, "Event loop failed: %m");
+                return EXIT_FAILURE;
+        }
+        return r;
+}
+
+int main(int argc, char *argv[]) {
+        return run(argc, argv);
+}

@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <inttypes.h>
+
+#include "plan/plan.h"
+#include "plan/predict.h"
+#include "basic/util.h"
+
+void plan_free(Plan *p) {
+        if (!p)
+                return;
+        for (size_t i = 0; i < p->n_nodes; i++)
+                free(p->nodes[i].why);
+        free(p->nodes);
+        strv_free(p->args);
+        strv_free(p->problems);
+        strv_free(p->explain);
+        free(p);
+}
+
+const PlanNode *plan_node(const Plan *p, int node) {
+        for (size_t i = 0; i < p->n_nodes; i++)
+                if (p->nodes[i].node == node)
+                        return &p->nodes[i];
+        return NULL;
+}
+
+char *plan_args_string(const Plan *p) {
+        return strv_join(p->args, " ");
+}
+
+static char *mib(uint64_t bytes) {
+        if (bytes % MIB == 0)
+                return strdup_printf("%" PRIu64 " MiB", bytes / MIB);
+        return strdup_printf("%.1f MiB", (double) bytes / (double) MIB);
+}
+
+#define EXPLAIN(p, ...) do { if (strv_extendf(&(p)->explain, __VA_ARGS__) < 0) return -ENOMEM; } while (0)
+#define PROBLEM(p, ...) do { if (strv_extendf(&(p)->problems, __VA_ARGS__) < 0) return -ENOMEM; } while (0)
+
+static uint64_t share_of(uint64_t bytes, uint32_t ppm) {
+        /* 128-bit product: node memory times ppm overflows 64 bits above 16 TiB. */
+        return (uint64_t) ((unsigned __int128) bytes * ppm / SHARE_ONE);
+}
+
+static bool node_wanted(const PlanInput *in, const NumaNode *n, unsigned n_acc) {
+        const Policy *pol = in->policy;
+        bool wanted;
+        switch (pol->nodes_mode) {
+        case NODES_ALL: wanted = true; break;
+        case NODES_ACCELERATORS: wanted = n_acc > 0; break;
+        case NODES_LIST: wanted = nodeset_contains(pol->nodes_list, n->id); break;
+        default: wanted = false; break;
+        }
+        for (size_t i = 0; i < pol->n_overrides; i++)
+                if (pol->overrides[i].node == n->id && pol->overrides[i].has_enabled)
+                        wanted = pol->overrides[i].enabled;
+        return wanted;
+}
+
+static int size_node(Plan *p, const PlanInput *in, PlanNode *pn, uint64_t align) {
+        const Policy *pol = in->policy;
+        const SizeSpec *spec = policy_node_size(pol, pn->node);
+        uint64_t per_acc = policy_node_per_accelerator(pol, pn->node);
+        uint64_t base;
+        _cleanup_free_ char *why_base = NULL;
+
+        switch (spec->kind) {
+        case SIZE_DEFAULT:
+                base = p->default_area;
+                why_base = strdup_printf("the default area's size");
+                break;
+        case SIZE_SHARE:
+                base = share_of(pn->memory, spec->share);
+                why_base = strdup_printf("%.4g%% of the node's memory", (double) spec->share / 10000.0);
+                break;
+        default:
+                base = spec->bytes;
+                why_base = strdup_printf("the configured size");
+                break;
+        }
+        if (!why_base)
+                return -ENOMEM;
+        uint64_t size = base + per_acc * pn->n_accelerators;
+        StrBuf why = {0};
+        _cleanup_free_ char *b = mib(base), *pa = mib(per_acc);
+        strbuf_printf(&why, "node %d: %s (%s)", pn->node, b, why_base);
+        if (pn->n_accelerators)
+                strbuf_printf(&why, " + %u accelerator%s x %s", pn->n_accelerators,
+                              pn->n_accelerators == 1 ? "" : "s", pa);
+        if (size < pol->min_size) {
+                size = pol->min_size;
+                strbuf_printf(&why, ", raised to min_size");
+        }
+        if (size > pol->max_size) {
+                size = pol->max_size;
+                strbuf_printf(&why, ", lowered to max_size");
+        }
+        uint64_t cap = share_of(pn->memory, pol->max_node_share);
+        if (size > cap) {
+                _cleanup_free_ char *want = mib(size), *capped = mib(ALIGN_DOWN(cap, align));
+                PROBLEM(p, "node %d: a %s pool would take more than max_node_share = %.4g%% of the node's memory; it is capped at %s",
+                        pn->node, want, (double) pol->max_node_share / 10000.0, capped);
+                size = cap;
+                strbuf_printf(&why, ", capped by max_node_share");
+        }
+        size = ALIGN_UP(size, align);
+        if (size > cap)
+                size = ALIGN_DOWN(cap, align);
+        pn->size = size;
+        _cleanup_free_ char *s = mib(size);
+        strbuf_printf(&why, " = %s", s);
+        if (!size)
+                strbuf_printf(&why, ": no pool");
+        pn->why = strbuf_steal(&why);
+        return pn->why ? 0 : -ENOMEM;
+}
+
+static bool all_honor(const PlanInput *in, bool numa_cma) {
+        for (size_t i = 0; i < in->n_targets; i++) {
+                const KernelCaps *k = &in->targets[i];
+                if (k->per_node == PERNODE_NONE)
+                        continue;
+                if (numa_cma ? !k->honors_numa_cma : !k->honors_cma_pernuma)
+                        return false;
+        }
+        return true;
+}
+
+static int choose_args(Plan *p, const PlanInput *in, const KernelCaps *capable) {
+        const Topology *t = in->topology;
+        uint64_t equal = 0;
+        bool all_equal = true, all_memory_nodes = true, any = false;
+
+        for (size_t i = 0; i < p->n_nodes; i++) {
+                const PlanNode *pn = &p->nodes[i];
+                const NumaNode *n = topology_node(t, pn->node);
+                if (!n || !n->has_memory)
+                        continue;
+                if (!pn->size) {
+                        all_memory_nodes = false;
+                        continue;
+                }
+                if (any && pn->size != equal)
+                        all_equal = false;
+                equal = pn->size;
+                any = true;
+        }
+        if (!any) {
+                EXPLAIN(p, "no node needs a pool: numacma writes no argument");
+                return 0;
+        }
+
+        /* The kernels' own per-node areas already make exactly this? */
+        bool implicit = all_equal && all_memory_nodes && !cmdline_count(in->admin, "numa_cma") &&
+                        !cmdline_count(in->admin, "cma_pernuma");
+        for (size_t i = 0; implicit && i < in->n_targets; i++) {
+                const KernelCaps *k = &in->targets[i];
+                if (k->per_node == PERNODE_NONE)
+                        continue;
+                uint64_t d = kernel_caps_default_area(k, cmdline_get(in->admin, "cma"), topology_total_memory(t));
+                if (!k->implicit_per_node || !d || ALIGN_UP(d, k->cma_align) != equal)
+                        implicit = false;
+        }
+        if (implicit) {
+                p->implicit = true;
+                EXPLAIN(p, "the kernel's implicit per-node areas (CONFIG_CMA_SIZE_PERNUMA) already give every node this pool: no argument needed");
+                return 0;
+        }
+
+        StrBuf b = {0};
+        if (all_equal && all_memory_nodes && all_honor(in, false)) {
+                _cleanup_free_ char *s = format_size_kernel(equal);
+                strbuf_printf(&b, "cma_pernuma=%s", strempty(s));
+                p->param = "cma_pernuma";
+                EXPLAIN(p, "every node with memory gets the same size: cma_pernuma= says it shortest");
+        } else if (all_honor(in, true)) {
+                strbuf_append(&b, "numa_cma=");
+                bool first = true;
+                for (size_t i = 0; i < p->n_nodes; i++) {
+                        if (!p->nodes[i].size)
+                                continue;
+                        _cleanup_free_ char *s = format_size_kernel(p->nodes[i].size);
+                        strbuf_printf(&b, "%s%d:%s", first ? "" : ",", p->nodes[i].node, strempty(s));
+                        first = false;
+                }
+                p->param = "numa_cma";
+                EXPLAIN(p, "pools differ between nodes (or some nodes get none): numa_cma= names each node");
+        } else {
+                for (size_t i = 0; i < in->n_targets; i++)
+                        if (in->targets[i].per_node == PERNODE_CMA_PERNUMA)
+                                PROBLEM(p, "kernel %s only honors cma_pernuma= (one size on every node) and cannot make these pools; give every node the same size, or boot a kernel with CONFIG_DMA_NUMA_CMA",
+                                        strna(in->targets[i].release));
+                p->refused = true;
+                return 0;
+        }
+        (void) capable;
+        char *arg = strbuf_steal(&b);
+        if (!arg || strv_push(&p->args, arg) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+static int check_length(Plan *p, const PlanInput *in) {
+        _cleanup_free_ char *line = cmdline_to_string(in->admin);
+        _cleanup_free_ char *args = plan_args_string(p);
+        if (!line || !args)
+                return -ENOMEM;
+        size_t len = strlen(line) + (*args ? strlen(args) + 1 : 0);
+        if (len + 1 > COMMAND_LINE_SIZE) {
+                PROBLEM(p, "the kernel command line would be %zu bytes with '%s', over the kernel's limit of %d: nothing is written",
+                        len, args, COMMAND_LINE_SIZE - 1);
+                strv_free(p->args);
+                p->args = NULL;
+                p->param = NULL;
+                p->refused = true;
+        }
+        return 0;
+}
+
+static int compute(Plan *p, const PlanInput *in) {
+        const Policy *pol = in->policy;
+        const Topology *t = in->topology;
+        const KernelCaps *capable = NULL, *first = in->n_targets ? &in->targets[0] : NULL;
+        int r;
+
+        for (size_t i = 0; i < in->n_targets; i++) {
+                const KernelCaps *k = &in->targets[i];
+                EXPLAIN(p, "target kernel %s: %s, per-node parameter %s%s, default area %s", strna(k->release),
+                        strna(k->arch), per_node_param_to_string(k->per_node),
+                        k->implicit_per_node ? " (implicit per-node areas)" : "",
+                        k->dma_cma ? "configurable" : "none (no CONFIG_DMA_CMA)");
+                if (k->per_node != PERNODE_NONE && !capable)
+                        capable = k;
+        }
+        const KernelCaps *ref = capable ? capable : first;
+        uint64_t align = ref && ref->cma_align ? ref->cma_align : 2 * MIB;
+        p->default_area = ref ? kernel_caps_default_area(ref, cmdline_get(in->admin, "cma"), topology_total_memory(t)) : 0;
+
+        size_t n_online = 0;
+        p->nodes = calloc(MAX(t->n_nodes, (size_t) 1), sizeof(PlanNode));
+        if (!p->nodes)
+                return -ENOMEM;
+        for (size_t i = 0; i < t->n_nodes; i++) {
+                const NumaNode *n = &t->nodes[i];
+                if (!n->online)
+                        continue;
+                n_online++;
+                PlanNode *pn = &p->nodes[p->n_nodes++];
+                *pn = (PlanNode){ .node = n->id, .memory = n->mem_total,
+                                  .n_accelerators = (unsigned) topology_accelerators_on(t, n->id) };
+        }
+
+        if (n_online <= 1) {
+                EXPLAIN(p, "one NUMA node: every device's memory is local, no per-node pool is needed");
+                return 0;
+        }
+        if (pol->only_with_default_area && p->default_area == 0) {
+                EXPLAIN(p, "the kernel makes no default CMA area: coherent DMA already comes from each device's own node (only_with_default_area = yes)");
+                return 0;
+        }
+        if (!capable) {
+                _cleanup_free_ char *d = mib(p->default_area);
+                if (first)
+                        PROBLEM(p, "kernel %s cannot make per-node CMA pools; the %s default area serves every device",
+                                strna(first->release), d);
+                if (pol->unsupported == UNSUPPORTED_DISABLE_CMA) {
+                        const char *cma = cmdline_get(in->admin, "cma");
+                        if (cma)
+                                PROBLEM(p, "unsupported = disable-cma would write cma=0, but the administrator's cma=%s is kept", cma);
+                        else {
+                                if (strv_extend(&p->args, "cma=0") < 0)
+                                        return -ENOMEM;
+                                p->param = "cma";
+                                EXPLAIN(p, "unsupported = disable-cma: cma=0 removes the default area, so coherent DMA comes from each device's node");
+                        }
+                }
+                return check_length(p, in);
+        }
+
+        /* The administrator's own per-node arguments win. */
+        const char *admin_key = cmdline_count(in->admin, "numa_cma") ? "numa_cma" :
+                                cmdline_count(in->admin, "cma_pernuma") ? "cma_pernuma" : NULL;
+        if (admin_key && pol->respect_admin_args) {
+                int idx = cmdline_find_last(in->admin, admin_key);
+                p->admin_conflict = true;
+                PROBLEM(p, "'%s' on the kernel command line was not written by numacma and is kept; numacma writes no per-node argument (respect_admin_args = yes)",
+                        in->admin->tokens[idx].text);
+                /* What will really be made is what the administrator asked for. */
+                Prediction pr;
+                r = predict_pools(capable, in->admin, t, &pr);
+                if (r < 0)
+                        return r;
+                for (size_t i = 0; i < p->n_nodes; i++)
+                        p->nodes[i].size = prediction_pool(&pr, p->nodes[i].node);
+                prediction_done(&pr);
+                return 0;
+        }
+
+        for (size_t i = 0; i < p->n_nodes; i++) {
+                PlanNode *pn = &p->nodes[i];
+                const NumaNode *n = topology_node(t, pn->node);
+                pn->wanted = node_wanted(in, n, pn->n_accelerators);
+                if (!n->has_memory) {
+                        if (pn->wanted && pol->nodes_mode == NODES_LIST && nodeset_contains(pol->nodes_list, pn->node))
+                                PROBLEM(p, "node %d has no memory: no pool can be made there", pn->node);
+                        pn->wanted = false;
+                        pn->why = strdup_printf("node %d: no memory, no pool", pn->node);
+                } else if (!pn->wanted)
+                        pn->why = strdup_printf("node %d: not selected by nodes = and [node.%d]", pn->node, pn->node);
+                else {
+                        r = size_node(p, in, pn, align);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (!pn->why)
+                        return -ENOMEM;
+        }
+        for (size_t i = 0; i < p->n_nodes; i++)
+                EXPLAIN(p, "%s", p->nodes[i].why);
+
+        r = choose_args(p, in, capable);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < in->n_targets; i++)
+                /* A kernel without a config (a rescue image, say) is unknown, not incapable. */
+                if (in->targets[i].per_node == PERNODE_NONE && in->targets[i].config_source &&
+                    !p->implicit && p->args)
+                        PROBLEM(p, "kernel %s cannot make per-node CMA pools: booted, it ignores '%s'",
+                                strna(in->targets[i].release), p->args[0]);
+        return check_length(p, in);
+}
+
+int plan_compute(const PlanInput *in, Plan **ret) {
+        Plan *p = calloc(1, sizeof(Plan));
+        if (!p)
+                return -ENOMEM;
+        int r = compute(p, in);
+        if (r < 0) {
+                plan_free(p);
+                return r;
+        }
+        *ret = p;
+        return 0;
+}

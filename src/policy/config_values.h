@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The syntax of the policy's values: sizes, shares, time spans, PCI
+ * addresses and classes, booleans, driver names. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "policy/config.h"
+
+#define USEC_PER_MSEC UINT64_C(1000)
+#define USEC_PER_SEC UINT64_C(1000000)
+#define DRIVER_NAME_MAX 64
+
+bool strcaseeq(const char *a, const char *b);
+/* 1 yes, 0 no, -EINVAL otherwise. */
+int parse_boolean(const char *s);
+int parse_pci_class(const char *s, PciClassPrefix *ret);
+bool driver_name_valid(const char *s);
