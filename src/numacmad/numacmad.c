@@ -25,6 +25,7 @@
 
 static const char *arg_root = "/";
 static bool arg_once = false;
+static bool arg_json = false;  /* --once: print the status as numacmactl status --json does */
 static int arg_udev = -1; /* -1 auto: only for the live system */
 static int arg_log_level = LOG_INFO;
 
@@ -446,6 +447,7 @@ static void help(void) {
                "with the policy and the accelerators present.\n\n"
                "  --root DIR         read the system below DIR (a captured tree); no udev, no commands\n"
                "  --once             compute, apply (when the policy says so), print the status, exit\n"
+               "  --json             with --once: print the status as 'numacmactl status --json' does\n"
                "  --udev=yes|no|auto listen to udev (auto: only when the root is /)\n"
                "  --log-level=LEVEL  debug, info, notice, warning or err (default info)\n"
                "  -h --help          this help\n"
@@ -464,10 +466,11 @@ static int parse_log_level(const char *s) {
 }
 
 static int parse_argv(int argc, char *argv[]) {
-        enum { ARG_ROOT = 0x100, ARG_ONCE, ARG_UDEV, ARG_LOG_LEVEL, ARG_VERSION };
+        enum { ARG_ROOT = 0x100, ARG_ONCE, ARG_JSON, ARG_UDEV, ARG_LOG_LEVEL, ARG_VERSION };
         static const struct option options[] = {
                 { "root", required_argument, NULL, ARG_ROOT },
                 { "once", no_argument, NULL, ARG_ONCE },
+                { "json", no_argument, NULL, ARG_JSON },
                 { "udev", required_argument, NULL, ARG_UDEV },
                 { "log-level", required_argument, NULL, ARG_LOG_LEVEL },
                 { "help", no_argument, NULL, 'h' },
@@ -486,6 +489,9 @@ static int parse_argv(int argc, char *argv[]) {
                         break;
                 case ARG_ONCE:
                         arg_once = true;
+                        break;
+                case ARG_JSON:
+                        arg_json = true;
                         break;
                 case ARG_UDEV:
                         if (streq(optarg, "auto"))
@@ -540,7 +546,10 @@ static int run(int argc, char *argv[]) {
         }
         if (arg_once) {
                 (void) manager_send_status(m, NULL);
-                printf("%s\n", m->sent_status);
+                if (arg_json && m->status)
+                        (void) status_print_json(stdout, m->status);
+                else
+                        printf("%s\n", m->sent_status);
                 return m->apply_error ? EXIT_FAILURE : EXIT_SUCCESS;
         }
 
