@@ -11,12 +11,12 @@
 #include <ftw.h>
 #include <sys/stat.h>
 
-#include "bootcfg/bootcfg.h"
-#include "kernel/cmdline.h"
 #include "basic/fileio.h"
+#include "basic/util.h"
 #include "bootcfg/grub_default.h"
 #include "bootcfg/owned.h"
-#include "basic/util.h"
+#include "kernel/cmdline.h"
+#include "snapshot/snapshot.h"
 
 #define TREES SRCDIR "/tests/boot/trees"
 #define ENTRY_BLS "/boot/loader/entries/4e2f5a8c0d9b4a7e8f1c2b3a4d5e6f70-7.2.13+deb14-amd64.conf"
@@ -88,13 +88,36 @@ static size_t count(const char *hay, const char *needle) {
         return n;
 }
 
-/* policy + next boot + plan + apply, as numacmactl apply does. */
+/* The apply's file and command seam: the n-th write (1-based) fails the
+ * way write_file_atomic() can fail at a step (1-4: before the rename, the
+ * old file stays; 5: the directory fsync after it, the new file is there);
+ * commands run below the root too, found through PATH. */
+typedef struct {
+        unsigned fail_write, n_writes;
+        int fail_step;
+} Fault;
+static Fault fault;
+
+static int faulty_write(void *userdata, const char *full, const char *content, mode_t mode) {
+        Fault *f = userdata;
+        bool hit = f->fail_write && ++f->n_writes == f->fail_write;
+        if (hit && f->fail_step < 5)
+                return -EIO;
+        int r = boot_io_default.write(NULL, full, content, mode);
+        return hit && r >= 0 ? -EIO : r;
+}
+
+static BootIO test_io = { .write = faulty_write, .userdata = &fault };
+
+/* The snapshot and its apply, as numacmactl apply does. */
 static int apply(const char *root, BootApplyFlags flags, BootApplyResult *res) {
         _cleanup_(policy_errors_done) PolicyErrors errs = {0};
-        _cleanup_status_ Status *s = NULL;
-        int r = boot_load_status(root, &errs, &s);
+        _cleanup_snapshot_ Snapshot *s = NULL;
+        int r = snapshot_new(root, NULL, 0, &errs, &s);
         assert_int_equal(r, 0);
-        return boot_apply(root, s->policy, s->plan, &s->next, flags, res);
+        test_io.run = boot_io_default.run;
+        fault.n_writes = 0;
+        return snapshot_apply(s, false, flags, &test_io, res);
 }
 
 static int apply_ok(const char *root) {
@@ -107,10 +130,10 @@ static int apply_ok(const char *root) {
         return n;
 }
 
-static Status *status_of(const char *root) {
+static Snapshot *status_of(const char *root) {
         _cleanup_(policy_errors_done) PolicyErrors errs = {0};
-        Status *s = NULL;
-        assert_int_equal(boot_load_status(root, &errs, &s), 0);
+        Snapshot *s = NULL;
+        assert_int_equal(snapshot_new(root, NULL, 0, &errs, &s), 0);
         return s;
 }
 
@@ -195,7 +218,7 @@ static void test_apply_reapply_change_remove(void **state) {
                         was = slurp(src, *f);
                         assert_true(streq_ptr(was, now));
                 }
-                _cleanup_status_ Status *s = status_of(root);
+                _cleanup_snapshot_ Snapshot *s = status_of(root);
                 assert_null(s->next.owned ? s->next.owned[0] : NULL);
                 assert_null(s->next.last_error);
         }
@@ -238,30 +261,68 @@ static void test_admin_args(void **state) {
                 assert_int_equal(count(c, "numa_cma=1:32M"), 1);
                 if (streq(layouts[i], "debian-grub"))
                         assert_false(exists_root(root, DROPIN));
-                _cleanup_status_ Status *s = status_of(root);
+                _cleanup_snapshot_ Snapshot *s = status_of(root);
                 assert_true(s->plan->admin_conflict);
                 assert_null(s->plan->args ? s->plan->args[0] : NULL);
         }
 }
 
-/* The record lost: a re-apply converges, no duplicate, nothing else removed. */
+/* The record lost: a re-apply converges without a duplicate, and a token
+ * numacma cannot prove it wrote is never removed (it may be the
+ * administrator's), and status says so. */
 static void test_lost_record(void **state) {
         for (size_t i = 1; i < ELEMENTSOF(layouts); i++) {
                 _cleanup_free_ char *root = tree(layouts[i]);
                 apply_ok(root);
                 _cleanup_free_ char *rec = root_join(root, OWNED_PATH);
                 assert_int_equal(unlink(rec), 0);
-                _cleanup_free_ char *before = snapshot(root);
                 apply_ok(root);
                 check_once(root, layouts[i], PLAN);
-                /* Adopted: the record names it again, and removal works. */
                 _cleanup_free_ char *r = slurp(root, OWNED_PATH);
-                assert_non_null(strstr(r, "token " PLAN "\n"));
+                assert_null(strstr(r, "token " PLAN "\n"));
+                _cleanup_snapshot_ Snapshot *s = status_of(root);
+                assert_true(s->plan->admin_conflict);
+                bool said = false;
+                for (char **p = s->status->problems; p && *p; p++)
+                        said = said || strstr(*p, "no ownership record");
+                assert_false(said); /* a record exists again (empty): the tokens are the administrator's */
+                put(root, "/etc/numacma.conf", "[pools]\nnodes = none\n");
+                apply_ok(root);
+                check_once(root, layouts[i], PLAN);
+                _cleanup_free_ char *kc = slurp(root, "/etc/kernel/cmdline");
+                assert_int_equal(count(kc, "dyndbg"), 1);
+        }
+}
+
+/* With no record at all, status explains why numacma leaves the tokens. */
+static void test_lost_record_explained(void **state) {
+        _cleanup_free_ char *root = tree("fedora-bls");
+        apply_ok(root);
+        _cleanup_free_ char *rec = root_join(root, OWNED_PATH);
+        assert_int_equal(unlink(rec), 0);
+        _cleanup_snapshot_ Snapshot *s = status_of(root);
+        bool said = false;
+        for (char **p = s->status->problems; p && *p; p++)
+                said = said || strstr(*p, "no ownership record");
+        assert_true(said);
+}
+
+/* A record that lies: tokens numacma never writes are ignored, reported,
+ * and stay in every file. */
+static void test_record_that_lies(void **state) {
+        for (size_t i = 1; i < ELEMENTSOF(layouts); i++) {
+                _cleanup_free_ char *root = tree(layouts[i]);
+                apply_ok(root);
+                put(root, OWNED_PATH, "backend bls\ntoken " PLAN "\ntoken cma=64M\ntoken quiet\ntoken root=UUID=0f6d1bd5-7c3e-4a2b-9d1e-5b6a7c8d9e0f\n");
                 put(root, "/etc/numacma.conf", "[pools]\nnodes = none\n");
                 apply_ok(root);
                 check_none(root, layouts[i], "numa_cma");
-                _cleanup_free_ char *kc = slurp(root, "/etc/kernel/cmdline");
-                assert_int_equal(count(kc, "dyndbg"), 1);
+                for (const char *const *f = files_of(layouts[i]); *f; f++) {
+                        _cleanup_free_ char *c = slurp(root, *f);
+                        assert_int_equal(count(c, "cma=64M"), 1);
+                }
+                _cleanup_snapshot_ Snapshot *s = status_of(root);
+                assert_null(s->next.owned[0]);
         }
 }
 
@@ -289,11 +350,11 @@ static void test_fail_every_write(void **state) {
                         for (int step = 1; step <= 5; step++) {
                                 _cleanup_free_ char *root = tree(layouts[i]);
                                 BootApplyResult res = {0};
-                                boot_test_fail_write = w;
-                                boot_test_fail_step = step;
+                                fault.fail_write = w;
+                                fault.fail_step = step;
                                 int r = apply(root, 0, &res);
-                                boot_test_fail_write = 0;
-                                boot_test_fail_step = 0;
+                                fault.fail_write = 0;
+                                fault.fail_step = 0;
                                 assert_true(r < 0);
                                 assert_non_null(res.error);
                                 boot_apply_result_done(&res);
@@ -303,12 +364,12 @@ static void test_fail_every_write(void **state) {
                                         if (!streq_ptr(now, old) && !streq_ptr(now, new))
                                                 fail_msg("%s write %u step %d: '%s' is neither old nor new", layouts[i], w, step, *f);
                                 }
-                                _cleanup_status_ Status *s = status_of(root);
+                                _cleanup_snapshot_ Snapshot *s = status_of(root);
                                 assert_non_null(s->next.last_error);
-                                assert_int_equal(s->state, STATE_DEGRADED);
+                                assert_int_equal(s->status->state, STATE_DEGRADED);
                                 apply_ok(root);
                                 check_once(root, layouts[i], PLAN);
-                                _cleanup_status_ Status *s2 = status_of(root);
+                                _cleanup_snapshot_ Snapshot *s2 = status_of(root);
                                 assert_null(s2->next.last_error);
                         }
         }
@@ -336,16 +397,16 @@ static void test_update_grub_fails(void **state) {
         _cleanup_free_ char *bin = fake_path("update-grub", "#!/bin/sh\necho \"update-grub: $NUMACMA_ROOT\" >> \"$NUMACMA_ROOT/update-grub.log\"\nexit ${FAKE_EXIT:-0}\n");
         _cleanup_free_ char *saved = NULL, *cfg_before = slurp(root, "/boot/grub/grub.cfg");
         with_path(bin, &saved);
-        boot_test_run_commands = true;
+        test_io.run_below_root = true;
 
         setenv("FAKE_EXIT", "1", 1);
         BootApplyResult res = {0};
         assert_true(apply(root, 0, &res) < 0);
         assert_non_null(strstr(res.error, "'update-grub' failed with exit status 1"));
         boot_apply_result_done(&res);
-        _cleanup_status_ Status *s = status_of(root);
+        _cleanup_snapshot_ Snapshot *s = status_of(root);
         assert_non_null(s->next.last_error);
-        assert_int_equal(s->state, STATE_DEGRADED);
+        assert_int_equal(s->status->state, STATE_DEGRADED);
         _cleanup_free_ char *cfg_after = slurp(root, "/boot/grub/grub.cfg");
         assert_string_equal(cfg_before, cfg_after);
 
@@ -356,10 +417,10 @@ static void test_update_grub_fails(void **state) {
         boot_apply_result_done(&res);
         _cleanup_free_ char *log = slurp(root, "/update-grub.log");
         assert_int_equal(count(log, "update-grub:"), 2);
-        _cleanup_status_ Status *s2 = status_of(root);
+        _cleanup_snapshot_ Snapshot *s2 = status_of(root);
         assert_null(s2->next.last_error);
 
-        boot_test_run_commands = false;
+        test_io.run_below_root = false;
         unsetenv("FAKE_EXIT");
         setenv("PATH", saved, 1);
 }
@@ -374,7 +435,7 @@ static void test_grub_override_detected(void **state) {
         assert_null(res.changed);
         boot_apply_result_done(&res);
         assert_false(exists_root(root, DROPIN));
-        _cleanup_status_ Status *s = status_of(root);
+        _cleanup_snapshot_ Snapshot *s = status_of(root);
         assert_non_null(s->next.last_error);
 }
 
@@ -385,7 +446,7 @@ static void test_grubby(void **state) {
         sh("ln -sf '%s/tests/boot/fake-grubby' '%s/grubby'", SRCDIR, bin);
         _cleanup_free_ char *saved = NULL;
         with_path(bin, &saved);
-        boot_test_run_commands = true;
+        test_io.run_below_root = true;
 
         apply_ok(root);
         check_once(root, "fedora-grubby", PLAN);
@@ -408,22 +469,22 @@ static void test_grubby(void **state) {
         assert_true(apply(root, 0, &res) < 0);
         boot_apply_result_done(&res);
         unsetenv("FAKE_GRUBBY_FAIL");
-        _cleanup_status_ Status *s = status_of(root);
+        _cleanup_snapshot_ Snapshot *s = status_of(root);
         assert_non_null(s->next.last_error);
 
-        boot_test_run_commands = false;
+        test_io.run_below_root = false;
         setenv("PATH", saved, 1);
 }
 
 static void test_next_boot_and_reboot_required(void **state) {
         _cleanup_free_ char *root = tree("sdboot");
-        _cleanup_status_ Status *s0 = status_of(root);
+        _cleanup_snapshot_ Snapshot *s0 = status_of(root);
         assert_string_equal(s0->next.backend, "systemd-boot");
         assert_string_equal(s0->next.release, "7.2.13+deb14-amd64");
-        assert_int_equal(s0->state == STATE_PENDING_REBOOT, false);
+        assert_int_equal(s0->status->state == STATE_PENDING_REBOOT, false);
         apply_ok(root);
-        _cleanup_status_ Status *s = status_of(root);
-        assert_int_equal(s->state, STATE_PENDING_REBOOT);
+        _cleanup_snapshot_ Snapshot *s = status_of(root);
+        assert_int_equal(s->status->state, STATE_PENDING_REBOOT);
         assert_non_null(strstr(s->next.cmdline, PLAN));
         _cleanup_free_ char *pkgs = slurp(root, "/run/reboot-required.pkgs");
         assert_string_equal(pkgs, "numacma\n");
@@ -437,7 +498,7 @@ static void test_next_boot_and_reboot_required(void **state) {
 
         /* GRUB: the default entry of grub.cfg, and every kernel it boots. */
         _cleanup_free_ char *g = tree("debian-grub");
-        _cleanup_status_ Status *sg = status_of(g);
+        _cleanup_snapshot_ Snapshot *sg = status_of(g);
         assert_string_equal(sg->next.backend, "grub");
         assert_string_equal(sg->next.releases[0], "7.2.13+deb14-amd64");
         assert_non_null(strstr(sg->next.cmdline, "dyndbg=\"file foo.c +p\" console=ttyS0,115200 quiet cma=64M"));
@@ -470,6 +531,8 @@ int main(void) {
                 cmocka_unit_test(test_dry_run_changes_nothing),
                 cmocka_unit_test(test_admin_args),
                 cmocka_unit_test(test_lost_record),
+                cmocka_unit_test(test_lost_record_explained),
+                cmocka_unit_test(test_record_that_lies),
                 cmocka_unit_test(test_record_without_token_is_admin),
                 cmocka_unit_test(test_fail_every_write),
                 cmocka_unit_test(test_update_grub_fails),

@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "bootcfg/bls.h"
-#include "bootcfg/backend.h"
+#include "kernel/cmdline_tokens.h"
 #include "bootcfg/grub_cfg.h"
 #include "bootcfg/grub_default.h"
 #include "bootcfg/owned.h"

@@ -13,6 +13,53 @@
 #include "basic/fileio.h"
 #include "basic/util.h"
 
+
+/* Failure injection at each step of write_file_atomic(), through the
+ * linker (-Wl,--wrap=..., see tests/meson.build): 1 the temp file,
+ * 2 its write, 3 its fsync, 4 the rename, 5 the directory's fsync. */
+static int fail_step;
+static unsigned n_fsyncs;
+
+static void set_fail_step(int step) {
+        fail_step = step;
+        n_fsyncs = 0;
+}
+
+int __real_mkostemp64(char *template, int flags);
+ssize_t __real_write(int fd, const void *buf, size_t n);
+int __real_fsync(int fd);
+int __real_rename(const char *from, const char *to);
+int __wrap_mkostemp64(char *template, int flags);
+ssize_t __wrap_write(int fd, const void *buf, size_t n);
+int __wrap_fsync(int fd);
+int __wrap_rename(const char *from, const char *to);
+
+/* glibc's headers name it mkostemp64 (large-file support). */
+int __wrap_mkostemp64(char *template, int flags) {
+        if (fail_step == 1)
+                return errno = EIO, -1;
+        return __real_mkostemp64(template, flags);
+}
+
+ssize_t __wrap_write(int fd, const void *buf, size_t n) {
+        if (fail_step == 2)
+                return errno = EIO, -1;
+        return __real_write(fd, buf, n);
+}
+
+int __wrap_fsync(int fd) {
+        unsigned k = ++n_fsyncs;
+        if ((fail_step == 3 && k == 1) || (fail_step == 5 && k == 2))
+                return errno = EIO, -1;
+        return __real_fsync(fd);
+}
+
+int __wrap_rename(const char *from, const char *to) {
+        if (fail_step == 4)
+                return errno = EIO, -1;
+        return __real_rename(from, to);
+}
+
 typedef struct {
         char root[64];
 } Fixture;
@@ -38,7 +85,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
         Fixture *f = *state;
-        fileio_fail_step = 0;
+        set_fail_step(0);
         nftw(f->root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
         free(f);
         return 0;
@@ -377,9 +424,9 @@ static void test_write_fail_steps(void **state) {
         assert_int_equal(chmod(p, 0600), 0);
 
         for (int step = 1; step <= 4; step++) {
-                fileio_fail_step = step;
+                set_fail_step(step);
                 int r = write_file_atomic(p, new, strlen(new), 0644);
-                fileio_fail_step = 0;
+                set_fail_step(0);
                 if (r != -EIO)
                         fail_msg("fail step %d: r=%d", step, r);
                 _cleanup_free_ char *s = slurp(p);
@@ -394,9 +441,9 @@ static void test_write_fail_steps(void **state) {
          * "old file left whole" cannot hold there. What is true: the error
          * is returned, the new content is in place whole (with the old
          * mode), and no temp file is left. */
-        fileio_fail_step = 5;
+        set_fail_step(5);
         int r = write_file_atomic(p, new, strlen(new), 0644);
-        fileio_fail_step = 0;
+        set_fail_step(0);
         assert_int_equal(r, -EIO);
         _cleanup_free_ char *s = slurp(p);
         assert_string_equal(s, new);
@@ -407,18 +454,18 @@ static void test_write_fail_steps(void **state) {
         /* A new file: on failure before the rename nothing appears. */
         _cleanup_free_ char *q = path_in(f, "etc/default/other");
         for (int step = 1; step <= 4; step++) {
-                fileio_fail_step = step;
+                set_fail_step(step);
                 assert_int_equal(write_file_atomic(q, new, strlen(new), 0644), -EIO);
-                fileio_fail_step = 0;
+                set_fail_step(0);
                 assert_false(exists_root(NULL, q));
                 _cleanup_free_ char *n2 = ls(d);
                 assert_string_equal(n2, "grub");
         }
 
         /* Identical content returns 0 before any step can fail. */
-        fileio_fail_step = 1;
+        set_fail_step(1);
         assert_int_equal(write_file_atomic(p, new, strlen(new), 0644), 0);
-        fileio_fail_step = 0;
+        set_fail_step(0);
 }
 
 static void test_remove_file_synced(void **state) {

@@ -15,44 +15,12 @@
 
 #include "plan/plan.h"
 #include "basic/util.h"
+#include "test-machine.h"
 
 #define TREES SRCDIR "/tests/fixtures/trees"
 #define M(x) ((x) * MIB)
 
 /* ---- helpers ---- */
-
-#define END (-100)
-
-/* Nodes in possible, online as given, memory nodes with mem bytes; one
- * accelerator per entry of accel_nodes (a node number each, or -1 for
- * "no node"; END ends). */
-static Topology *make_topology(const char *online, const char *memory, uint64_t mem, const int *accel_nodes) {
-        Topology *t = calloc(1, sizeof(Topology));
-        assert_non_null(t);
-        assert_int_equal(nodeset_parse(online, &t->possible), 0);
-        assert_int_equal(nodeset_parse(online, &t->online), 0);
-        assert_int_equal(nodeset_parse(memory, &t->with_memory), 0);
-        t->nodes = calloc(nodeset_count(t->possible) + 1, sizeof(NumaNode));
-        assert_non_null(t->nodes);
-        for (int n = -1; (n = nodeset_next(t->possible, n)) >= 0;) {
-                NumaNode *nn = &t->nodes[t->n_nodes++];
-                *nn = (NumaNode){ .id = n, .online = true, .has_memory = nodeset_contains(t->with_memory, n) };
-                nn->mem_total = nn->has_memory ? mem : 0;
-        }
-        size_t n_acc = 0;
-        while (accel_nodes && accel_nodes[n_acc] != END)
-                n_acc++;
-        t->devices = calloc(n_acc + 1, sizeof(PciDevice));
-        assert_non_null(t->devices);
-        for (size_t i = 0; i < n_acc; i++) {
-                PciDevice *d = &t->devices[t->n_devices++];
-                *d = (PciDevice){ .address = strdup_printf("0000:%02zx:00.0", 0x81 + i), .class_code = 0x120000,
-                                  .vendor = 0x1af4, .device = 0x1050, .numa_node = accel_nodes[i],
-                                  .accelerator = true, .why = "test" };
-                assert_non_null(d->address);
-        }
-        return t;
-}
 
 typedef enum {
         K61_ARM64, K612_ARM64, K72_AMD64, K72_ARM64, _K_MAX,
@@ -271,7 +239,7 @@ static bool check_case(size_t idx, const Case *c) {
         assert_int_equal(policy_new_default(&pol), 0);
         if (c->policy)
                 c->policy(pol);
-        Topology *t = make_topology(c->online, c->memory, c->mem, c->accel);
+        Topology *t = make_topology(c->online, c->online, c->memory, c->mem, c->accel);
         assert_int_equal(cmdline_parse(c->admin, &admin), 0);
         for (size_t i = 0; i < c->n_k; i++)
                 targets[i] = kernels[c->k[i]];
@@ -336,7 +304,7 @@ static void test_command_line_size(void **state) {
                 line[admin_len] = 0;
 
                 assert_int_equal(policy_new_default(&pol), 0);
-                Topology *t = make_topology("0-1", "0-1", 4 * GIB, accel);
+                Topology *t = make_topology("0-1", "0-1", "0-1", 4 * GIB, accel);
                 assert_int_equal(cmdline_parse(line, &admin), 0);
                 PlanInput in = { .policy = pol, .topology = t, .targets = &kernels[K72_ARM64], .n_targets = 1, .admin = admin };
                 assert_int_equal(plan_compute(&in, &p), 0);
@@ -367,7 +335,7 @@ static void test_explain(void **state) {
         _cleanup_cmdline_ Cmdline *admin = NULL;
         _cleanup_plan_ Plan *p = NULL;
         assert_int_equal(policy_new_default(&pol), 0);
-        Topology *t = make_topology("0-1", "0-1", 4 * GIB, accel);
+        Topology *t = make_topology("0-1", "0-1", "0-1", 4 * GIB, accel);
         assert_int_equal(cmdline_parse("", &admin), 0);
         PlanInput in = { .policy = pol, .topology = t, .targets = &kernels[K72_ARM64], .n_targets = 1, .admin = admin };
         assert_int_equal(plan_compute(&in, &p), 0);
@@ -389,7 +357,7 @@ static void test_accelerator_counts(void **state) {
         static const int accel[] = { 1, 1, 3, -1, 0, END };
         _cleanup_policy_ Policy *pol = NULL;
         assert_int_equal(policy_new_default(&pol), 0);
-        Topology *t = make_topology("0-3", "0-3", 4 * GIB, accel);
+        Topology *t = make_topology("0-3", "0-3", "0-3", 4 * GIB, accel);
         /* Not classified yet: every device is marked by hand. */
         static const size_t want[] = { 1, 2, 0, 1 };
         for (int n = 0; n < 4; n++)

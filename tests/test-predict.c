@@ -24,6 +24,7 @@
 #include "basic/fileio.h"
 #include "plan/predict.h"
 #include "basic/util.h"
+#include "test-machine.h"
 
 #define TREES SRCDIR "/tests/fixtures/trees"
 
@@ -31,24 +32,6 @@
 
 /* A machine: every node in possible gets a NumaNode; nodes in memory get
  * mem bytes. Sets in the kernel's list syntax. */
-static Topology *make_topology(const char *possible, const char *online, const char *memory, uint64_t mem) {
-        Topology *t = calloc(1, sizeof(Topology));
-        assert_non_null(t);
-        assert_int_equal(nodeset_parse(possible, &t->possible), 0);
-        assert_int_equal(nodeset_parse(online, &t->online), 0);
-        assert_int_equal(nodeset_parse(memory, &t->with_memory), 0);
-        t->nodes = calloc(nodeset_count(t->possible) + 1, sizeof(NumaNode));
-        assert_non_null(t->nodes);
-        for (int n = -1; (n = nodeset_next(t->possible, n)) >= 0;) {
-                NumaNode *nn = &t->nodes[t->n_nodes++];
-                nn->id = n;
-                nn->online = nodeset_contains(t->online, n);
-                nn->has_memory = nodeset_contains(t->with_memory, n);
-                nn->mem_total = nn->has_memory ? mem : 0;
-        }
-        return t;
-}
-
 typedef enum {
         K61_AMD64,      /* Debian 6.1 amd64: no CMA */
         K61_ARM64,      /* Debian 6.1 arm64: cma_pernuma */
@@ -115,11 +98,11 @@ typedef enum {
 
 static Topology *make(TopoId id) {
         switch (id) {
-        case T2: return make_topology("0-1", "0-1", "0-1", 4 * GIB);
-        case T2_MEMLESS1: return make_topology("0-1", "0-1", "0", 4 * GIB);
-        case T1: return make_topology("0", "0", "0", 4 * GIB);
-        case T3_OFFLINE2: return make_topology("0-2", "0-1", "0-1", 4 * GIB);
-        case T20: return make_topology("0-19", "0-19", "0-19", 4 * GIB);
+        case T2: return make_topology("0-1", "0-1", "0-1", 4 * GIB, NULL);
+        case T2_MEMLESS1: return make_topology("0-1", "0-1", "0", 4 * GIB, NULL);
+        case T1: return make_topology("0", "0", "0", 4 * GIB, NULL);
+        case T3_OFFLINE2: return make_topology("0-2", "0-1", "0-1", 4 * GIB, NULL);
+        case T20: return make_topology("0-19", "0-19", "0-19", 4 * GIB, NULL);
         default: abort();
         }
 }
@@ -315,7 +298,7 @@ static void test_64k_alignment(void **state) {
                 "CONFIG_PAGE_BLOCK_MAX_ORDER=13\nCONFIG_NUMA=y\nCONFIG_NODES_SHIFT=4\nCONFIG_HUGETLB_PAGE=y\n"
                 "CONFIG_CMA=y\nCONFIG_DMA_CMA=y\nCONFIG_CMA_SIZE_MBYTES=16\nCONFIG_CMA_SIZE_SEL_MBYTES=y\n"
                 "CONFIG_DMA_NUMA_CMA=y\nCONFIG_CMA_SIZE_PERNUMA=y\n", "7.2.13+deb14-arm64", &k), 0);
-        Topology *t = make_topology("0-1", "0-1", "0-1", 64 * GIB);
+        Topology *t = make_topology("0-1", "0-1", "0-1", 64 * GIB, NULL);
         static const struct {
                 const char *line;
                 uint64_t d, p0, p1;

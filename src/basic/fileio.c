@@ -8,8 +8,6 @@
 #include "basic/fileio.h"
 #include "basic/util.h"
 
-int fileio_fail_step = 0;
-
 char *root_join(const char *root, const char *path) {
         if (isempty(root) || streq(root, "/"))
                 return strdup(path);
@@ -21,6 +19,11 @@ char *root_join(const char *root, const char *path) {
         while (*path == '/')
                 path++;
         return strdup_printf("%.*s/%s", (int) rl, root, path);
+}
+
+bool root_is_live(const char *root) {
+        _cleanup_free_ char *p = root_join(root, "/");
+        return p && streq(p, "/");
 }
 
 static int read_fd_full(int fd, char **ret, size_t *ret_size) {
@@ -220,8 +223,8 @@ static int fsync_dir_of(const char *path) {
         _cleanup_close_ int dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dfd < 0)
                 return -errno;
-        if (fileio_fail_step == 5 || fsync(dfd) < 0)
-                return fileio_fail_step == 5 ? -EIO : -errno;
+        if (fsync(dfd) < 0)
+                return -errno;
         return 0;
 }
 
@@ -245,14 +248,14 @@ int write_file_atomic(const char *path, const char *content, size_t len, mode_t 
         _cleanup_free_ char *tmp = strdup_printf("%s.numacma-XXXXXX", path);
         if (!tmp)
                 return -ENOMEM;
-        _cleanup_close_ int fd = fileio_fail_step == 1 ? (errno = EIO, -1) : mkostemp(tmp, O_CLOEXEC);
+        _cleanup_close_ int fd = mkostemp(tmp, O_CLOEXEC);
         if (fd < 0)
                 return -errno;
 
         const char *p = content;
         size_t left = len;
         while (left > 0) {
-                ssize_t n = fileio_fail_step == 2 ? (errno = EIO, -1) : write(fd, p, left);
+                ssize_t n = write(fd, p, left);
                 if (n < 0) {
                         if (errno == EINTR)
                                 continue;
@@ -271,12 +274,12 @@ int write_file_atomic(const char *path, const char *content, size_t len, mode_t 
                 r = -errno;
                 goto fail;
         }
-        if (fileio_fail_step == 3 || fsync(fd) < 0) {
-                r = fileio_fail_step == 3 ? -EIO : -errno;
+        if (fsync(fd) < 0) {
+                r = -errno;
                 goto fail;
         }
-        if (fileio_fail_step == 4 || rename(tmp, path) < 0) {
-                r = fileio_fail_step == 4 ? -EIO : -errno;
+        if (rename(tmp, path) < 0) {
+                r = -errno;
                 goto fail;
         }
         r = fsync_dir_of(path);

@@ -14,6 +14,9 @@
 
 /* "root" + "/abs/path", with no doubled slash. Returns NULL on ENOMEM. */
 char *root_join(const char *root, const char *path);
+/* The root is the running system ("/", "//", NULL or ""): the one test of
+ * it, which decides whether commands run and whether udev is listened to. */
+bool root_is_live(const char *root);
 
 /* Read a whole file below root. NUL-terminated; *ret_size excludes the NUL. */
 int read_full_file_root(const char *root, const char *path, char **ret, size_t *ret_size);
@@ -45,7 +48,3 @@ int write_file_atomic(const char *path, const char *content, size_t len, mode_t 
 int remove_file_synced(const char *path);
 /* mkdir -p */
 int mkdir_parents(const char *path, mode_t mode);
-
-/* Test hook: when set, write_file_atomic fails at the numbered step
- * (1 open, 2 write, 3 fsync, 4 rename, 5 dir fsync) with -EIO. */
-extern int fileio_fail_step;

@@ -17,6 +17,9 @@ typedef struct {
 } BlsEntry;
 
 void bls_entry_done(BlsEntry *e);
+/* One line of an entry or of loader.conf: the key's length, and where the
+ * value starts and how long it is (trailing blanks and CR dropped). */
+void bls_line_split(const char *l, size_t len, size_t *key_len, size_t *val_off, size_t *val_len);
 /* text of size bytes (NUL bytes are an error: -EBADMSG). */
 int bls_entry_parse(const char *text, size_t size, BlsEntry *ret);
 /* The entry with remove dropped from every options line and want appended

@@ -1,20 +1,54 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The boot configuration: which layout the root has (Debian GRUB, BLS with
  * or without grubby, systemd-boot), what the next boot will use, and
- * writing the plan's arguments into it. Library code: nothing is printed;
+ * writing numacma's tokens into it. Library code: nothing is printed;
  * what was done is returned in BootApplyResult. */
 #pragma once
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "policy/config.h"
-#include "plan/plan.h"
-#include "status/status.h"
+
+/* What the boot configuration says the next boot will use. */
+typedef struct {
+        char *backend;             /* "grub", "bls", ... */
+        char *cmdline;             /* the default entry's kernel arguments; NULL = unknown */
+        char *unknown_reason;      /* why cmdline is NULL, when it is */
+        char *release;             /* the default entry's kernel, NULL = the running one */
+        char **releases;           /* every kernel the configuration boots (NULL: unknown,
+                                    * then the running one and every /boot/config-*) */
+        char *planned_from;        /* the line numacma's own update produces before its
+                                    * tokens: GRUB's merged defaults (grub-mkconfig's input),
+                                    * else the default entry's; NULL = unknown */
+        char *stale;               /* GRUB: how grub.cfg differs from its sources; NULL if not */
+        bool has_record;           /* a backend with a record file, and the file exists */
+        char **record;             /* the tokens the record names (GRUB: the drop-in's) */
+        char **owned;              /* numacma's tokens: decided by ownership_decide() */
+        char **record_ignored;     /* tokens a record names that numacma never writes */
+        char *last_error;          /* the last apply failed: why */
+} NextBoot;
+
+void next_boot_done(NextBoot *n);
 
 typedef enum {
         BOOT_APPLY_DRY_RUN = 1 << 0,      /* change nothing; fill diff and commands */
         BOOT_APPLY_NO_COMMANDS = 1 << 1,  /* write files, run no command (inside kernel-install) */
 } BootApplyFlags;
+
+/* How an apply touches the system: files and commands. The default writes
+ * files atomically and runs commands only for the live root; tests pass
+ * their own (a writer that fails on purpose, fake tools in PATH). */
+typedef struct {
+        /* Make full_path hold content (NULL: remove it). */
+        int (*write)(void *userdata, const char *full_path, const char *content, mode_t mode);
+        /* Run argv with envp; *ret_output what it printed, *ret_status its wait status. */
+        int (*run)(void *userdata, char *const *argv, char *const *envp, char **ret_output, int *ret_status);
+        bool run_below_root;  /* run commands for a root other than "/" too, found in PATH */
+        void *userdata;
+} BootIO;
+
+extern const BootIO boot_io_default;
 
 typedef struct {
         BootBackendKind backend;
@@ -30,31 +64,16 @@ typedef struct {
 void boot_apply_result_done(BootApplyResult *r);
 
 /* The layout of root; configured wins unless it is BACKEND_AUTO. */
-BootBackendKind boot_detect(const char *root, BootBackendKind configured);
+BootBackendKind bootcfg_detect(const char *root, BootBackendKind configured);
 
-/* What the next boot will use, numacma's tokens in it, and the last
- * failure, from the backend the policy selects (or the detected one). */
-int boot_read_next(const char *root, const Policy *p, NextBoot *ret);
+/* What the next boot will use and the record of numacma's tokens, from the
+ * backend kind (see bootcfg_detect()); owned is left for ownership_decide(). */
+int bootcfg_read(const char *root, BootBackendKind kind, NextBoot *ret);
 
-/* Policy + next boot + status_compute(), as the CLI and the daemon need it.
- * With no ownership record (lost, or never written) a per-node argument
- * byte-identical to what numacma would write is adopted as numacma's (see
- * boot.c). Policy errors go to errs. */
-int boot_load_status(const char *root, PolicyErrors *errs, Status **ret);
-
-/* Write plan into the boot configuration of root. next is the next boot as
- * read with boot_read_next() (its owned tokens are what is removed). On
- * failure the files are each either old or new, the failure is recorded
+/* Write want into the boot configuration of root, taking out remove (the
+ * owned tokens no longer wanted). next is what bootcfg_read() returned.
+ * On failure the files are each either old or new, the failure is recorded
  * under /var/lib/numacma (NextBoot.last_error) and ret->error says why;
- * success clears that record. With a root other than "/" commands are
- * listed, not run. */
-int boot_apply(const char *root, const Policy *p, const Plan *plan, const NextBoot *next,
-               BootApplyFlags flags, BootApplyResult *ret);
-
-/* Test hooks. boot_test_fail_write: the n-th file write of an apply (1-based)
- * fails at write_file_atomic step boot_test_fail_step (see fileio.h).
- * boot_test_run_commands: run commands below a root too, found through
- * PATH, with NUMACMA_ROOT set to the root (for fake update-grub/grubby). */
-extern unsigned boot_test_fail_write;
-extern int boot_test_fail_step;
-extern bool boot_test_run_commands;
+ * success clears that record. io NULL: boot_io_default. */
+int bootcfg_apply(const char *root, BootBackendKind kind, char *const *want, char *const *remove,
+                  const NextBoot *next, BootApplyFlags flags, const BootIO *io, BootApplyResult *ret);

@@ -10,26 +10,25 @@
  * (command substitutions, anything) with this process's privileges, and a
  * root given with --root is only data. Where the reader cannot evaluate a
  * file the result says the merged value is unknown rather than guess. */
-#include "bootcfg/backend.h"
-#include "kernel/cmdline.h"
+#include <sys/stat.h>
+
 #include "basic/fileio.h"
+#include "bootcfg/backend.h"
 #include "bootcfg/grub_cfg.h"
 #include "bootcfg/grub_default.h"
+#include "kernel/cma_args.h"
+#include "kernel/cmdline.h"
+#include "kernel/cmdline_tokens.h"
 
 static const char *const grub_cfg_paths[] = { "/boot/grub/grub.cfg", "/boot/grub2/grub.cfg" };
 
-bool grub_detect(const char *root) {
+static bool grub_detect(const char *root) {
         if (exists_root(root, GRUB_DEFAULT_PATH) || exists_root(root, GRUB_DEFAULT_DIR))
                 return true;
         for (size_t i = 0; i < ELEMENTSOF(grub_cfg_paths); i++)
                 if (exists_root(root, grub_cfg_paths[i]))
                         return true;
         return false;
-}
-
-static bool live_root(const char *root) {
-        _cleanup_free_ char *p = root_join(root, "/");
-        return p && streq(p, "/");
 }
 
 /* The tokens the drop-in adds: evaluated from an empty GRUB_CMDLINE_LINUX. */
@@ -121,40 +120,119 @@ static int grub_cfg_next(const char *root, const char *cfg_path, const char *tex
         return r;
 }
 
-int grub_read_next(const char *root, NextBoot *n) {
+/* What grub-mkconfig makes of the merged defaults for the normal entries
+ * (10_linux: GRUB_CMDLINE_LINUX, then GRUB_CMDLINE_LINUX_DEFAULT); NULL
+ * when the merge could not tell. */
+static char *planned_line(const ShellVars *v) {
+        const ShellVar *a = shell_vars_find(v, "GRUB_CMDLINE_LINUX");
+        const ShellVar *b = shell_vars_find(v, "GRUB_CMDLINE_LINUX_DEFAULT");
+        if ((a && !a->value) || (b && !b->value))
+                return NULL;
+        return strdup_printf("%s %s", var(v, "GRUB_CMDLINE_LINUX"), var(v, "GRUB_CMDLINE_LINUX_DEFAULT"));
+}
+
+/* Tokens grub-mkconfig itself puts on a linux line, whatever the defaults say. */
+static bool generated_token(const char *t) {
+        return startswith(t, "root=") || streq(t, "ro") || streq(t, "rw") || startswith(t, "BOOT_IMAGE=");
+}
+
+static bool older_than_sources(const char *root, const char *cfg_path) {
+        _cleanup_free_ char *p = root_join(root, cfg_path);
+        _cleanup_strv_free_ char **d = NULL;
+        struct stat cs, st;
+        if (!p || stat(p, &cs) < 0)
+                return false;
+        _cleanup_free_ char *def = root_join(root, GRUB_DEFAULT_PATH);
+        if (def && stat(def, &st) >= 0 && st.st_mtime > cs.st_mtime)
+                return true;
+        if (list_dir_root(root, GRUB_DEFAULT_DIR, NULL, &d) < 0)
+                return false;
+        for (char **f = d; *f; f++) {
+                _cleanup_free_ char *rel = strdup_printf(GRUB_DEFAULT_DIR "/%s", *f);
+                _cleanup_free_ char *full = rel ? root_join(root, rel) : NULL;
+                if (full && stat(full, &st) >= 0 && st.st_mtime > cs.st_mtime)
+                        return true;
+        }
+        return false;
+}
+
+/* How grub.cfg's default entry differs from what regenerating it gives:
+ * tokens added and dropped; NULL stale when they agree. */
+static int grub_cfg_stale(const char *root, const char *cfg_path, NextBoot *n) {
+        _cleanup_strv_free_ char **have = NULL, **want = NULL, **adds = NULL, **drops = NULL;
+        int r = tokens_of(n->cmdline, &have);
+        if (r >= 0)
+                r = tokens_of(n->planned_from, &want);
+        for (char **t = want; r >= 0 && *t; t++)
+                if (!strv_contains(have, *t))
+                        r = strv_extend(&adds, *t);
+        for (char **t = have; r >= 0 && *t; t++)
+                if (!strv_contains(want, *t) && !generated_token(*t))
+                        r = strv_extend(&drops, *t);
+        if (r < 0)
+                return r;
+        if (!adds && !drops)
+                return 0;
+        StrBuf m = {0};
+        strbuf_printf(&m, "'%s' %s its sources (/etc/default/grub and grub.d): regenerating it", cfg_path,
+                      older_than_sources(root, cfg_path) ? "is older than" : "differs from");
+        for (char **t = adds; t && *t; t++)
+                strbuf_printf(&m, "%s '%s'", t == adds ? " adds" : ",", *t);
+        for (char **t = drops; t && *t; t++)
+                strbuf_printf(&m, "%s '%s'", t == drops ? (adds ? " and drops" : " drops") : ",", *t);
+        n->stale = strbuf_steal(&m);
+        return n->stale ? 0 : -ENOMEM;
+}
+
+static int grub_read(const char *root, NextBoot *n) {
         ShellVars v = {0};
         _cleanup_free_ char *err = NULL, *dropin = NULL, *cfg_path = NULL, *cfg = NULL;
-        int r = grub_defaults_merge(root, live_root(root), NULL, NULL, &v, &err);
+        int r = grub_defaults_merge(root, root_is_live(root), NULL, NULL, &v, &err);
         bool merged = r >= 0;
         if (r < 0 && r != -EBADMSG)
                 return r;
 
+        /* The drop-in is the record: without it numacma owns nothing. */
+        n->has_record = true;
         r = read_full_file_root(root, GRUB_DROPIN_PATH, &dropin, NULL);
         if (r >= 0)
-                r = dropin_tokens(dropin, &n->owned);
+                r = dropin_tokens(dropin, &n->record);
         else if (r == -ENOENT)
-                r = (n->owned = calloc(1, sizeof(char *))) ? 0 : -ENOMEM;
+                r = (n->record = calloc(1, sizeof(char *))) ? 0 : -ENOMEM;
         if (r < 0 && r != -EBADMSG)
                 goto out;
-
-        r = find_grub_cfg(root, &cfg_path, &cfg);
-        if (r >= 0)
-                r = grub_cfg_next(root, cfg_path, cfg, &v, n);
-        else if (r == -ENOENT) {
-                r = 0;
-                /* No grub.cfg yet: what grub-mkconfig would write (10_linux
-                 * puts GRUB_CMDLINE_LINUX then _DEFAULT on normal entries). */
+        if (merged && !(n->planned_from = planned_line(&v))) {
                 const ShellVar *a = shell_vars_find(&v, "GRUB_CMDLINE_LINUX");
                 const ShellVar *b = shell_vars_find(&v, "GRUB_CMDLINE_LINUX_DEFAULT");
-                if (merged && (!a || a->value) && (!b || b->value)) {
-                        n->cmdline = strdup_printf("%s %s", var(&v, "GRUB_CMDLINE_LINUX"), var(&v, "GRUB_CMDLINE_LINUX_DEFAULT"));
-                        if (!n->cmdline)
-                                r = -ENOMEM;
+                if ((!a || a->value) && (!b || b->value)) {
+                        r = -ENOMEM;
+                        goto out;
                 }
         }
+
+        r = find_grub_cfg(root, &cfg_path, &cfg);
+        if (r == -ENOENT) {
+                n->unknown_reason = strdup("there is no grub.cfg (/boot/grub/grub.cfg): the boot loader has no menu yet; 'update-grub' makes it");
+                r = n->unknown_reason ? 0 : -ENOMEM;
+        } else if (r >= 0)
+                r = grub_cfg_next(root, cfg_path, cfg, &v, n);
+        if (r >= 0 && n->cmdline && n->planned_from)
+                r = grub_cfg_stale(root, cfg_path, n);
+        if (r >= 0 && !n->cmdline && !n->unknown_reason &&
+            !(n->unknown_reason = strdup("grub.cfg has no menu entry with a linux line")))
+                r = -ENOMEM;
 out:
         shell_vars_done(&v);
         return r;
+}
+
+/* grub.cfg carries CMA arguments its sources no longer make (a drop-in
+ * removed before update-grub ran): only regenerating takes them out. */
+static bool grub_cfg_stale_cma(const NextBoot *n) {
+        if (!n->stale || !n->cmdline || !n->planned_from)
+                return false;
+        _cleanup_free_ char *a = cma_args_of_line(n->cmdline), *b = cma_args_of_line(n->planned_from);
+        return a && b && !streq(a, b);
 }
 
 /* Whether the default entry in grub.cfg already carries the tokens. */
@@ -212,7 +290,7 @@ static int check_merge(BootCtx *c, const char *dropin) {
         return 0;
 }
 
-int grub_apply(BootCtx *c) {
+static int grub_apply(BootCtx *c) {
         _cleanup_free_ char *dropin = NULL, *cfg_path = NULL, *cfg = NULL;
         int r;
 
@@ -231,7 +309,8 @@ int grub_apply(BootCtx *c) {
          * grub.cfg does not carry what the drop-in says (someone's
          * update-grub failed, or grub.cfg was restored). */
         bool have_cfg = find_grub_cfg(c->root, &cfg_path, &cfg) >= 0;
-        if (!changed && !(c->next && c->next->last_error) && (!have_cfg || grub_cfg_current(c)))
+        if (!changed && !(c->next && c->next->last_error) && (!have_cfg || grub_cfg_current(c)) &&
+            !(c->next && grub_cfg_stale_cma(c->next)))
                 return 0;
         char *update[] = { (char *) "update-grub", NULL };
         char *mkconfig[] = { (char *) "grub-mkconfig", (char *) "-o", cfg_path ? cfg_path : (char *) "/boot/grub/grub.cfg", NULL };
@@ -254,3 +333,10 @@ int grub_apply(BootCtx *c) {
         }
         return 0;
 }
+
+const BootBackendOps grub_backend = {
+        .kind = BACKEND_GRUB,
+        .detect = grub_detect,
+        .read_next = grub_read,
+        .apply = grub_apply,
+};

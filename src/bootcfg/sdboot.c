@@ -4,13 +4,14 @@
  * the type #1 entries that exist, in the ESP or XBOOTLDR. Type #2 entries
  * (unified kernel images) carry their command line inside the image: only
  * rebuilding them with kernel-install changes it. */
-#include "bootcfg/backend.h"
 #include "basic/fileio.h"
+#include "bootcfg/backend.h"
+#include "bootcfg/bls_entries.h"
 
 static const char *const loader_confs[] = { "/efi/loader/loader.conf", "/boot/efi/loader/loader.conf", "/boot/loader/loader.conf" };
 static const char *const uki_dirs[] = { "/efi/EFI/Linux", "/boot/efi/EFI/Linux", "/boot/EFI/Linux" };
 
-bool sdboot_detect(const char *root) {
+static bool sdboot_detect(const char *root) {
         for (size_t i = 0; i < ELEMENTSOF(loader_confs); i++)
                 if (exists_root(root, loader_confs[i]))
                         return true;
@@ -37,7 +38,11 @@ static bool have_ukis(const char *root) {
         return false;
 }
 
-int sdboot_apply(BootCtx *c) {
+static int sdboot_read(const char *root, NextBoot *n) {
+        return bls_read_next(root, true, n);
+}
+
+static int sdboot_apply(BootCtx *c) {
         bool changed = false;
         int r = bls_record_intent(c);
         if (r < 0)
@@ -62,3 +67,10 @@ int sdboot_apply(BootCtx *c) {
         }
         return boot_ctx_write_record(c, c->want ? c->want : (char *[]){ NULL });
 }
+
+const BootBackendOps sdboot_backend = {
+        .kind = BACKEND_SYSTEMD_BOOT,
+        .detect = sdboot_detect,
+        .read_next = sdboot_read,
+        .apply = sdboot_apply,
+};

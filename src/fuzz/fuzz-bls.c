@@ -14,7 +14,7 @@
 
 #include "fuzz.h"
 #include "bootcfg/bls.h"
-#include "bootcfg/backend.h"
+#include "kernel/cmdline_tokens.h"
 #include "basic/util.h"
 
 

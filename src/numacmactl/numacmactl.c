@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* numacmactl: status, monitoring check, plan, and configuration check. */
+/* numacmactl: status, monitoring check, plan, apply, and configuration check. */
 #include <getopt.h>
 
-#include "bootcfg/bootcfg.h"
-#include "build-config.h"
-#include "policy/config.h"
-#include "status/status.h"
+#include "basic/log.h"
 #include "basic/util.h"
+#include "build-config.h"
+#include "shared/report.h"
+#include "snapshot/snapshot.h"
 
 static const char *arg_root = "/";
 static bool arg_json = false;
@@ -37,46 +37,37 @@ static void help(void) {
                "  --version              the version\n");
 }
 
-static int print_policy_errors(const PolicyErrors *e, int r) {
-        for (char **m = e->messages; m && *m; m++)
-                fprintf(stderr, "%s\n", *m);
-        if (!e->messages)
-                fprintf(stderr, "Failed to load the policy: %s\n", strerror(-r));
-        return r;
-}
-
-static int load_status(Status **ret) {
+/* The snapshot every command works from; errors are logged. */
+static int load(SnapshotFlags flags, Snapshot **ret) {
         _cleanup_(policy_errors_done) PolicyErrors errs = {0};
-        /* Policy, the next boot from the detected boot configuration, status. */
-        int r = boot_load_status(arg_root, &errs, ret);
+        int r = snapshot_new(arg_root, NULL, flags, &errs, ret);
         if (r < 0 && errs.messages)
-                return print_policy_errors(&errs, r);
-        if (r < 0)
-                fprintf(stderr, "Failed to read the system below '%s': %s\n", arg_root, strerror(-r));
+                report_policy_errors(&errs, r);
+        else if (r < 0)
+                (void) log_error_errno(r, "Failed to read the system below '%s': %m", arg_root);
         return r;
 }
 
 static int cmd_status(void) {
-        _cleanup_status_ Status *s = NULL;
-        int r = load_status(&s);
-        if (r < 0)
+        _cleanup_snapshot_ Snapshot *s = NULL;
+        if (load(0, &s) < 0)
                 return 1;
-        r = arg_json ? status_print_json(stdout, s) : status_print_human(stdout, s);
+        int r = arg_json ? status_print_json(stdout, s->status) : status_print_human(stdout, s->status);
         return r < 0 ? 1 : 0;
 }
 
 static int cmd_check(void) {
-        _cleanup_status_ Status *s = NULL;
-        if (load_status(&s) < 0) {
+        _cleanup_snapshot_ Snapshot *s = NULL;
+        if (load(0, &s) < 0) {
                 printf("NUMACMA UNKNOWN - cannot read the policy or the system (see stderr)\n");
                 return 3;
         }
-        return status_print_check(stdout, s);
+        return status_print_check(stdout, s->status);
 }
 
 static int cmd_plan(void) {
-        _cleanup_status_ Status *s = NULL;
-        if (load_status(&s) < 0)
+        _cleanup_snapshot_ Snapshot *s = NULL;
+        if (load(0, &s) < 0)
                 return 1;
         const Plan *p = s->plan;
         _cleanup_free_ char *args = plan_args_string(p);
@@ -114,88 +105,76 @@ static int report_apply(const BootApplyResult *res, BootApplyFlags flags, int r,
                 return 0;
         if (res->output && *res->output)
                 fprintf(stderr, "%s", res->output);
-        fprintf(stderr, "Failed to %s (%s): %s\n", what, boot_backend_to_string(res->backend),
-                res->error ? res->error : strerror(-r));
+        (void) log_error_errno(r < 0 ? r : -EIO, "Failed to %s (%s): %s", what, boot_backend_to_string(res->backend),
+                               res->error ? res->error : strerror(r < 0 ? -r : EIO));
         return -EIO;
 }
 
-/* apply, apply --dry-run, diff: policy, next boot, plan, write. */
+static BootApplyFlags apply_flags(bool dry_run) {
+        return (dry_run ? BOOT_APPLY_DRY_RUN : 0) | (arg_no_commands ? BOOT_APPLY_NO_COMMANDS : 0);
+}
+
+/* apply, apply --dry-run, diff: the snapshot's plan, written. */
 static int cmd_apply(bool diff_only) {
-        _cleanup_status_ Status *s = NULL;
+        _cleanup_snapshot_ Snapshot *s = NULL;
         _cleanup_(boot_apply_result_done) BootApplyResult res = {0};
-        BootApplyFlags flags = (arg_dry_run || diff_only ? BOOT_APPLY_DRY_RUN : 0) |
-                               (arg_no_commands ? BOOT_APPLY_NO_COMMANDS : 0);
-        if (load_status(&s) < 0)
+        BootApplyFlags flags = apply_flags(arg_dry_run || diff_only);
+        if (load(0, &s) < 0)
                 return 1;
-        int r = boot_apply(arg_root, s->policy, s->plan, &s->next, flags, &res);
+        int r = snapshot_apply(s, false, flags, NULL, &res);
         if (diff_only) {
                 fputs(strempty(res.diff), stdout);
                 if (res.error)
-                        fprintf(stderr, "%s\n", res.error);
+                        log_error("%s", res.error);
                 return res.error ? 2 : !isempty(res.diff);
         }
-        const char *backend = boot_backend_to_string(res.backend);
         _cleanup_free_ char *args = plan_args_string(s->plan);
         for (char **p = s->plan->problems; p && *p; p++)
                 printf("problem: %s\n", *p);
         if (report_apply(&res, flags, r, "update the boot configuration") < 0)
                 return 1;
         if (!(flags & BOOT_APPLY_DRY_RUN))
-                printf("%s: %s%s\n", strna(backend), args && *args ? args : "no numacma argument",
+                printf("%s: %s%s\n", boot_backend_to_string(res.backend), args && *args ? args : "no numacma argument",
                        res.changed || res.commands ? "" : " (already so: nothing changed)");
         return 0;
 }
 
-/* Package removal: an empty plan removes exactly numacma's tokens. The
- * machine is not read (a chroot or image build has no /proc), and a broken
- * policy must not block removal: its [boot] backend is used when it loads,
- * else the layout is detected. */
+/* Package removal: exactly numacma's tokens out. The machine is not read
+ * (a chroot or image build has no /proc), and a broken policy must not
+ * block removal: then the layout is detected. */
 static int cmd_remove_all(void) {
         _cleanup_(policy_errors_done) PolicyErrors errs = {0};
-        _cleanup_policy_ Policy *p = NULL;
-        _cleanup_(next_boot_done) NextBoot next = {0};
+        _cleanup_snapshot_ Snapshot *s = NULL;
         _cleanup_(boot_apply_result_done) BootApplyResult res = {0};
-        Plan empty = {0};
-        int r;
-
-        if (policy_load(arg_root, &p, &errs) < 0) {
+        int r = snapshot_new(arg_root, NULL, SNAPSHOT_BOOT_ONLY, &errs, &s);
+        if (r < 0 && errs.messages) {
+                _cleanup_policy_ Policy *def = NULL;
                 for (char **m = errs.messages; m && *m; m++)
-                        fprintf(stderr, "warning: %s\n", *m);
-                fprintf(stderr, "warning: the policy does not load; removing with the detected boot layout\n");
-                r = policy_new_default(&p);
-                if (r < 0)
-                        return 1;
+                        log_warning("warning: %s", *m);
+                log_warning("warning: the policy does not load; removing with the detected boot layout");
+                r = policy_new_default(&def);
+                if (r >= 0)
+                        r = snapshot_new(arg_root, def, SNAPSHOT_BOOT_ONLY, NULL, &s);
         }
-        r = boot_read_next(arg_root, p, &next);
         if (r < 0) {
-                fprintf(stderr, "Failed to read the boot configuration below '%s': %s\n", arg_root, strerror(-r));
+                (void) log_error_errno(r, "Failed to read the boot configuration below '%s': %m", arg_root);
                 return 1;
         }
-        BootApplyFlags flags = (arg_dry_run ? BOOT_APPLY_DRY_RUN : 0) | (arg_no_commands ? BOOT_APPLY_NO_COMMANDS : 0);
-        r = boot_apply(arg_root, p, &empty, &next, flags, &res);
+        BootApplyFlags flags = apply_flags(arg_dry_run);
+        r = snapshot_apply(s, true, flags, NULL, &res);
         return report_apply(&res, flags, r, "remove numacma's arguments") < 0 ? 1 : 0;
 }
 
 static int cmd_config_check(const char *file) {
         _cleanup_(policy_errors_done) PolicyErrors errs = {0};
-        int r;
-        if (file)
-                r = policy_check_file(file, &errs);
-        else {
-                Policy *p = NULL;
-                r = policy_load(arg_root, &p, &errs);
-                if (r >= 0) {
-                        _cleanup_free_ char *files = strv_join(p->sources, ", ");
-                        printf("%s: OK\n", files && *files ? files : "built-in defaults (no /etc/numacma.conf)");
-                        policy_free(p);
-                        return 0;
-                }
-        }
+        _cleanup_policy_ Policy *p = NULL;
+        int r = file ? policy_check_file(file, &errs) : snapshot_load_policy(arg_root, &p, &errs);
         if (r < 0) {
-                print_policy_errors(&errs, r);
+                report_policy_errors(&errs, r);
                 return 1;
         }
-        printf("%s: OK\n", file);
+        _cleanup_free_ char *files = p ? strv_join(p->sources, ", ") : NULL;
+        printf("%s: OK\n", file ? file : files && *files ? files : "built-in defaults (no /etc/numacma.conf)");
         return 0;
 }
 
@@ -214,6 +193,7 @@ int main(int argc, char *argv[]) {
         };
         int c;
 
+        log_setup(LOG_TARGET_CONSOLE, LOG_INFO);
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
                 case ARG_ROOT: arg_root = optarg; break;
@@ -244,6 +224,6 @@ int main(int argc, char *argv[]) {
                 return cmd_apply(true);
         if (streq(cmd, "config") && nargs >= 1 && nargs <= 2 && streq(argv[optind + 1], "check"))
                 return cmd_config_check(nargs == 2 ? argv[optind + 2] : NULL);
-        fprintf(stderr, "Unknown command or wrong arguments: '%s'. See 'numacmactl --help'.\n", cmd);
+        log_error("Unknown command or wrong arguments: '%s'. See 'numacmactl --help'.", cmd);
         return 2;
 }

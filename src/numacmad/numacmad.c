@@ -5,20 +5,19 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <syslog.h>
 #include <time.h>
 
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 
-#include "bootcfg/bootcfg.h"
-#include "build-config.h"
-#include "policy/config.h"
-#include "numacmad/settle.h"
-#include "status/status.h"
-#include "numacmad/udev_monitor.h"
+#include "basic/fileio.h"
+#include "basic/log.h"
 #include "basic/util.h"
+#include "build-config.h"
+#include "numacmad/settle.h"
+#include "numacmad/udev_monitor.h"
+#include "shared/report.h"
+#include "snapshot/snapshot.h"
 
 
 #define EXIT_CONFIG 78 /* EX_CONFIG: the unit does not restart on it */
@@ -27,38 +26,6 @@ static const char *arg_root = "/";
 static bool arg_once = false;
 static bool arg_json = false;  /* --once: print the status as numacmactl status --json does */
 static int arg_udev = -1; /* -1 auto: only for the live system */
-static int arg_log_level = LOG_INFO;
-
-/* ---- logging: stderr with <N> prefixes, read by journald ---- */
-
-static void log_internal(int prio, int error, const char *fmt, va_list ap) _printf_(3, 0);
-static void log_internal(int prio, int error, const char *fmt, va_list ap) {
-        if (prio > arg_log_level)
-                return;
-        if (error)
-                errno = error < 0 ? -error : error; /* for %m */
-        fprintf(stderr, "<%d>", prio);
-        vfprintf(stderr, fmt, ap);
-        fputc('\n', stderr);
-}
-
-static int log_full_errno(int prio, int error, const char *fmt, ...) _printf_(3, 4);
-static int log_full_errno(int prio, int error, const char *fmt, ...) {
-        va_list ap;
-        va_start(ap, fmt);
-        log_internal(prio, error, fmt, ap);
-        va_end(ap);
-        return error < 0 ? error : -error;
-}
-
-#define log_debug(...) (void) log_full_errno(LOG_DEBUG, 0, __VA_ARGS__)
-#define log_info(...) (void) log_full_errno(LOG_INFO, 0, __VA_ARGS__)
-#define log_notice(...) (void) log_full_errno(LOG_NOTICE, 0, __VA_ARGS__)
-#define log_warning(...) (void) log_full_errno(LOG_WARNING, 0, __VA_ARGS__)
-#define log_error(...) (void) log_full_errno(LOG_ERR, 0, __VA_ARGS__)
-#define log_error_errno(r, ...) log_full_errno(LOG_ERR, (r), __VA_ARGS__)
-#define log_warning_errno(r, ...) log_full_errno(LOG_WARNING, (r), __VA_ARGS__)
-#define log_oom() log_full_errno(LOG_ERR, -ENOMEM, "Out of memory.")
 
 /* ---- small helpers ---- */
 
@@ -86,7 +53,7 @@ typedef struct {
 
         Policy *policy;              /* the last good policy */
         char *policy_error;          /* the first error of a rejected reload, NULL when the files are good */
-        Status *status;              /* the last computation */
+        Snapshot *snap;              /* the last computation */
         char *compute_error;         /* the last computation failed: why */
         char *apply_error;           /* the last apply failed: why */
         char **known;                /* PCI addresses of the accelerators that counted */
@@ -109,7 +76,7 @@ static Manager *manager_free(Manager *m) {
         sd_event_unref(m->event);
         policy_free(m->policy);
         free(m->policy_error);
-        status_free(m->status);
+        snapshot_free(m->snap);
         free(m->compute_error);
         free(m->apply_error);
         strv_free(m->known);
@@ -125,19 +92,17 @@ static void set_string(char **p, char *v) {
         *p = v;
 }
 
-/* Load the policy. A bad one is rejected whole: each error is logged with
- * its file:line, and the last good policy stays. */
+/* Load the policy (the snapshot module's loader). A bad one is rejected
+ * whole: each error is logged with its file:line, and the last good policy
+ * stays. */
 static int manager_load_policy(Manager *m) {
         _cleanup_(policy_errors_done) PolicyErrors errs = {0};
         Policy *p = NULL;
-        int r = policy_load(m->root, &p, &errs);
+        int r = snapshot_load_policy(m->root, &p, &errs);
         if (r == -ENOMEM)
                 return log_oom();
         if (r < 0) {
-                for (char **e = errs.messages; e && *e; e++)
-                        log_error("%s", *e);
-                if (!errs.messages)
-                        (void) log_error_errno(r, "Failed to load the policy: %m");
+                report_policy_errors(&errs, r);
                 set_string(&m->policy_error, errs.messages ? one_line(errs.messages[0]) : strdup_printf("cannot read the policy: %s", strerror(-r)));
                 if (m->policy)
                         log_warning("Keeping the last good policy.");
@@ -152,45 +117,16 @@ static int manager_load_policy(Manager *m) {
         return 0;
 }
 
-/* The plan differs from what the boot configuration holds. */
-static bool plan_needs_apply(const Status *s) {
-        if (s->plan->refused)
-                return false;
-        if (!s->next.cmdline)
-                return true; /* unknown: write (applying is idempotent) */
-        return !strv_equal(s->plan->args, s->next.owned);
-}
-
-static int manager_compute(Manager *m, Status **ret) {
-        Policy *p = NULL;
-        NextBoot next = {0};
-        int r;
-
-        r = policy_copy(m->policy, &p);
-        if (r < 0)
-                return r;
-        r = boot_read_next(m->root, m->policy, &next);
-        if (r < 0) {
-                /* Unknown next boot: the status says so, the plan still holds. */
-                log_debug("Cannot read the boot configuration below '%s': %s", m->root, strerror(-r));
-                next_boot_done(&next);
-        }
-        r = status_compute(m->root, p, &next, ret);
-        next_boot_done(&next);
-        return r;
-}
-
 /* The one place the boot configuration is written (with a root other than
- * "/", files below it only; boot.c runs no command there). On failure
+ * "/", files below it only; no command runs there). On failure
  * *ret_error says why. */
 static int apply_plan(Manager *m, char **ret_error) {
         _cleanup_(boot_apply_result_done) BootApplyResult res = {0};
-        const Status *s = m->status;
-        _cleanup_free_ char *args = plan_args_string(s->plan);
+        _cleanup_free_ char *args = plan_args_string(m->snap->plan);
         if (!args)
                 return -ENOMEM;
 
-        int r = boot_apply(m->root, m->policy, s->plan, &s->next, 0, &res);
+        int r = snapshot_apply(m->snap, false, 0, NULL, &res);
         for (char **n = res.notes; n && *n; n++)
                 log_debug("%s", *n);
         if (r < 0) {
@@ -204,13 +140,10 @@ static int apply_plan(Manager *m, char **ret_error) {
                 log_debug("The boot configuration already holds '%s'.", args);
                 return 0;
         }
-        _cleanup_free_ char *files = strv_join(res.changed, ", ");
-        _cleanup_free_ char *cmds = strv_join(res.commands, "; ");
-        log_notice("Wrote '%s' to the boot configuration (%s)%s%s.",
-                   *args ? args : "(numacma's arguments removed)",
-                   files && *files ? files : "no file changed",
-                   cmds && *cmds ? (res.commands_not_run ? "; not run: " : "; ran: ") : "",
-                   cmds ? cmds : "");
+        _cleanup_free_ char *line = report_apply_written(&res, args);
+        if (!line)
+                return -ENOMEM;
+        log_notice("%s", line);
         return 1;
 }
 
@@ -222,7 +155,7 @@ static int manager_send_status(Manager *m, const char *prefix) {
                 strbuf_printf(&b, "cannot read the system (%s); ", m->compute_error);
         if (m->apply_error)
                 strbuf_printf(&b, "boot configuration not updated (%s); ", m->apply_error);
-        strbuf_append(&b, m->status ? m->status->summary : "no status yet");
+        strbuf_append(&b, m->snap ? m->snap->status->summary : "no status yet");
         _cleanup_free_ char *line = strbuf_steal(&b);
         if (!line)
                 return log_oom();
@@ -240,7 +173,7 @@ static int manager_send_status(Manager *m, const char *prefix) {
  * that the removal of one is recognized though sysfs no longer has it. */
 static int manager_update_known(Manager *m) {
         _cleanup_strv_free_ char **known = NULL;
-        const Topology *t = m->status->topology;
+        const Topology *t = m->snap->topology;
         int r;
 
         if (m->udev) {
@@ -260,55 +193,57 @@ static int manager_update_known(Manager *m) {
         return 0;
 }
 
+static int manager_set_snapshot(Manager *m, Snapshot *snap) {
+        snapshot_free(m->snap);
+        m->snap = snap;
+        return manager_update_known(m) < 0 ? log_oom() : 0;
+}
+
+/* Write the plan when the boot configuration does not hold it; then read
+ * back what it now says (after a failure: bootcfg recorded it). */
+static int manager_apply(Manager *m) {
+        _cleanup_free_ char *e = NULL;
+        _cleanup_snapshot_ Snapshot *s = NULL;
+        int r = apply_plan(m, &e);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0 && !streq_ptr(e, m->apply_error))
+                log_error("Failed to write the boot configuration: %s", strna(e));
+        set_string(&m->apply_error, r < 0 ? TAKE_PTR(e) : NULL);
+        if (r == 0)
+                return 0;
+        r = snapshot_new(m->root, m->policy, 0, NULL, &s);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the system below '%s' after writing: %m", m->root);
+        return manager_set_snapshot(m, TAKE_PTR(s));
+}
+
 /* Recompute the plan once; apply it when it changed and the policy says so.
  * Logs one line per decision; nothing when nothing changed. */
 static int manager_recompute(Manager *m, const char *why) {
-        _cleanup_status_ Status *s = NULL;
+        Snapshot *s = NULL;
         int r;
 
         m->n_recomputes++;
-        r = manager_compute(m, &s);
+        r = snapshot_new(m->root, m->policy, 0, NULL, &s);
         if (r < 0) {
                 (void) log_error_errno(r, "Failed to read the system below '%s' (%s): %m", m->root, why);
                 set_string(&m->compute_error, strdup(strerror(-r)));
                 return r;
         }
         set_string(&m->compute_error, NULL);
-        status_free(m->status);
-        m->status = TAKE_PTR(s);
-        if ((r = manager_update_known(m)) < 0)
-                return log_oom();
-
-        if (m->policy->apply && plan_needs_apply(m->status)) {
-                _cleanup_free_ char *e = NULL;
-                r = apply_plan(m, &e);
-                if (r == -ENOMEM)
-                        return log_oom();
-                if (r < 0) {
-                        if (!streq_ptr(e, m->apply_error))
-                                log_error("Failed to write the boot configuration: %s", strna(e));
-                        set_string(&m->apply_error, TAKE_PTR(e));
-                } else
-                        set_string(&m->apply_error, NULL);
-                if (r != 0) {
-                        /* Read back what the boot configuration now says
-                         * (after a failure: boot.c recorded it). */
-                        r = manager_compute(m, &s);
-                        if (r < 0)
-                                (void) log_error_errno(r, "Failed to read the system below '%s' after writing: %m", m->root);
-                        else {
-                                status_free(m->status);
-                                m->status = TAKE_PTR(s);
-                                if ((r = manager_update_known(m)) < 0)
-                                        return log_oom();
-                        }
-                }
+        if ((r = manager_set_snapshot(m, s)) < 0)
+                return r;
+        if (m->policy->apply && snapshot_needs_apply(m->snap)) {
+                if ((r = manager_apply(m)) == -ENOMEM)
+                        return r;
         } else
                 set_string(&m->apply_error, NULL);
 
-        if (!streq_ptr(m->status->summary, m->logged_summary)) {
-                log_info("%s", m->status->summary);
-                set_string(&m->logged_summary, strdup(m->status->summary));
+        const char *summary = m->snap->status->summary;
+        if (!streq_ptr(summary, m->logged_summary)) {
+                log_info("%s", summary);
+                set_string(&m->logged_summary, strdup(summary));
         } else
                 log_debug("Recomputed (%s): unchanged.", why);
         return 0;
@@ -394,7 +329,7 @@ static int manager_new(Manager **ret) {
         if (!m)
                 return log_oom();
         m->root = arg_root;
-        m->live = streq(arg_root, "/");
+        m->live = root_is_live(arg_root);
         settle_init(&m->settle, 0);
         if (arg_once) {
                 *ret = TAKE_PTR(m);
@@ -454,17 +389,6 @@ static void help(void) {
                "  --version          the version\n");
 }
 
-static int parse_log_level(const char *s) {
-        static const char *const names[] = { "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug" };
-        for (size_t i = 0; i < ELEMENTSOF(names); i++)
-                if (streq(s, names[i]))
-                        return (int) i;
-        int v;
-        if (safe_atoi(s, &v) >= 0 && v >= 0 && v <= LOG_DEBUG)
-                return v;
-        return -EINVAL;
-}
-
 static int parse_argv(int argc, char *argv[]) {
         enum { ARG_ROOT = 0x100, ARG_ONCE, ARG_JSON, ARG_UDEV, ARG_LOG_LEVEL, ARG_VERSION };
         static const struct option options[] = {
@@ -477,7 +401,7 @@ static int parse_argv(int argc, char *argv[]) {
                 { "version", no_argument, NULL, ARG_VERSION },
                 {}
         };
-        int c;
+        int c, r;
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
                 case ARG_ROOT:
@@ -506,10 +430,11 @@ static int parse_argv(int argc, char *argv[]) {
                         }
                         break;
                 case ARG_LOG_LEVEL:
-                        if ((arg_log_level = parse_log_level(optarg)) < 0) {
+                        if ((r = log_level_from_string(optarg)) < 0) {
                                 log_error("Unknown log level '%s'", optarg);
                                 return -EINVAL;
                         }
+                        log_setup(LOG_TARGET_JOURNAL, r);
                         break;
                 case 'h':
                         help();
@@ -531,6 +456,7 @@ static int run(int argc, char *argv[]) {
         _cleanup_(manager_freep) Manager *m = NULL;
         int r;
 
+        log_setup(LOG_TARGET_JOURNAL, LOG_INFO);
         r = parse_argv(argc, argv);
         if (r <= 0)
                 return r < 0 ? 2 : 0;
@@ -546,8 +472,8 @@ static int run(int argc, char *argv[]) {
         }
         if (arg_once) {
                 (void) manager_send_status(m, NULL);
-                if (arg_json && m->status)
-                        (void) status_print_json(stdout, m->status);
+                if (arg_json && m->snap)
+                        (void) status_print_json(stdout, m->snap->status);
                 else
                         printf("%s\n", m->sent_status);
                 return m->apply_error ? EXIT_FAILURE : EXIT_SUCCESS;

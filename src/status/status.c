@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <inttypes.h>
 
-#include "basic/fileio.h"
-#include "status/status.h"
 #include "basic/util.h"
+#include "kernel/cma_args.h"
+#include "status/status.h"
 
 const char *state_to_string(State s) {
         switch (s) {
@@ -14,33 +14,12 @@ const char *state_to_string(State s) {
         }
 }
 
-void next_boot_done(NextBoot *n) {
-        free(n->backend);
-        free(n->cmdline);
-        free(n->release);
-        strv_free(n->releases);
-        strv_free(n->owned);
-        free(n->last_error);
-        *n = (NextBoot){0};
-}
-
 void status_free(Status *s) {
         if (!s)
                 return;
-        free(s->root);
-        policy_free(s->policy);
-        topology_free(s->topology);
-        kernel_caps_done(&s->running);
-        for (size_t i = 0; i < s->n_targets; i++)
-                kernel_caps_done(&s->targets[i]);
-        free(s->targets);
-        cma_state_done(&s->cma);
-        free(s->booted_cmdline);
         cmdline_free(s->booted);
         prediction_done(&s->booted_pred);
-        next_boot_done(&s->next);
         prediction_done(&s->next_pred);
-        plan_free(s->plan);
         free(s->nodes);
         free(s->accels);
         free(s->summary);
@@ -56,84 +35,21 @@ static char *mib(uint64_t bytes) {
 
 #define PROBLEM(s, ...) do { if (strv_extendf(&(s)->problems, __VA_ARGS__) < 0) return -ENOMEM; } while (0)
 
-static bool is_config_file(const char *name) {
-        return startswith(name, "config-") && name[7];
-}
-
-/* The plan's targets: the kernels the boot configuration boots (the
- * default entry's first), or, when those are unknown, the running kernel
- * and every kernel with a config under /boot. */
-static int load_targets(Status *s, const char *release) {
-        _cleanup_strv_free_ char **configs = NULL;
-        char **list;
-        size_t skip = 0;
-        int r;
-
-        if (s->next.releases)
-                list = s->next.releases;
-        else {
-                r = list_dir_root(s->root, "/boot", is_config_file, &configs);
-                if (r < 0 && r != -ENOENT)
-                        return r;
-                list = configs;
-                skip = strlen("config-");
-        }
-        size_t n = strv_length(list);
-        s->targets = calloc(n + 1, sizeof(KernelCaps));
-        if (!s->targets)
-                return -ENOMEM;
-        if (!s->next.releases) {
-                r = kernel_caps_copy(&s->running, &s->targets[s->n_targets++]);
-                if (r < 0)
-                        return r;
-        }
-        for (size_t i = 0; i < n; i++) {
-                const char *rel = list[i] + skip;
-                if (!s->next.releases && streq(rel, release))
-                        continue;
-                r = kernel_caps_load(s->root, rel, streq(rel, release), &s->targets[s->n_targets]);
-                if (r < 0 && r != -ENOENT)
-                        return r;
-                s->n_targets++;
-        }
-        if (s->n_targets == 0)
-                return kernel_caps_copy(&s->running, &s->targets[s->n_targets++]);
-        return 0;
-}
-
-/* numacma's view of the CMA-related arguments: same keys, same values, same order. */
-static char *cma_args_of(const Cmdline *c) {
-        StrBuf b = {0};
-        strbuf_append(&b, "");
-        for (size_t i = 0; i < c->n; i++) {
-                const CmdlineToken *t = &c->tokens[i];
-                if (t->init)
-                        continue;
-                if (cmdline_key_eq(t->key, "cma") || cmdline_key_eq(t->key, "numa_cma") ||
-                    cmdline_key_eq(t->key, "cma_pernuma")) {
-                        if (b.len)
-                                strbuf_append(&b, " ");
-                        strbuf_append(&b, t->text);
-                }
-        }
-        return strbuf_steal(&b);
-}
-
 static uint64_t page_size_of(const Status *s) {
         uint64_t pages = 0;
-        for (size_t i = 0; i < s->cma.n_nodes; i++)
-                pages += s->cma.nodes[i].cma_pages;
-        if (s->cma.has_meminfo && pages && s->cma.cma_total_kb) {
-                uint64_t ps = s->cma.cma_total_kb * KIB / pages;
+        for (size_t i = 0; i < s->cma->n_nodes; i++)
+                pages += s->cma->nodes[i].cma_pages;
+        if (s->cma->has_meminfo && pages && s->cma->cma_total_kb) {
+                uint64_t ps = s->cma->cma_total_kb * KIB / pages;
                 for (uint64_t p = 4096; p <= 65536; p <<= 1)
                         if (ps == p)
                                 return p;
         }
-        return s->running.page_size ? s->running.page_size : 4096;
+        return s->running->page_size ? s->running->page_size : 4096;
 }
 
 static int compute_active(Status *s) {
-        const CmaState *c = &s->cma;
+        const CmaState *c = s->cma;
         uint64_t ps = s->page_size;
         const CmaArea *def = cma_state_area(c, AREA_DEFAULT, -1);
 
@@ -218,7 +134,7 @@ static int compute_active(Status *s) {
 static int judge(Status *s) {
         size_t n_online = 0;
         bool failed = false, remote = false;
-        const char *rel = strna(s->running.release);
+        const char *rel = strna(s->running->release);
 
         for (size_t i = 0; i < s->n_nodes; i++)
                 if (s->nodes[i].online)
@@ -229,7 +145,7 @@ static int judge(Status *s) {
         for (char **i = s->booted_pred.notes; i && *i; i++)
                 PROBLEM(s, "%s", *i);
 
-        if (s->cma.zoneinfo_has_cma && s->booted_pred.default_area && !s->default_area)
+        if (s->cma->zoneinfo_has_cma && s->booted_pred.default_area && !s->default_area)
                 PROBLEM(s, "the kernel did not reserve its default CMA area (%" PRIu64 " MiB asked): see 'dmesg | grep -i cma'",
                         s->booted_pred.default_area / MIB);
 
@@ -271,7 +187,7 @@ static int judge(Status *s) {
         for (size_t i = 0; i < s->n_nodes; i++) {
                 NodeStatus *n = &s->nodes[i];
                 if (!n->has_memory || !n->desired || n->has_local_pool || !s->default_area ||
-                    !s->default_node_known || n->node == s->default_node || s->running.per_node == PERNODE_NONE)
+                    !s->default_node_known || n->node == s->default_node || s->running->per_node == PERNODE_NONE)
                         continue;
                 _cleanup_free_ char *d = mib(s->default_area);
                 remote = true;
@@ -280,18 +196,22 @@ static int judge(Status *s) {
         }
 
         bool pending = false;
-        if (s->next.cmdline) {
-                _cleanup_cmdline_ Cmdline *next = NULL;
-                int r = cmdline_parse(s->next.cmdline, &next);
+        if (s->next->cmdline) {
+                int r = cma_args_differ(s->next->cmdline, s->booted_cmdline);
                 if (r < 0)
                         return r;
-                _cleanup_free_ char *a = cma_args_of(next), *b = cma_args_of(s->booted);
-                if (!a || !b)
-                        return -ENOMEM;
-                pending = !streq(a, b);
+                pending = r > 0;
         }
-        if (s->next.last_error)
-                PROBLEM(s, "the last update of the boot configuration failed: %s", s->next.last_error);
+        if (s->next->last_error)
+                PROBLEM(s, "the last update of the boot configuration failed: %s", s->next->last_error);
+        if (!s->next->cmdline && s->next->unknown_reason)
+                PROBLEM(s, "the next boot's command line is unknown: %s", s->next->unknown_reason);
+        if (s->next->stale)
+                PROBLEM(s, "%s", s->next->stale);
+        if (!s->next->has_record && s->plan->admin_conflict)
+                PROBLEM(s, "there is no ownership record (/var/lib/numacma/owned): the per-node arguments of the next boot are kept as the administrator's, since numacma removes only what its record proves it wrote; to let numacma manage them, remove them and run 'numacmactl apply'");
+        for (char **t = s->next->record_ignored; t && *t; t++)
+                PROBLEM(s, "the ownership record names '%s', which numacma never writes: ignored, and never removed", *t);
         for (char **p = s->plan->problems; p && *p; p++)
                 if (!strv_contains(s->problems, *p))
                         PROBLEM(s, "%s", *p);
@@ -305,12 +225,12 @@ static int judge(Status *s) {
                 if (!args)
                         return -ENOMEM;
                 PROBLEM(s, "the policy asks for pools the %s does not have%s%s%s: run 'numacmactl apply' (or set [daemon] apply = yes)",
-                        s->next.cmdline ? "boot configuration" : "booted command line",
+                        s->next->cmdline ? "boot configuration" : "booted command line",
                         *args ? " (" : "", args, *args ? ")" : "");
         }
 
-        bool unsupported = n_online > 1 && s->default_area && s->running.per_node == PERNODE_NONE;
-        if (failed || s->next.last_error)
+        bool unsupported = n_online > 1 && s->default_area && s->running->per_node == PERNODE_NONE;
+        if (failed || s->next->last_error)
                 s->state = STATE_DEGRADED;
         else if (pending)
                 s->state = STATE_PENDING_REBOOT;
@@ -350,12 +270,9 @@ static int summarize(Status *s) {
         case STATE_PENDING_REBOOT:
                 if (*args)
                         s->summary = strdup_printf("reboot pending: %s written to %s", args,
-                                                   s->next.backend ? s->next.backend : "the boot configuration");
+                                                   s->next->backend ? s->next->backend : "the boot configuration");
                 else {
-                        _cleanup_cmdline_ Cmdline *nc = NULL;
-                        _cleanup_free_ char *na = NULL;
-                        if (s->next.cmdline && cmdline_parse(s->next.cmdline, &nc) >= 0)
-                                na = cma_args_of(nc);
+                        _cleanup_free_ char *na = s->next->cmdline ? cma_args_of_line(s->next->cmdline) : NULL;
                         s->summary = strdup_printf("reboot pending: the next boot's CMA arguments (%s) differ from the booted ones (%s)",
                                                    na && *na ? na : "none", *booted_args ? booted_args : "none");
                 }
@@ -363,10 +280,10 @@ static int summarize(Status *s) {
         case STATE_UNSUPPORTED:
                 if (s->default_node_known)
                         s->summary = strdup_printf("kernel %s cannot make per-node CMA pools; the %s default area on node %d serves all devices",
-                                                   strna(s->running.release), d, s->default_node);
+                                                   strna(s->running->release), d, s->default_node);
                 else
                         s->summary = strdup_printf("kernel %s cannot make per-node CMA pools; the %s default area serves all devices",
-                                                   strna(s->running.release), d);
+                                                   strna(s->running->release), d);
                 break;
         case STATE_DEGRADED:
                 s->summary = strdup_printf("degraded: %s", s->problems ? s->problems[0] : "see numacmactl status");
@@ -387,117 +304,51 @@ static int summarize(Status *s) {
         return s->summary ? 0 : -ENOMEM;
 }
 
-static int compute(Status *s, NextBoot *next) {
-        _cleanup_free_ char *release = NULL;
-        int r;
+/* What the running kernel made of the booted line, and what the next
+ * boot's kernel will make of its line and of the desired one. */
+static int predict(Status *s, const StatusInput *in, Prediction *ret_desired) {
+        int r = cmdline_parse(strempty(s->booted_cmdline), &s->booted);
+        if (r < 0)
+                return r;
+        r = predict_pools(s->running, s->booted, s->topology, &s->booted_pred);
+        if (r < 0)
+                return r;
+        r = predict_pools(&s->targets[0], in->desired, s->topology, ret_desired);
+        if (r < 0 || !s->next->cmdline)
+                return r;
+        _cleanup_cmdline_ Cmdline *nc = NULL;
+        r = cmdline_parse(s->next->cmdline, &nc);
+        if (r >= 0)
+                r = predict_pools(&s->targets[0], nc, s->topology, &s->next_pred);
+        s->next_pred_valid = r >= 0;
+        return r;
+}
 
-        if (next) {
-                s->next = *next;
-                *next = (NextBoot){0};
-        }
-
-        r = topology_load(s->root, s->policy, &s->topology);
-        if (r < 0)
-                return r;
-        topology_classify(s->topology, s->policy);
-
-        r = read_line_root(s->root, "/proc/sys/kernel/osrelease", &release);
-        if (r < 0)
-                return r;
-        r = kernel_caps_load(s->root, release, true, &s->running);
-        if (r < 0 && r != -ENOENT)
-                return r;
-        s->running_config_found = r >= 0;
-        r = load_targets(s, release);
-        if (r < 0)
-                return r;
-
-        r = cma_state_load(s->root, &s->cma);
-        if (r < 0)
-                return r;
-        s->page_size = page_size_of(s);
-
-        r = read_line_root(s->root, "/proc/cmdline", &s->booted_cmdline);
-        if (r < 0)
-                return r;
-        r = cmdline_parse(s->booted_cmdline, &s->booted);
-        if (r < 0)
-                return r;
-        r = predict_pools(&s->running, s->booted, s->topology, &s->booted_pred);
-        if (r < 0)
-                return r;
-
-        /* The administrator's line: the next boot's (or the booted) minus numacma's tokens. */
-        _cleanup_cmdline_ Cmdline *admin = NULL;
-        r = cmdline_parse(s->next.cmdline ? s->next.cmdline : s->booted_cmdline, &admin);
-        if (r < 0)
-                return r;
-        for (char **o = s->next.owned; o && *o; o++)
-                cmdline_remove_text(admin, *o);
-
-        PlanInput in = {
-                .policy = s->policy,
-                .topology = s->topology,
-                .targets = s->targets,
-                .n_targets = s->n_targets,
-                .admin = admin,
-        };
-        r = plan_compute(&in, &s->plan);
-        if (r < 0)
-                return r;
-
-        /* Desired: what the target kernel makes from the admin's line plus the plan. */
-        Prediction desired;
-        for (char **a = s->plan->args; a && *a; a++)
-                if ((r = cmdline_append(admin, *a)) < 0)
-                        return r;
-        r = predict_pools(&s->targets[0], admin, s->topology, &desired);
-        if (r < 0)
-                return r;
-        if (s->next.cmdline) {
-                _cleanup_cmdline_ Cmdline *nc = NULL;
-                r = cmdline_parse(s->next.cmdline, &nc);
-                if (r >= 0)
-                        r = predict_pools(&s->targets[0], nc, s->topology, &s->next_pred);
-                if (r < 0) {
-                        prediction_done(&desired);
-                        return r;
-                }
-                s->next_pred_valid = true;
-        }
-
+static int build_nodes(Status *s, const Prediction *desired) {
         const Topology *t = s->topology;
         s->nodes = calloc(MAX(t->n_nodes, (size_t) 1), sizeof(NodeStatus));
-        if (!s->nodes) {
-                prediction_done(&desired);
+        if (!s->nodes)
                 return -ENOMEM;
-        }
         for (size_t i = 0; i < t->n_nodes; i++) {
                 const NumaNode *tn = &t->nodes[i];
                 if (!tn->online)
                         continue;
-                NodeStatus *n = &s->nodes[s->n_nodes++];
-                *n = (NodeStatus){
+                s->nodes[s->n_nodes++] = (NodeStatus){
                         .node = tn->id, .online = tn->online, .has_memory = tn->has_memory,
                         .memory = tn->mem_total,
-                        .desired = prediction_pool(&desired, tn->id),
+                        .desired = prediction_pool(desired, tn->id),
                         .next_known = s->next_pred_valid,
                         .next_boot = s->next_pred_valid ? prediction_pool(&s->next_pred, tn->id) : 0,
                         .booted = prediction_pool(&s->booted_pred, tn->id),
                         .n_accelerators = (unsigned) topology_accelerators_on(t, tn->id),
                 };
         }
-        prediction_done(&desired);
+        return 0;
+}
 
-        r = compute_active(s);
-        if (r < 0)
-                return r;
-
-        size_t n_acc = 0;
-        for (size_t i = 0; i < t->n_devices; i++)
-                if (t->devices[i].accelerator)
-                        n_acc++;
-        s->accels = calloc(MAX(n_acc, (size_t) 1), sizeof(AccelStatus));
+static int build_accels(Status *s) {
+        const Topology *t = s->topology;
+        s->accels = calloc(MAX(t->n_devices, (size_t) 1), sizeof(AccelStatus));
         if (!s->accels)
                 return -ENOMEM;
         for (size_t i = 0; i < t->n_devices; i++) {
@@ -512,29 +363,41 @@ static int compute(Status *s, NextBoot *next) {
                 a->remote_default = d->numa_node >= 0 && !a->local_pool && s->default_area &&
                                     s->default_node_known && s->default_node != d->numa_node;
         }
+        return 0;
+}
 
-        if (!s->running_config_found)
+static int judge_all(Status *s, const StatusInput *in) {
+        Prediction desired = {0};
+        int r = predict(s, in, &desired);
+        if (r >= 0)
+                r = build_nodes(s, &desired);
+        prediction_done(&desired);
+        if (r >= 0)
+                r = compute_active(s);
+        if (r >= 0)
+                r = build_accels(s);
+        if (r < 0)
+                return r;
+        if (!in->running_config_found)
                 PROBLEM(s, "no build configuration found for the running kernel %s (/boot/config-%s or /proc/config.gz): its CMA capabilities are unknown",
-                        release, release);
+                        strna(s->running->release), strna(s->running->release));
         r = judge(s);
         if (r < 0)
                 return r;
         return summarize(s);
 }
 
-int status_compute(const char *root, Policy *policy, NextBoot *next, Status **ret) {
+int status_judge(const StatusInput *in, Status **ret) {
         Status *s = calloc(1, sizeof(Status));
-        if (!s) {
-                policy_free(policy);
+        if (!s)
                 return -ENOMEM;
-        }
-        s->policy = policy;
-        s->root = strdup(root ? root : "/");
-        if (!s->root) {
-                status_free(s);
-                return -ENOMEM;
-        }
-        int r = compute(s, next);
+        *s = (Status){
+                .policy = in->policy, .topology = in->topology, .running = in->running,
+                .targets = in->targets, .n_targets = in->n_targets, .cma = in->cma,
+                .booted_cmdline = in->booted_cmdline, .next = in->next, .plan = in->plan,
+        };
+        s->page_size = page_size_of(s);
+        int r = judge_all(s, in);
         if (r < 0) {
                 status_free(s);
                 return r;

@@ -13,6 +13,7 @@
 #include "plan/plan.h"
 #include "plan/predict.h"
 #include "machine/topology.h"
+#include "bootcfg/bootcfg.h"
 
 typedef enum {
         STATE_OK,
@@ -44,35 +45,38 @@ typedef struct {
         bool remote_default;       /* its allocations land in the default area on another node */
 } AccelStatus;
 
-/* What the bootloader says the next boot will use; filled by the boot
- * backends (grub_update & co). cmdline NULL = unknown. */
+/* What status is judged from: everything read once by the snapshot. */
 typedef struct {
-        char *backend;             /* "grub", "bls", ... or NULL */
-        char *cmdline;             /* the default entry's kernel arguments */
-        char *release;             /* the default entry's kernel, NULL = the running one */
-        char **releases;           /* every kernel the configuration boots (NULL: unknown,
-                                    * then the running one and every /boot/config-*) */
-        char **owned;              /* numacma's tokens in it (from the ownership record) */
-        char *last_error;          /* the last apply failed: why */
-} NextBoot;
+        const Policy *policy;
+        const Topology *topology;
+        const KernelCaps *running;
+        bool running_config_found;
+        const KernelCaps *targets;   /* kernels the plan is for (the default entry's first) */
+        size_t n_targets;
+        const CmaState *cma;
+        const char *booted_cmdline;  /* /proc/cmdline */
+        const NextBoot *next;
+        const Plan *plan;
+        const Cmdline *desired;      /* the administrator's line with the plan's tokens */
+} StatusInput;
 
 typedef struct {
-        char *root;
-        Policy *policy;
-        Topology *topology;
-        KernelCaps running;
-        bool running_config_found;
-        KernelCaps *targets;       /* kernels the plan is for (running first) */
+        /* The input, borrowed: valid as long as the snapshot is. */
+        const Policy *policy;
+        const Topology *topology;
+        const KernelCaps *running;
+        const KernelCaps *targets;
         size_t n_targets;
-        CmaState cma;
+        const CmaState *cma;
+        const char *booted_cmdline;
+        const NextBoot *next;
+        const Plan *plan;
+
         uint64_t page_size;
-        char *booted_cmdline;
         Cmdline *booted;
         Prediction booted_pred;
-        NextBoot next;
         Prediction next_pred;
         bool next_pred_valid;
-        Plan *plan;
 
         uint64_t default_area;     /* active default area, bytes */
         int default_node;          /* -1 unknown or none */
@@ -88,13 +92,11 @@ typedef struct {
         char **problems;
 } Status;
 
-/* Read everything below root and judge. next may be NULL (next boot
- * unknown); its contents are moved into the status. policy is taken over. */
-int status_compute(const char *root, Policy *policy, NextBoot *next, Status **ret);
+/* Judge: no file is read here. */
+int status_judge(const StatusInput *in, Status **ret);
 void status_free(Status *s);
 static inline void status_freep(Status **s) { status_free(*s); }
 #define _cleanup_status_ _cleanup_(status_freep)
-void next_boot_done(NextBoot *n);
 
 const char *state_to_string(State s);
 

@@ -23,14 +23,14 @@ int status_print_json(FILE *f, const Status *s) {
         json_string(&w, "summary", s->summary);
 
         json_begin_object(&w, "kernel");
-        json_string(&w, "release", s->running.release);
-        json_string(&w, "arch", s->running.arch);
-        json_string(&w, "config", s->running.config_source);
-        json_string(&w, "per_node_cma", per_node_param_to_string(s->running.per_node));
-        json_bool(&w, "implicit_per_node", s->running.implicit_per_node);
+        json_string(&w, "release", s->running->release);
+        json_string(&w, "arch", s->running->arch);
+        json_string(&w, "config", s->running->config_source);
+        json_string(&w, "per_node_cma", per_node_param_to_string(s->running->per_node));
+        json_bool(&w, "implicit_per_node", s->running->implicit_per_node);
         /* zoneinfo prints "cma 0" even without CMA: the config is the better witness. */
-        json_bool(&w, "cma", s->running.config_source ? s->running.cma : s->cma.zoneinfo_has_cma);
-        json_bool(&w, "cma_sysfs", s->cma.has_sysfs);
+        json_bool(&w, "cma", s->running->config_source ? s->running->cma : s->cma->zoneinfo_has_cma);
+        json_bool(&w, "cma_sysfs", s->cma->has_sysfs);
         json_end_object(&w);
 
         json_begin_object(&w, "default_area");
@@ -43,9 +43,9 @@ int status_print_json(FILE *f, const Status *s) {
 
         json_begin_object(&w, "boot");
         json_string(&w, "booted", s->booted_cmdline);
-        json_string(&w, "next_backend", s->next.backend);
-        json_string(&w, "next", s->next.cmdline);
-        json_string(&w, "next_release", s->next.release);
+        json_string(&w, "next_backend", s->next->backend);
+        json_string(&w, "next", s->next->cmdline);
+        json_string(&w, "next_release", s->next->release);
         json_end_object(&w);
 
         json_begin_object(&w, "plan");
@@ -127,7 +127,7 @@ static void size_cell(char *buf, size_t sz, uint64_t b) {
 
 int status_print_human(FILE *f, const Status *s) {
         _cleanup_free_ char *args = plan_args_string(s->plan);
-        const KernelCaps *k = &s->running;
+        const KernelCaps *k = s->running;
 
         fprintf(f, "%s numacma: %s - %s\n", state_bullet(s->state), state_to_string(s->state), s->summary);
         fprintf(f, "     Kernel: %s (%s): per-node CMA %s%s%s\n", strna(k->release), strna(k->arch),
@@ -145,10 +145,11 @@ int status_print_human(FILE *f, const Status *s) {
                 s->plan->implicit ? " (the kernel's implicit per-node areas suffice)" :
                 s->plan->admin_conflict ? " (the administrator's arguments are kept)" :
                 s->plan->refused ? " (refused: see problems)" : "");
-        if (s->next.cmdline)
-                fprintf(f, "  Next boot: %s (%s)\n", s->next.cmdline, strna(s->next.backend));
+        if (s->next->cmdline)
+                fprintf(f, "  Next boot: %s (%s)\n", s->next->cmdline, strna(s->next->backend));
         else
-                fprintf(f, "  Next boot: unknown\n");
+                fprintf(f, "  Next boot: unknown (%s: %s)\n", strna(s->next->backend),
+                        s->next->unknown_reason ? s->next->unknown_reason : "the boot configuration could not be read");
         fprintf(f, "     Booted: %s\n\n", s->booted_cmdline);
 
         fprintf(f, "  NODE  MEMORY   CMA      LOCAL POOL  FREE     DESIRED  NEXT     BOOTED   ACCEL\n");

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <libgen.h>
+#include <stdarg.h>
+#include <sys/wait.h>
+
+#include "basic/fileio.h"
+#include "basic/spawn.h"
+#include "basic/udiff.h"
+#include "bootcfg/apply_ctx.h"
+#include "bootcfg/owned.h"
+
+extern char **environ;
+
+/* What commands may print into the result. */
+#define OUTPUT_MAX (256u * 1024)
+
+static int io_write(void *userdata, const char *full, const char *content, mode_t mode) {
+        if (!content)
+                return remove_file_synced(full);
+        _cleanup_free_ char *dir = strdup(full);
+        int r = dir ? mkdir_parents(dirname(dir), 0755) : -ENOMEM;
+        if (r < 0)
+                return r;
+        r = write_file_atomic(full, content, strlen(content), mode);
+        return r < 0 ? r : 0;
+}
+
+static int io_run(void *userdata, char *const *argv, char *const *envp, char **ret_output, int *ret_status) {
+        SpawnOptions o = { .envp = envp, .search_path = true, .with_stderr = true, .max_output = OUTPUT_MAX };
+        return spawn_capture(argv, &o, ret_output, NULL, ret_status);
+}
+
+const BootIO boot_io_default = { .write = io_write, .run = io_run };
+
+void boot_apply_result_done(BootApplyResult *r) {
+        strv_free(r->changed);
+        strv_free(r->commands);
+        free(r->diff);
+        strv_free(r->notes);
+        free(r->output);
+        free(r->error);
+        *r = (BootApplyResult){0};
+}
+
+int boot_ctx_fail(BootCtx *c, int r, const char *fmt, ...) {
+        va_list ap;
+        char *msg = NULL;
+        va_start(ap, fmt);
+        if (vasprintf(&msg, fmt, ap) < 0)
+                msg = NULL;
+        va_end(ap);
+        if (!c->res->error)
+                c->res->error = msg;
+        else
+                free(msg);
+        return r < 0 ? r : -EIO;
+}
+
+int boot_ctx_note(BootCtx *c, const char *fmt, ...) {
+        va_list ap;
+        char *msg = NULL;
+        va_start(ap, fmt);
+        int k = vasprintf(&msg, fmt, ap);
+        va_end(ap);
+        if (k < 0)
+                return -ENOMEM;
+        return strv_push(&c->res->notes, msg);
+}
+
+int boot_ctx_write(BootCtx *c, const char *path, const char *content, mode_t mode) {
+        _cleanup_free_ char *full = root_join(c->root, path), *old = NULL;
+        int r;
+
+        if (!full)
+                return -ENOMEM;
+        r = read_full_file_root(NULL, full, &old, NULL);
+        if (r < 0 && r != -ENOENT)
+                return boot_ctx_fail(c, r, "cannot read '%s': %s", path, strerror(-r));
+        if (streq_ptr(old, content))
+                return 0;
+
+        _cleanup_free_ char *d = udiff(path, old, content);
+        if (!d)
+                return -ENOMEM;
+        strbuf_append(&c->diff, d);
+        if (c->flags & BOOT_APPLY_DRY_RUN)
+                return (r = strv_extend(&c->res->changed, path)) < 0 ? r : 1;
+
+        r = c->io->write(c->io->userdata, full, content, mode);
+        if (r < 0)
+                return boot_ctx_fail(c, r, "cannot %s '%s': %s", content ? "write" : "remove", path, strerror(-r));
+        /* Only what really changed is reported as changed. */
+        if ((r = strv_extend(&c->res->changed, path)) < 0)
+                return r;
+        return 1;
+}
+
+int boot_ctx_write_record(BootCtx *c, char *const *tokens) {
+        _cleanup_free_ char *text = owned_format(boot_backend_to_string(c->res->backend), tokens);
+        if (!text)
+                return -ENOMEM;
+        return boot_ctx_write(c, OWNED_PATH, text, 0644);
+}
+
+bool boot_ctx_runs_commands(const BootCtx *c) {
+        return !(c->flags & (BOOT_APPLY_DRY_RUN | BOOT_APPLY_NO_COMMANDS)) && (c->live || c->io->run_below_root);
+}
+
+bool boot_ctx_have_program(const BootCtx *c, const char *name) {
+        if (c->live || c->io->run_below_root)
+                return spawn_in_path(name);
+        static const char *const dirs[] = { "/usr/sbin", "/usr/bin", "/sbin", "/bin" };
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                _cleanup_free_ char *rel = strdup_printf("%s/%s", dirs[i], name);
+                if (rel && exists_root(c->root, rel))
+                        return true;
+        }
+        return false;
+}
+
+/* The environment commands get: ours, with NUMACMA_ROOT naming a root
+ * other than "/" (fake tools in tests act on it). */
+static int command_env(const BootCtx *c, char ***ret) {
+        _cleanup_strv_free_ char **env = NULL;
+        int r;
+        for (char **e = environ; e && *e; e++)
+                if (!startswith(*e, "NUMACMA_ROOT=") && (r = strv_extend(&env, *e)) < 0)
+                        return r;
+        if (!c->live && (r = strv_extendf(&env, "NUMACMA_ROOT=%s", c->root)) < 0)
+                return r;
+        if (!env && !(env = calloc(1, sizeof(char *))))
+                return -ENOMEM;
+        *ret = TAKE_PTR(env);
+        return 0;
+}
+
+int boot_ctx_run(BootCtx *c, char *const *argv) {
+        _cleanup_free_ char *shown = spawn_command_string(argv), *out = NULL;
+        _cleanup_strv_free_ char **env = NULL;
+        int r, status;
+        if (!shown || (r = strv_extend(&c->res->commands, shown)) < 0)
+                return -ENOMEM;
+        if (!boot_ctx_runs_commands(c)) {
+                c->res->commands_not_run = true;
+                return 0;
+        }
+        if ((r = command_env(c, &env)) < 0)
+                return r;
+        r = c->io->run(c->io->userdata, argv, env, &out, &status);
+        if (r < 0)
+                return boot_ctx_fail(c, r, "cannot run '%s': %s", shown, strerror(-r));
+        char *all = strdup_printf("%s%s", strempty(c->res->output), strempty(out));
+        if (!all)
+                return -ENOMEM;
+        free(c->res->output);
+        c->res->output = all;
+        _cleanup_free_ char *why = spawn_status_string(status);
+        if (!why && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+                return 0;
+        return boot_ctx_fail(c, -EPROTO, "'%s' %s", shown, why ? why : "failed");
+}
+
+void boot_ctx_probe(const BootCtx *c, BootCtx *ret_probe, BootApplyResult *probe_res) {
+        *probe_res = (BootApplyResult){ .backend = c->res->backend };
+        *ret_probe = *c;
+        ret_probe->flags |= BOOT_APPLY_DRY_RUN;
+        ret_probe->res = probe_res;
+        ret_probe->diff = (StrBuf){0};
+}
+
+void boot_ctx_probe_done(BootCtx *probe) {
+        strbuf_done(&probe->diff);
+        boot_apply_result_done(probe->res);
+}

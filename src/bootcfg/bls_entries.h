@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What the BLS-based backends (bls, grubby, systemd-boot) share. */
+#pragma once
+
+#include "bootcfg/apply_ctx.h"
+#include "bootcfg/bls.h"
+
+typedef struct {
+        char *path;   /* below the root */
+        BlsEntry e;
+} EntryFile;
+
+extern const char *const bls_entry_dirs[];     /* GRUB's blscfg and grubby */
+extern const char *const sdboot_entry_dirs[];  /* the ESP, XBOOTLDR */
+
+/* The entries in dirs (below root) in menu order. Files that are not
+ * entries numacma can read are left out. */
+int bls_load_entries(const char *root, char *const *dirs, EntryFile **ret, size_t *ret_n);
+void entry_files_free(EntryFile *f, size_t n);
+bool bls_entries_exist(const char *root);
+
+/* The default entry's options and the releases the entries boot, and the
+ * ownership record. */
+int bls_read_next(const char *root, bool sdboot, NextBoot *n);
+
+/* Edit the options lines of every entry in dirs (below root). */
+int bls_edit_entries(BootCtx *c, char *const *dirs, bool *ret_changed);
+/* /etc/kernel/cmdline as tokens, when it exists. */
+int bls_kernel_cmdline(BootCtx *c, bool *changed);
+/* The ownership record naming old and new tokens, before any edit. */
+int bls_record_intent(BootCtx *c);

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Fedora/RHEL with grubby: the entries are grubby's to edit, so on the
+ * live system grubby --update-kernel=ALL does it, and the result is
+ * checked entry by entry. Below another root, in a dry run or inside
+ * kernel-install, the same edit is made (or shown) directly and grubby's
+ * command is listed, not run (below --root it would edit the live system). */
+#include "basic/fileio.h"
+#include "bootcfg/backend.h"
+#include "bootcfg/bls_entries.h"
+#include "kernel/cmdline.h"
+#include "kernel/cmdline_tokens.h"
+
+static const char *const grubby_paths[] = { "/usr/sbin/grubby", "/usr/bin/grubby", "/sbin/grubby" };
+
+static bool grubby_detect(const char *root) {
+        if (!bls_entries_exist(root))
+                return false;
+        for (size_t i = 0; i < ELEMENTSOF(grubby_paths); i++)
+                if (exists_root(root, grubby_paths[i]))
+                        return true;
+        return false;
+}
+
+static int grubby_read_next(const char *root, NextBoot *n) {
+        return bls_read_next(root, false, n);
+}
+
+static int grubby_run(BootCtx *c) {
+        _cleanup_strv_free_ char **argv = NULL, **keys = NULL;
+        int r = strv_extend(&argv, "grubby");
+        if (r >= 0)
+                r = strv_extend(&argv, "--update-kernel=ALL");
+        /* grubby's --args replaces a key's value and its --remove-args
+         * takes keys: give it whole keys, never a prefix (old grubby-bls
+         * matched "cma" inside "numa_cma="). A key also in want is
+         * replaced by --args, so it is not removed. */
+        for (char **t = c->remove; r >= 0 && t && *t; t++) {
+                _cleanup_cmdline_ Cmdline *l = NULL;
+                if ((r = cmdline_parse(*t, &l)) < 0 || l->n == 0)
+                        continue;
+                bool in_want = false;
+                for (char **w = c->want; w && *w; w++) {
+                        _cleanup_cmdline_ Cmdline *wl = NULL;
+                        if (cmdline_parse(*w, &wl) >= 0 && wl->n && cmdline_key_eq(wl->tokens[0].key, l->tokens[0].key))
+                                in_want = true;
+                }
+                if (!in_want && !strv_contains(keys, l->tokens[0].key))
+                        r = strv_extend(&keys, l->tokens[0].key);
+        }
+        if (r >= 0 && c->want && *c->want) {
+                _cleanup_free_ char *j = strv_join(c->want, " ");
+                r = j ? strv_extendf(&argv, "--args=%s", j) : -ENOMEM;
+        }
+        if (r >= 0 && keys) {
+                _cleanup_free_ char *j = strv_join(keys, " ");
+                r = j ? strv_extendf(&argv, "--remove-args=%s", j) : -ENOMEM;
+        }
+        if (r < 0)
+                return r;
+        return boot_ctx_run(c, argv);
+}
+
+/* After grubby: every entry must have the plan exactly once and none of
+ * the removed tokens; grubby's own semantics are not taken on trust. */
+static int grubby_check(BootCtx *c) {
+        EntryFile *f = NULL;
+        size_t nf = 0;
+        int r = bls_load_entries(c->root, (char *const *) bls_entry_dirs, &f, &nf);
+        if (r < 0)
+                return boot_ctx_fail(c, r, "cannot read the boot entries after grubby: %s", strerror(-r));
+        for (size_t i = 0; i < nf && r >= 0; i++) {
+                _cleanup_strv_free_ char **have = NULL;
+                if ((r = tokens_of(f[i].e.options, &have)) < 0)
+                        break;
+                for (char **t = c->want; t && *t && r >= 0; t++) {
+                        size_t k = 0;
+                        for (char **h = have; *h; h++)
+                                k += streq(*h, *t);
+                        if (k != 1)
+                                r = boot_ctx_fail(c, -EPROTO, "after grubby, '%s' has '%s' %zu times instead of once", f[i].path, *t, k);
+                }
+                for (char **t = c->remove; t && *t && r >= 0; t++)
+                        if (strv_contains(have, *t))
+                                r = boot_ctx_fail(c, -EPROTO, "after grubby, '%s' still has '%s'", f[i].path, *t);
+        }
+        entry_files_free(f, nf);
+        return r < 0 ? r : 0;
+}
+
+/* Only when an entry needs it: a re-apply runs nothing. */
+static int grubby_edit(BootCtx *c) {
+        BootCtx probe;
+        BootApplyResult pres;
+        bool changed = false;
+        boot_ctx_probe(c, &probe, &pres);
+        int r = bls_edit_entries(&probe, (char *const *) bls_entry_dirs, &changed);
+        if (r < 0)
+                c->res->error = TAKE_PTR(pres.error);
+        boot_ctx_probe_done(&probe);
+        if (r < 0 || !changed)
+                return r;
+        if ((r = grubby_run(c)) < 0)
+                return r;
+        return grubby_check(c);
+}
+
+static int grubby_apply(BootCtx *c) {
+        bool changed = false;
+        int r = bls_record_intent(c);
+        if (r < 0)
+                return r;
+        if (boot_ctx_runs_commands(c))
+                r = grubby_edit(c);
+        else {
+                r = bls_edit_entries(c, (char *const *) bls_entry_dirs, &changed);
+                if (r >= 0 && changed)
+                        r = grubby_run(c);
+                if (r >= 0 && changed && !c->live)
+                        r = boot_ctx_note(c, "grubby is not run for a root other than '/': the entries were edited directly");
+        }
+        if (r < 0)
+                return r;
+        r = bls_kernel_cmdline(c, &changed);
+        if (r < 0)
+                return r;
+        return boot_ctx_write_record(c, c->want ? c->want : (char *[]){ NULL });
+}
+
+const BootBackendOps grubby_backend = {
+        .kind = BACKEND_GRUBBY,
+        .detect = grubby_detect,
+        .read_next = grubby_read_next,
+        .apply = grubby_apply,
+};

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "basic/fileio.h"
+#include "basic/util.h"
+#include "bootcfg/ownership.h"
+#include "kernel/cmdline_tokens.h"
+#include "snapshot/snapshot.h"
+
+int snapshot_load_policy(const char *root, Policy **ret, PolicyErrors *errs) {
+        return policy_load(root, ret, errs);
+}
+
+void snapshot_free(Snapshot *s) {
+        if (!s)
+                return;
+        status_free(s->status);
+        plan_free(s->plan);
+        cmdline_free(s->desired);
+        cmdline_free(s->admin);
+        free(s->booted_cmdline);
+        cma_state_done(&s->cma);
+        for (size_t i = 0; i < s->n_targets; i++)
+                kernel_caps_done(&s->targets[i]);
+        free(s->targets);
+        kernel_caps_done(&s->running);
+        topology_free(s->topology);
+        next_boot_done(&s->next);
+        policy_free(s->policy);
+        free(s->root);
+        free(s);
+}
+
+static bool is_config_file(const char *name) {
+        return startswith(name, "config-") && name[7];
+}
+
+static int add_target(Snapshot *s, const char *release) {
+        for (size_t i = 0; i < s->n_targets; i++)
+                if (streq_ptr(s->targets[i].release, release))
+                        return 0;
+        KernelCaps *k = &s->targets[s->n_targets];
+        /* The running kernel's config is read once. */
+        int r = streq_ptr(release, s->running.release) ? kernel_caps_copy(&s->running, k)
+                                                       : kernel_caps_load(s->root, release, false, k);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        s->n_targets++;
+        return 0;
+}
+
+/* The plan's targets: the kernels the boot configuration boots (the
+ * default entry's first), or, when those are unknown, the running kernel
+ * and every kernel with a config under /boot. */
+static int load_targets(Snapshot *s) {
+        _cleanup_strv_free_ char **configs = NULL;
+        char **list = s->next.releases;
+        size_t skip = 0;
+        int r;
+
+        if (!list) {
+                r = list_dir_root(s->root, "/boot", is_config_file, &configs);
+                if (r < 0 && r != -ENOENT)
+                        return r;
+                list = configs;
+                skip = strlen("config-");
+        }
+        s->targets = calloc(strv_length(list) + 1, sizeof(KernelCaps));
+        if (!s->targets)
+                return -ENOMEM;
+        if (!s->next.releases && (r = add_target(s, s->running.release)) < 0)
+                return r;
+        for (char **l = list; l && *l; l++)
+                if ((r = add_target(s, *l + skip)) < 0)
+                        return r;
+        if (s->n_targets == 0)
+                return add_target(s, s->running.release);
+        return 0;
+}
+
+static int load_machine(Snapshot *s) {
+        _cleanup_free_ char *release = NULL;
+        int r = topology_load(s->root, s->policy, &s->topology);
+        if (r < 0)
+                return r;
+        topology_classify(s->topology, s->policy);
+        r = read_line_root(s->root, "/proc/sys/kernel/osrelease", &release);
+        if (r < 0)
+                return r;
+        r = kernel_caps_load(s->root, release, true, &s->running);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        s->running_config_found = r >= 0;
+        if ((r = load_targets(s)) < 0)
+                return r;
+        if ((r = cma_state_load(s->root, &s->cma)) < 0)
+                return r;
+        return read_line_root(s->root, "/proc/cmdline", &s->booted_cmdline);
+}
+
+/* The plan starts from the line numacma's own update will produce, less
+ * numacma's tokens: the administrator's part. */
+static int plan_and_judge(Snapshot *s) {
+        const char *from = s->next.planned_from ? s->next.planned_from :
+                           s->next.cmdline ? s->next.cmdline : s->booted_cmdline;
+        int r = cmdline_parse(strempty(from), &s->admin);
+        if (r < 0)
+                return r;
+        for (char **o = s->next.owned; o && *o; o++)
+                cmdline_remove_text(s->admin, *o);
+        PlanInput in = {
+                .policy = s->policy,
+                .topology = s->topology,
+                .targets = s->targets,
+                .n_targets = s->n_targets,
+                .admin = s->admin,
+        };
+        if ((r = plan_compute(&in, &s->plan)) < 0)
+                return r;
+        _cleanup_free_ char *line = cmdline_to_string(s->admin);
+        if (!line)
+                return -ENOMEM;
+        if ((r = cmdline_parse(line, &s->desired)) < 0)
+                return r;
+        for (char **a = s->plan->args; a && *a; a++)
+                if ((r = cmdline_append(s->desired, *a)) < 0)
+                        return r;
+        StatusInput st = {
+                .policy = s->policy,
+                .topology = s->topology,
+                .running = &s->running,
+                .running_config_found = s->running_config_found,
+                .targets = s->targets,
+                .n_targets = s->n_targets,
+                .cma = &s->cma,
+                .booted_cmdline = s->booted_cmdline,
+                .next = &s->next,
+                .plan = s->plan,
+                .desired = s->desired,
+        };
+        return status_judge(&st, &s->status);
+}
+
+/* A boot configuration that cannot be read makes the next boot unknown,
+ * with the reason; the plan and the rest of the status still hold. */
+static int load_boot(Snapshot *s) {
+        s->backend = bootcfg_detect(s->root, s->policy->backend);
+        int r = bootcfg_read(s->root, s->backend, &s->next);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0) {
+                const char *name = boot_backend_to_string(s->backend);
+                s->next.backend = strdup(name);
+                s->next.unknown_reason = strdup_printf("cannot read the %s boot configuration: %s", name, strerror(-r));
+                if (!s->next.backend || !s->next.unknown_reason)
+                        return -ENOMEM;
+        }
+        return ownership_decide(&s->next);
+}
+
+static int load(Snapshot *s, SnapshotFlags flags) {
+        int r = load_boot(s);
+        if (r < 0 || (flags & SNAPSHOT_BOOT_ONLY))
+                return r;
+        if ((r = load_machine(s)) < 0)
+                return r;
+        return plan_and_judge(s);
+}
+
+int snapshot_new(const char *root, const Policy *policy, SnapshotFlags flags, PolicyErrors *errs, Snapshot **ret) {
+        Snapshot *s = calloc(1, sizeof(Snapshot));
+        int r = s ? 0 : -ENOMEM;
+        if (r >= 0 && !(s->root = strdup(root ? root : "/")))
+                r = -ENOMEM;
+        if (r >= 0)
+                r = policy ? policy_copy(policy, &s->policy) : snapshot_load_policy(s->root, &s->policy, errs);
+        if (r >= 0)
+                r = load(s, flags);
+        if (r < 0) {
+                snapshot_free(s);
+                return r;
+        }
+        *ret = s;
+        return 0;
+}
+
+/* Every wanted token is on the next boot's line and no unwanted one of
+ * numacma's is. */
+static bool next_boot_converged(const Snapshot *s) {
+        _cleanup_strv_free_ char **have = NULL;
+        if (tokens_of(s->next.cmdline, &have) < 0)
+                return false;
+        for (char **t = s->plan->args; t && *t; t++)
+                if (!strv_contains(have, *t))
+                        return false;
+        for (char **t = s->next.owned; t && *t; t++)
+                if (!strv_contains(s->plan->args, *t) && strv_contains(have, *t))
+                        return false;
+        return !s->next.stale;
+}
+
+bool snapshot_needs_apply(const Snapshot *s) {
+        if (!s->plan || s->plan->refused)
+                return false;
+        if (!s->next.cmdline)
+                return true; /* unknown: write (applying is idempotent) */
+        return !strv_equal(s->plan->args, s->next.owned) || !next_boot_converged(s);
+}
+
+int snapshot_apply(const Snapshot *s, bool remove_all, BootApplyFlags flags, const BootIO *io, BootApplyResult *ret) {
+        _cleanup_strv_free_ char **remove = NULL;
+        char *const *want = remove_all || !s->plan ? NULL : s->plan->args;
+        int r;
+
+        if (!remove_all && s->plan && s->plan->refused) {
+                *ret = (BootApplyResult){ .backend = s->backend, .diff = strdup("") };
+                ret->error = strdup_printf("the plan cannot be written: %s",
+                                           s->plan->problems ? s->plan->problems[0] : "see numacmactl plan");
+                return -ECANCELED;
+        }
+        for (char **t = s->next.owned; t && *t; t++)
+                if (!strv_contains(want, *t) && !strv_contains(remove, *t) && (r = strv_extend(&remove, *t)) < 0)
+                        return r;
+        return bootcfg_apply(s->root, s->backend, want, remove, &s->next, flags, io, ret);
+}
