@@ -525,6 +525,85 @@ static void test_grub_reader_matches_sh(void **state) {
         shell_vars_done(&b);
 }
 
+
+static bool any_problem(const Snapshot *s, const char *needle) {
+        for (char **p = s->status->problems; p && *p; p++)
+                if (strstr(*p, needle))
+                        return true;
+        return false;
+}
+
+/* GRUB: the administrator edited /etc/default/grub and has not run
+ * update-grub. The plan is made against what numacma's own regeneration
+ * will boot, status says grub.cfg is stale and how, and a second apply
+ * answers as the first. */
+static void test_grub_stale_cfg(void **state) {
+        static const char *const edits[] = { "cma_pernuma=64M", "numa_cma=1:32M" };
+        for (size_t i = 0; i < ELEMENTSOF(edits); i++) {
+                _cleanup_free_ char *root = tree("debian-grub");
+                sh("sed -i 's/^GRUB_CMDLINE_LINUX=.*/GRUB_CMDLINE_LINUX=\"%s\"/' '%s/etc/default/grub'", edits[i], root);
+                sh("touch -d '2020-01-01' '%s/boot/grub/grub.cfg'", root);
+                _cleanup_snapshot_ Snapshot *s = status_of(root);
+                assert_true(s->plan->admin_conflict);
+                assert_null(s->plan->args ? s->plan->args[0] : NULL);
+                assert_non_null(s->next.stale);
+                _cleanup_free_ char *want = strdup_printf("adds '%s'", edits[i]);
+                assert_non_null(strstr(s->next.stale, want));
+                assert_non_null(strstr(s->next.stale, "is older than its sources"));
+                assert_true(any_problem(s, want));
+                apply_ok(root);
+                _cleanup_free_ char *once = snapshot(root);
+                assert_false(exists_root(root, DROPIN));
+                apply_ok(root);
+                _cleanup_free_ char *twice = snapshot(root);
+                assert_string_equal(once, twice);
+        }
+}
+
+/* /etc/default/grub and no grub.cfg: the next boot is unknown, and why. */
+static void test_grub_without_cfg(void **state) {
+        _cleanup_free_ char *root = tree("debian-grub");
+        _cleanup_free_ char *cfg = root_join(root, "/boot/grub/grub.cfg");
+        assert_int_equal(unlink(cfg), 0);
+        _cleanup_snapshot_ Snapshot *s = status_of(root);
+        assert_null(s->next.cmdline);
+        assert_non_null(strstr(s->next.unknown_reason, "no grub.cfg"));
+        assert_true(any_problem(s, "no grub.cfg"));
+        /* The plan still comes from the defaults. */
+        assert_non_null(s->plan->args);
+        assert_string_equal(s->plan->args[0], PLAN);
+        char *text = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&text, &size);
+        assert_non_null(f);
+        assert_int_equal(status_print_human(f, s->status), 0);
+        fclose(f);
+        assert_non_null(strstr(text, "Next boot: unknown (grub: there is no grub.cfg"));
+        free(text);
+}
+
+/* The drop-in removed by hand before update-grub ran: grub.cfg still has
+ * numacma's token and no source makes it. Removal regenerates grub.cfg. */
+static void test_grub_dropin_gone_cfg_not(void **state) {
+        _cleanup_free_ char *root = tree("debian-grub");
+        apply_ok(root);
+        /* What update-grub would have made of the drop-in. */
+        sh("sed -i 's/cma=64M$/cma=64M " PLAN "/; s/\\(linux.*console=ttyS0,115200\\)/\\1 " PLAN "/' '%s/boot/grub/grub.cfg'", root);
+        _cleanup_free_ char *dropin = root_join(root, DROPIN);
+        assert_int_equal(unlink(dropin), 0);
+        _cleanup_snapshot_ Snapshot *s = status_of(root);
+        assert_non_null(s->next.cmdline);
+        assert_non_null(strstr(s->next.cmdline, PLAN));
+        assert_non_null(s->next.stale);
+        assert_non_null(strstr(s->next.stale, "drops '" PLAN "'"));
+        put(root, "/etc/numacma.conf", "[pools]\nnodes = none\n");
+        BootApplyResult res = {0};
+        assert_int_equal(apply(root, 0, &res), 0);
+        assert_non_null(res.commands);
+        assert_string_equal(res.commands[0], "update-grub");
+        boot_apply_result_done(&res);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_apply_reapply_change_remove),
@@ -540,6 +619,9 @@ int main(void) {
                 cmocka_unit_test(test_grubby),
                 cmocka_unit_test(test_next_boot_and_reboot_required),
                 cmocka_unit_test(test_grub_reader_matches_sh),
+                cmocka_unit_test(test_grub_stale_cfg),
+                cmocka_unit_test(test_grub_without_cfg),
+                cmocka_unit_test(test_grub_dropin_gone_cfg_not),
         };
         return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -68,14 +68,19 @@ int boot_ctx_note(BootCtx *c, const char *fmt, ...) {
 }
 
 int boot_ctx_write(BootCtx *c, const char *path, const char *content, mode_t mode) {
-        _cleanup_free_ char *full = root_join(c->root, path), *old = NULL;
+        _cleanup_free_ char *old = NULL;
+        int r = read_full_file_root(c->root, path, &old, NULL);
+        if (r < 0 && r != -ENOENT)
+                return boot_ctx_fail(c, r, "cannot read '%s': %s", path, strerror(-r));
+        return boot_ctx_replace(c, path, old, content, mode);
+}
+
+int boot_ctx_replace(BootCtx *c, const char *path, const char *old, const char *content, mode_t mode) {
+        _cleanup_free_ char *full = root_join(c->root, path);
         int r;
 
         if (!full)
                 return -ENOMEM;
-        r = read_full_file_root(NULL, full, &old, NULL);
-        if (r < 0 && r != -ENOENT)
-                return boot_ctx_fail(c, r, "cannot read '%s': %s", path, strerror(-r));
         if (streq_ptr(old, content))
                 return 0;
 

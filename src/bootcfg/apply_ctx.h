@@ -27,6 +27,8 @@ typedef struct {
  * 0 unchanged, 1 changed (or would be, dry run), negative on failure
  * (res->error set). */
 int boot_ctx_write(BootCtx *c, const char *path, const char *content, mode_t mode);
+/* The same for a file whose content (old, NULL: absent) was just read. */
+int boot_ctx_replace(BootCtx *c, const char *path, const char *old, const char *content, mode_t mode);
 /* Run argv (or list it: dry run, --root, NO_COMMANDS). A non-zero exit is
  * a failure. */
 int boot_ctx_run(BootCtx *c, char *const *argv);

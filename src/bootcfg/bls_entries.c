@@ -22,6 +22,7 @@ static bool is_conf(const char *name) {
 void entry_files_free(EntryFile *f, size_t n) {
         for (size_t i = 0; i < n; i++) {
                 free(f[i].path);
+                free(f[i].text);
                 bls_entry_done(&f[i].e);
         }
         free(f);
@@ -60,8 +61,10 @@ int bls_load_entries(const char *root, char *const *dirs, EntryFile **ret, size_
                         f = nf;
                         f[n] = (EntryFile){ .path = TAKE_PTR(path) };
                         r = bls_entry_parse(text, size, &f[n].e);
+                        f[n].text = TAKE_PTR(text);
                         if (r == -EBADMSG) {  /* not an entry we can read: left alone */
                                 free(f[n].path);
+                                free(f[n].text);
                                 r = 0;
                                 continue;
                         }
@@ -203,13 +206,8 @@ int bls_edit_entries(BootCtx *c, char *const *dirs, bool *ret_changed) {
         if (r < 0)
                 return boot_ctx_fail(c, r, "cannot read the boot entries: %s", strerror(-r));
         for (size_t i = 0; i < nf && r >= 0; i++) {
-                _cleanup_free_ char *text = NULL, *edited = NULL;
-                r = read_full_file_root(c->root, f[i].path, &text, NULL);
-                if (r < 0) {
-                        r = boot_ctx_fail(c, r, "cannot read '%s': %s", f[i].path, strerror(-r));
-                        break;
-                }
-                r = bls_entry_edit(text, c->remove, c->want, &edited);
+                _cleanup_free_ char *edited = NULL;
+                r = bls_entry_edit(f[i].text, c->remove, c->want, &edited);
                 if (r == -EOPNOTSUPP) {
                         r = boot_ctx_fail(c, r, "'%s' takes its options from a GRUB variable ($kernelopts): only grubby can edit it", f[i].path);
                         break;
@@ -219,7 +217,7 @@ int bls_edit_entries(BootCtx *c, char *const *dirs, bool *ret_changed) {
                         break;
                 }
                 if (r >= 0)
-                        r = boot_ctx_write(c, f[i].path, edited, 0644);
+                        r = boot_ctx_replace(c, f[i].path, f[i].text, edited, 0644);
                 if (r > 0)
                         changed = true;
         }

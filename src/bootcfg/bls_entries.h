@@ -7,6 +7,7 @@
 
 typedef struct {
         char *path;   /* below the root */
+        char *text;   /* the file as read: edits start from it, it is not read again */
         BlsEntry e;
 } EntryFile;
 

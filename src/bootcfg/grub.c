@@ -242,10 +242,10 @@ static bool grub_cfg_current(const BootCtx *c) {
         _cleanup_strv_free_ char **have = NULL;
         if (tokens_of(c->next->cmdline, &have) < 0)
                 return false;
-        for (char **t = c->want; t && *t; t++)
+        for (char *const *t = c->want; t && *t; t++)
                 if (!strv_contains(have, *t))
                         return false;
-        for (char **t = c->remove; t && *t; t++)
+        for (char *const *t = c->remove; t && *t; t++)
                 if (strv_contains(have, *t))
                         return false;
         return true;
@@ -273,7 +273,7 @@ static int check_merge(BootCtx *c, const char *dropin) {
         shell_vars_done(&v);
         if (r < 0)
                 return r;
-        for (char **t = c->want; t && *t; t++) {
+        for (char *const *t = c->want; t && *t; t++) {
                 if (strv_contains(have, *t))
                         continue;
                 _cleanup_strv_free_ char **d = NULL;

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <sys/wait.h>
 
 #include "basic/fileio.h"
+#include "basic/spawn.h"
 #include "bootcfg/grub_default.h"
 #include "basic/util.h"
 
@@ -439,7 +439,7 @@ static int merge_shell(const char *root, char **files, const char *override_path
         char *s = strbuf_steal(&script);
         if (!s)
                 return -ENOMEM;
-        if ((r = strv_extend(&argv, "sh")) < 0 || (r = strv_extend(&argv, "-c")) < 0 ||
+        if ((r = strv_extend(&argv, "/bin/sh")) < 0 || (r = strv_extend(&argv, "-c")) < 0 ||
             (r = strv_push(&argv, s)) < 0 || (r = strv_extend(&argv, "sh")) < 0)
                 return r;
         for (char **f = files; *f; f++) {
@@ -468,51 +468,21 @@ static int merge_shell(const char *root, char **files, const char *override_path
                         goto out;
         }
 
-        int pfd[2];
-        if (pipe2(pfd, O_CLOEXEC) < 0) {
-                r = -errno;
-                goto out;
-        }
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
-        posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
         char *envp[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
-        pid_t pid;
-        r = -posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, envp);
-        posix_spawn_file_actions_destroy(&fa);
-        close(pfd[1]);
-        if (r < 0) {
-                close(pfd[0]);
-                goto out;
-        }
-        StrBuf out = {0};
-        char chunk[4096];
-        ssize_t n;
-        while ((n = read(pfd[0], chunk, sizeof(chunk))) != 0) {
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0 || out.len > VALUE_MAX * ELEMENTSOF(merged_vars) * 2)
-                        break;
-                strbuf_appendn(&out, chunk, (size_t) n);
-        }
-        close(pfd[0]);
+        SpawnOptions o = { .envp = envp, .max_output = VALUE_MAX * ELEMENTSOF(merged_vars) * 2 };
+        _cleanup_free_ char *out = NULL;
+        size_t len;
         int status;
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-                ;
+        r = spawn_capture(argv, &o, &out, &len, &status);
+        if (r < 0)
+                goto out;
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-                strbuf_done(&out);
                 *ret_error = strdup("sourcing the /etc/default/grub files with sh failed (a syntax error or a failing command in them)");
                 r = -EBADMSG;
                 goto out;
         }
+        buf = TAKE_PTR(out);
         /* NAME NUL VALUE NUL ... */
-        size_t len = out.len;
-        buf = strbuf_steal(&out);
-        if (!buf) {
-                r = -ENOMEM;
-                goto out;
-        }
         for (size_t i = 0; i < len;) {
                 const char *name = buf + i;
                 size_t nl = strnlen(name, len - i);

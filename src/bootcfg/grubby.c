@@ -34,12 +34,12 @@ static int grubby_run(BootCtx *c) {
          * takes keys: give it whole keys, never a prefix (old grubby-bls
          * matched "cma" inside "numa_cma="). A key also in want is
          * replaced by --args, so it is not removed. */
-        for (char **t = c->remove; r >= 0 && t && *t; t++) {
+        for (char *const *t = c->remove; r >= 0 && t && *t; t++) {
                 _cleanup_cmdline_ Cmdline *l = NULL;
                 if ((r = cmdline_parse(*t, &l)) < 0 || l->n == 0)
                         continue;
                 bool in_want = false;
-                for (char **w = c->want; w && *w; w++) {
+                for (char *const *w = c->want; w && *w; w++) {
                         _cleanup_cmdline_ Cmdline *wl = NULL;
                         if (cmdline_parse(*w, &wl) >= 0 && wl->n && cmdline_key_eq(wl->tokens[0].key, l->tokens[0].key))
                                 in_want = true;
@@ -72,14 +72,14 @@ static int grubby_check(BootCtx *c) {
                 _cleanup_strv_free_ char **have = NULL;
                 if ((r = tokens_of(f[i].e.options, &have)) < 0)
                         break;
-                for (char **t = c->want; t && *t && r >= 0; t++) {
+                for (char *const *t = c->want; t && *t && r >= 0; t++) {
                         size_t k = 0;
                         for (char **h = have; *h; h++)
                                 k += streq(*h, *t);
                         if (k != 1)
                                 r = boot_ctx_fail(c, -EPROTO, "after grubby, '%s' has '%s' %zu times instead of once", f[i].path, *t, k);
                 }
-                for (char **t = c->remove; t && *t && r >= 0; t++)
+                for (char *const *t = c->remove; t && *t && r >= 0; t++)
                         if (strv_contains(have, *t))
                                 r = boot_ctx_fail(c, -EPROTO, "after grubby, '%s' still has '%s'", f[i].path, *t);
         }
