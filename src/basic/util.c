@@ -158,6 +158,12 @@ int safe_atoi(const char *s, int *ret) {
         return 0;
 }
 
+char *format_mib(uint64_t bytes) {
+        if (bytes % MIB == 0)
+                return strdup_printf("%" PRIu64 " MiB", bytes / MIB);
+        return strdup_printf("%.1f MiB", (double) bytes / (double) MIB);
+}
+
 char *format_size_kernel(uint64_t bytes) {
         static const char suffix[] = "KMGTPE";
         int i = -1;

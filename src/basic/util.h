@@ -84,6 +84,8 @@ static inline void strbuf_done(StrBuf *b) { free(b->buf); *b = (StrBuf){0}; }
 int safe_atou64(const char *s, int base, uint64_t *ret);
 int safe_atoi(const char *s, int *ret);
 
+/* "64 MiB", or "1.5 MiB" when not whole: sizes in messages. NULL on ENOMEM. */
+char *format_mib(uint64_t bytes);
 /* Human size: "64M", "1G", "512K" when exact, else "1536K" etc. (kernel memparse syntax). */
 char *format_size_kernel(uint64_t bytes);
 /* Parse the kernel's memparse() syntax exactly: number (base auto), optional

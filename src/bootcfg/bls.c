@@ -39,6 +39,36 @@ void bls_line_split(const char *l, size_t len, size_t *key_len, size_t *val_off,
         *val_len = e - i;
 }
 
+/* One line of an entry, split: the walk every reader of entries makes. */
+typedef struct {
+        const char *l;       /* the line, without its newline */
+        size_t len;
+        size_t full;         /* with the newline, when there is one */
+        size_t pos;          /* where it starts in the text */
+        const char *key;
+        size_t key_len, val_off, val_len;
+} EntryLine;
+
+static bool next_line(const char *text, size_t size, size_t *pos, EntryLine *ret) {
+        if (*pos >= size)
+                return false;
+        const char *l = text + *pos;
+        const char *nl = memchr(l, '\n', size - *pos);
+        EntryLine e = { .l = l, .len = nl ? (size_t) (nl - l) : size - *pos, .pos = *pos };
+        e.full = e.len + (nl ? 1 : 0);
+        bls_line_split(l, e.len, &e.key_len, &e.val_off, &e.val_len);
+        e.key = l;
+        while (e.key < l + e.len && bls_space(*e.key))
+                e.key++;
+        *pos += e.full;
+        *ret = e;
+        return true;
+}
+
+static bool line_key(const EntryLine *e, const char *key) {
+        return e->key_len == strlen(key) && memcmp(e->key, key, e->key_len) == 0;
+}
+
 int bls_entry_parse(const char *text, size_t size, BlsEntry *ret) {
         BlsEntry e = {0};
         StrBuf opts = {0};
@@ -47,42 +77,32 @@ int bls_entry_parse(const char *text, size_t size, BlsEntry *ret) {
         if (memchr(text, 0, size))
                 return -EBADMSG;
         strbuf_append(&opts, "");
-        for (size_t pos = 0; pos < size && r >= 0;) {
-                const char *l = text + pos;
-                const char *nl = memchr(l, '\n', size - pos);
-                size_t len = nl ? (size_t) (nl - l) : size - pos;
-                pos += len + (nl ? 1 : 0);
-                size_t ks, vo, vl;
-                bls_line_split(l, len, &ks, &vo, &vl);
-                const char *key = l;
-                while (key < l + len && bls_space(*key))
-                        key++;
-                if (ks == 0 || *key == '#')
+        EntryLine ln;
+        for (size_t pos = 0; r >= 0 && next_line(text, size, &pos, &ln);) {
+                if (ln.key_len == 0 || *ln.key == '#')
                         continue;
                 char **field = NULL;
-#define KEY(s) (ks == strlen(s) && memcmp(key, s, ks) == 0)
-                if (KEY("title"))
+                if (line_key(&ln, "title"))
                         field = &e.title;
-                else if (KEY("version"))
+                else if (line_key(&ln, "version"))
                         field = &e.version;
-                else if (KEY("linux"))
+                else if (line_key(&ln, "linux"))
                         field = &e.linux_path;
-                else if (KEY("sort-key"))
+                else if (line_key(&ln, "sort-key"))
                         field = &e.sort_key;
-                else if (KEY("machine-id"))
+                else if (line_key(&ln, "machine-id"))
                         field = &e.machine_id;
-                else if (KEY("options")) {
-                        if (vl) {
+                else if (line_key(&ln, "options")) {
+                        if (ln.val_len) {
                                 if (opts.len)
                                         strbuf_append(&opts, " ");
-                                strbuf_appendn(&opts, l + vo, vl);
+                                strbuf_appendn(&opts, ln.l + ln.val_off, ln.val_len);
                         }
                         e.n_options++;
                 }
-#undef KEY
                 if (field) {
                         free(*field);
-                        if (!(*field = strndup(l + vo, vl)))
+                        if (!(*field = strndup(ln.l + ln.val_off, ln.val_len)))
                                 r = -ENOMEM;
                 }
         }
@@ -129,32 +149,26 @@ int bls_entry_edit(const char *text, char *const *remove, char *const *want, cha
 
         /* First pass: where the last options line ends, what is present. */
         strbuf_append(&joined, "");
-        for (size_t pos = 0; pos < size;) {
-                const char *l = text + pos;
-                const char *nl = memchr(l, '\n', size - pos);
-                size_t len = nl ? (size_t) (nl - l) : size - pos, ks, vo, vl;
-                bls_line_split(l, len, &ks, &vo, &vl);
-                const char *key = l;
-                while (key < l + len && bls_space(*key))
-                        key++;
-                if (ks == 7 && memcmp(key, "options", 7) == 0) {
-                        if (memchr(l + vo, '$', vl))
-                                return -EOPNOTSUPP;
-                        size_t line_quotes = 0;
-                        for (size_t q = 0; q < vl; q++)
-                                line_quotes += l[vo + q] == '"';
-                        /* A quote open at a line's end: whether the loader
-                         * joins it with the next line decides what the
-                         * kernel sees; numacma does not guess. */
-                        quotes += line_quotes % 2;
-                        if (vl) {
-                                if (joined.len)
-                                        strbuf_append(&joined, " ");
-                                strbuf_appendn(&joined, l + vo, vl);
-                        }
-                        last_opt_end = pos;
+        EntryLine ln;
+        for (size_t pos = 0; next_line(text, size, &pos, &ln);) {
+                if (!line_key(&ln, "options"))
+                        continue;
+                const char *v = ln.l + ln.val_off;
+                if (memchr(v, '$', ln.val_len))
+                        return -EOPNOTSUPP;
+                size_t line_quotes = 0;
+                for (size_t q = 0; q < ln.val_len; q++)
+                        line_quotes += v[q] == '"';
+                /* A quote open at a line's end: whether the loader
+                 * joins it with the next line decides what the
+                 * kernel sees; numacma does not guess. */
+                quotes += line_quotes % 2;
+                if (ln.val_len) {
+                        if (joined.len)
+                                strbuf_append(&joined, " ");
+                        strbuf_appendn(&joined, v, ln.val_len);
                 }
-                pos += len + (nl ? 1 : 0);
+                last_opt_end = ln.pos;
         }
         /* What is present is what the loader passes: the lines joined. */
         _cleanup_free_ char *all = strbuf_steal(&joined);
@@ -175,37 +189,26 @@ int bls_entry_edit(const char *text, char *const *remove, char *const *want, cha
                 return -EINVAL;
 
         strbuf_append(&out, "");
-        for (size_t pos = 0; pos < size;) {
-                const char *l = text + pos;
-                const char *nl = memchr(l, '\n', size - pos);
-                size_t len = nl ? (size_t) (nl - l) : size - pos, ks, vo, vl;
-                bls_line_split(l, len, &ks, &vo, &vl);
-                const char *key = l;
-                while (key < l + len && bls_space(*key))
-                        key++;
-                if (!(ks == 7 && memcmp(key, "options", 7) == 0)) {
-                        strbuf_appendn(&out, l, len + (nl ? 1 : 0));
-                        pos += len + (nl ? 1 : 0);
+        for (size_t pos = 0; next_line(text, size, &pos, &ln);) {
+                if (!line_key(&ln, "options")) {
+                        strbuf_appendn(&out, ln.l, ln.full);
                         continue;
                 }
-                _cleanup_free_ char *v = strndup(l + vo, vl), *nv = NULL;
+                _cleanup_free_ char *v = strndup(ln.l + ln.val_off, ln.val_len), *nv = NULL;
                 if (!v)
                         return -ENOMEM;
-                r = tokens_edit(v, remove, pos == last_opt_end ? add : NULL, &nv);
+                r = tokens_edit(v, remove, ln.pos == last_opt_end ? add : NULL, &nv);
                 if (r < 0) {
                         strbuf_done(&out);
                         return r;
                 }
                 /* Keep the key and its separator as written; a value that
                  * was empty gets one space after the key. */
-                strbuf_appendn(&out, l, vo);
-                if (vo == (size_t) (key - l) + ks && *nv)
+                strbuf_appendn(&out, ln.l, ln.val_off);
+                if (ln.val_off == (size_t) (ln.key - ln.l) + ln.key_len && *nv)
                         strbuf_append(&out, " ");
                 strbuf_append(&out, nv);
-                strbuf_appendn(&out, l + vo + vl, len - vo - vl);
-                if (nl)
-                        strbuf_append(&out, "\n");
-                pos += len + (nl ? 1 : 0);
+                strbuf_appendn(&out, ln.l + ln.val_off + ln.val_len, ln.full - ln.val_off - ln.val_len);
         }
         if (last_opt_end == SIZE_MAX && add) {
                 _cleanup_free_ char *line = strv_join(add, " ");

@@ -28,12 +28,6 @@ char *plan_args_string(const Plan *p) {
         return strv_join(p->args, " ");
 }
 
-static char *mib(uint64_t bytes) {
-        if (bytes % MIB == 0)
-                return strdup_printf("%" PRIu64 " MiB", bytes / MIB);
-        return strdup_printf("%.1f MiB", (double) bytes / (double) MIB);
-}
-
 #define EXPLAIN(p, ...) do { if (strv_extendf(&(p)->explain, __VA_ARGS__) < 0) return -ENOMEM; } while (0)
 #define PROBLEM(p, ...) do { if (strv_extendf(&(p)->problems, __VA_ARGS__) < 0) return -ENOMEM; } while (0)
 
@@ -82,7 +76,7 @@ static int size_node(Plan *p, const PlanInput *in, PlanNode *pn, uint64_t align)
                 return -ENOMEM;
         uint64_t size = base + per_acc * pn->n_accelerators;
         StrBuf why = {0};
-        _cleanup_free_ char *b = mib(base), *pa = mib(per_acc);
+        _cleanup_free_ char *b = format_mib(base), *pa = format_mib(per_acc);
         strbuf_printf(&why, "node %d: %s (%s)", pn->node, b, why_base);
         if (pn->n_accelerators)
                 strbuf_printf(&why, " + %u accelerator%s x %s", pn->n_accelerators,
@@ -97,7 +91,7 @@ static int size_node(Plan *p, const PlanInput *in, PlanNode *pn, uint64_t align)
         }
         uint64_t cap = share_of(pn->memory, pol->max_node_share);
         if (size > cap) {
-                _cleanup_free_ char *want = mib(size), *capped = mib(ALIGN_DOWN(cap, align));
+                _cleanup_free_ char *want = format_mib(size), *capped = format_mib(ALIGN_DOWN(cap, align));
                 PROBLEM(p, "node %d: a %s pool would take more than max_node_share = %.4g%% of the node's memory; it is capped at %s",
                         pn->node, want, (double) pol->max_node_share / 10000.0, capped);
                 size = cap;
@@ -107,7 +101,7 @@ static int size_node(Plan *p, const PlanInput *in, PlanNode *pn, uint64_t align)
         if (size > cap)
                 size = ALIGN_DOWN(cap, align);
         pn->size = size;
-        _cleanup_free_ char *s = mib(size);
+        _cleanup_free_ char *s = format_mib(size);
         strbuf_printf(&why, " = %s", s);
         if (!size)
                 strbuf_printf(&why, ": no pool");
@@ -259,7 +253,7 @@ static int compute(Plan *p, const PlanInput *in) {
                 return 0;
         }
         if (!capable) {
-                _cleanup_free_ char *d = mib(p->default_area);
+                _cleanup_free_ char *d = format_mib(p->default_area);
                 if (first)
                         PROBLEM(p, "kernel %s cannot make per-node CMA pools; the %s default area serves every device",
                                 strna(first->release), d);

@@ -27,12 +27,6 @@ void status_free(Status *s) {
         free(s);
 }
 
-static char *mib(uint64_t bytes) {
-        if (bytes % MIB == 0)
-                return strdup_printf("%" PRIu64 " MiB", bytes / MIB);
-        return strdup_printf("%.1f MiB", (double) bytes / (double) MIB);
-}
-
 #define PROBLEM(s, ...) do { if (strv_extendf(&(s)->problems, __VA_ARGS__) < 0) return -ENOMEM; } while (0)
 
 static uint64_t page_size_of(const Status *s) {
@@ -159,7 +153,7 @@ static int judge(Status *s) {
                     n->node == s->default_node && n->cma >= s->default_area)
                         continue;
                 if (n->local_pool < n->booted) {
-                        _cleanup_free_ char *want = mib(n->booted), *have = mib(n->local_pool);
+                        _cleanup_free_ char *want = format_mib(n->booted), *have = format_mib(n->local_pool);
                         failed = true;
                         PROBLEM(s, "node %d: the booted command line asks for a %s pool but the kernel reserved %s (reservation failed: see 'dmesg | grep -i cma')",
                                 n->node, want, have);
@@ -175,7 +169,7 @@ static int judge(Status *s) {
                         continue;
                 }
                 if (node >= 0 && a->remote_default) {
-                        _cleanup_free_ char *d = mib(s->default_area);
+                        _cleanup_free_ char *d = format_mib(s->default_area);
                         remote = true;
                         PROBLEM(s, "accelerator %s on node %d has no local CMA pool: its coherent DMA comes from the %s default area on node %d",
                                 a->dev->address, node, d, s->default_node);
@@ -189,7 +183,7 @@ static int judge(Status *s) {
                 if (!n->has_memory || !n->desired || n->has_local_pool || !s->default_area ||
                     !s->default_node_known || n->node == s->default_node || s->running->per_node == PERNODE_NONE)
                         continue;
-                _cleanup_free_ char *d = mib(s->default_area);
+                _cleanup_free_ char *d = format_mib(s->default_area);
                 remote = true;
                 PROBLEM(s, "node %d has no local CMA pool: its devices' coherent DMA comes from the %s default area on node %d",
                         n->node, d, s->default_node);
@@ -260,7 +254,7 @@ static int summarize(Status *s) {
                                 acc_nodes_local++;
                 }
         }
-        _cleanup_free_ char *d = mib(s->default_area);
+        _cleanup_free_ char *d = format_mib(s->default_area);
         _cleanup_free_ char *booted_args = cma_args_of(s->booted);
         if (!booted_args)
                 return -ENOMEM;
