@@ -249,7 +249,8 @@ class Runner:
         if rc != 0:
             return root, [], f"preparation: numacmactl apply exited {rc}: {first(err)}"
         tokens = owned_tokens(root)
-        os.unlink(os.path.join(root, OWNED))
+        if os.path.exists(os.path.join(root, OWNED)):
+            os.unlink(os.path.join(root, OWNED))
         return root, tokens, None
 
     def case(self, c):

@@ -278,14 +278,11 @@ static void test_lost_record(void **state) {
                 assert_int_equal(unlink(rec), 0);
                 apply_ok(root);
                 check_once(root, layouts[i], PLAN);
+                /* Nothing written, so no record either. */
                 _cleanup_free_ char *r = slurp(root, OWNED_PATH);
-                assert_null(strstr(r, "token " PLAN "\n"));
+                assert_null(r);
                 _cleanup_snapshot_ Snapshot *s = status_of(root);
                 assert_true(s->plan->admin_conflict);
-                bool said = false;
-                for (char **p = s->status->problems; p && *p; p++)
-                        said = said || strstr(*p, "no ownership record");
-                assert_false(said); /* a record exists again (empty): the tokens are the administrator's */
                 put(root, "/etc/numacma.conf", "[pools]\nnodes = none\n");
                 apply_ok(root);
                 check_once(root, layouts[i], PLAN);

@@ -101,6 +101,10 @@ int boot_ctx_replace(BootCtx *c, const char *path, const char *old, const char *
 }
 
 int boot_ctx_write_record(BootCtx *c, char *const *tokens) {
+        /* Nothing to record and no record yet: none is made (an apply that
+         * writes nothing leaves the root as it was). */
+        if (!(tokens && *tokens) && !(c->next && c->next->has_record))
+                return 0;
         _cleanup_free_ char *text = owned_format(boot_backend_to_string(c->res->backend), tokens);
         if (!text)
                 return -ENOMEM;

@@ -88,6 +88,12 @@ static int after_success(BootCtx *c, const BootBackendOps *ops) {
         return 0;
 }
 
+/* Something was written or run: an apply that did nothing leaves every
+ * file as it was, the reboot flags included. */
+static bool wrote(const BootApplyResult *res) {
+        return res->changed || (res->commands && !res->commands_not_run);
+}
+
 int bootcfg_apply(const char *root, BootBackendKind kind, char *const *want, char *const *remove,
                   const NextBoot *next, BootApplyFlags flags, const BootIO *io, BootApplyResult *ret) {
         BootApplyResult res = { .backend = kind };
@@ -115,7 +121,7 @@ int bootcfg_apply(const char *root, BootBackendKind kind, char *const *want, cha
                 int k = apply_failed_write(c.root, res.error ? res.error : "out of memory");
                 if (k < 0)
                         boot_ctx_note(&c, "cannot record the failure in '%s': %s", APPLY_FAILED_PATH, strerror(-k));
-        } else if (!(flags & BOOT_APPLY_DRY_RUN) && ops)
+        } else if (!(flags & BOOT_APPLY_DRY_RUN) && ops && (wrote(&res) || (next && next->last_error)))
                 r = after_success(&c, ops);
         res.diff = strbuf_steal(&c.diff);
         if (!res.diff && r >= 0)

@@ -200,8 +200,8 @@ static bool next_boot_converged(const Snapshot *s) {
 bool snapshot_needs_apply(const Snapshot *s) {
         if (!s->plan || s->plan->refused)
                 return false;
-        if (!s->next.cmdline)
-                return true; /* unknown: write (applying is idempotent) */
+        if (!s->next.cmdline || s->next.last_error)
+                return true; /* unknown, or the last write failed: write (applying is idempotent) */
         return !strv_equal(s->plan->args, s->next.owned) || !next_boot_converged(s);
 }
 
