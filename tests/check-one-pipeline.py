@@ -118,11 +118,19 @@ def _place(s, d, link):
         shutil.copy2(s, d)
 
 
+# The writer lock (src/bootcfg/writer_lock.h) is not part of what a run
+# writes: it is the runtime file (on /run, a tmpfs) through which runs take
+# turns, and exists after any run that took it, whichever program that was.
+NOT_COMPARED = ("run/numacma", "run/numacma/writer.lock")
+
+
 def snapshot(root):
     """{relative path: (kind, mode, what)}: what is a symlink's target, or
     for a file (device, inode, path), its content read only when needed."""
     out = {}
     for rel in walk(root):
+        if rel in NOT_COMPARED or (rel == "run" and not [e for e in os.listdir(os.path.join(root, "run")) if e != "numacma"]):
+            continue
         p = os.path.join(root, rel)
         st = os.lstat(p)
         mode = st.st_mode & 0o7777

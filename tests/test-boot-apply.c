@@ -11,6 +11,7 @@
 #include <ftw.h>
 #include <sys/stat.h>
 
+#include "basic/atomic_write.h"
 #include "basic/fileio.h"
 #include "basic/util.h"
 #include "bootcfg/grub_default.h"

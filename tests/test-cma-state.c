@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 
 #include "kernel/cma_state.h"
+#include "basic/atomic_write.h"
 #include "basic/fileio.h"
 #include "basic/util.h"
 

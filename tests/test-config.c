@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "policy/config.h"
+#include "basic/atomic_write.h"
 #include "basic/fileio.h"
 #include "basic/util.h"
 

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
+#include "basic/atomic_write.h"
 #include "basic/fileio.h"
 #include "basic/util.h"
 

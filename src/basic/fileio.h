@@ -34,17 +34,3 @@ int read_gz_file_root(const char *root, const char *path, char **ret, size_t *re
 /* Sorted entries of a directory below root whose name passes filter (NULL:
  * all but dot files). Returns -ENOENT if the directory does not exist. */
 int list_dir_root(const char *root, const char *path, bool (*filter)(const char *name), char ***ret);
-
-/* Replace path atomically: temp file in the same directory, write, fsync,
- * keep the old file's mode and owner (or use mode for a new file), rename,
- * fsync the directory. A failure before the rename leaves the old file
- * whole; a failure of the final directory fsync (the rename happened) leaves
- * the new file whole. Either way the error is returned. A symlink at path is
- * replaced by a regular file.
- * If the content is identical, nothing is written (keeps mtime) and 0 is
- * returned; 1 means the file was changed. */
-int write_file_atomic(const char *path, const char *content, size_t len, mode_t mode);
-/* Remove a file and fsync its directory; 0 if it did not exist. */
-int remove_file_synced(const char *path);
-/* mkdir -p */
-int mkdir_parents(const char *path, mode_t mode);

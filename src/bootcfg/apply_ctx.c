@@ -3,11 +3,14 @@
 #include <stdarg.h>
 #include <sys/wait.h>
 
+#include "basic/atomic_write.h"
+#include "basic/chase.h"
 #include "basic/fileio.h"
 #include "basic/spawn.h"
 #include "basic/udiff.h"
 #include "bootcfg/apply_ctx.h"
 #include "bootcfg/owned.h"
+#include "bootcfg/writer_lock.h"
 
 extern char **environ;
 
@@ -67,22 +70,41 @@ int boot_ctx_note(BootCtx *c, const char *fmt, ...) {
         return strv_push(&c->res->notes, msg);
 }
 
+/* Where path is below the root, every link resolved inside it: nothing is
+ * read or written outside --root, and a link that leads out is an error
+ * that names it. The live system's own links are its own. */
+static int resolve(BootCtx *c, const char *path, char **ret) {
+        _cleanup_free_ char *link = NULL;
+        if (c->live)
+                return (*ret = strdup(path)) ? 0 : -ENOMEM;
+        int r = chase_below_root(c->root, path, ret, &link);
+        if (r == -EXDEV)
+                return boot_ctx_fail(c, r, "'%s' leads out of the root '%s' through the link '%s': not written",
+                                     path, c->root, strna(link));
+        if (r < 0)
+                return boot_ctx_fail(c, r, "cannot resolve '%s' below '%s': %s", path, c->root, strerror(-r));
+        return 0;
+}
+
 int boot_ctx_write(BootCtx *c, const char *path, const char *content, mode_t mode) {
-        _cleanup_free_ char *old = NULL;
-        int r = read_full_file_root(c->root, path, &old, NULL);
+        _cleanup_free_ char *full = NULL, *old = NULL;
+        int r = resolve(c, path, &full);
+        if (r < 0)
+                return r;
+        r = read_full_file_root(NULL, full, &old, NULL);
         if (r < 0 && r != -ENOENT)
                 return boot_ctx_fail(c, r, "cannot read '%s': %s", path, strerror(-r));
         return boot_ctx_replace(c, path, old, content, mode);
 }
 
 int boot_ctx_replace(BootCtx *c, const char *path, const char *old, const char *content, mode_t mode) {
-        _cleanup_free_ char *full = root_join(c->root, path);
+        _cleanup_free_ char *full = NULL;
         int r;
 
-        if (!full)
-                return -ENOMEM;
         if (streq_ptr(old, content))
                 return 0;
+        if ((r = resolve(c, path, &full)) < 0)
+                return r;
 
         _cleanup_free_ char *d = udiff(path, old, content);
         if (!d)
@@ -133,9 +155,13 @@ static int command_env(const BootCtx *c, char ***ret) {
         _cleanup_strv_free_ char **env = NULL;
         int r;
         for (char **e = environ; e && *e; e++)
-                if (!startswith(*e, "NUMACMA_ROOT=") && (r = strv_extend(&env, *e)) < 0)
+                if (!startswith(*e, "NUMACMA_ROOT=") && !startswith(*e, WRITER_LOCK_HELD_ENV "=") &&
+                    (r = strv_extend(&env, *e)) < 0)
                         return r;
         if (!c->live && (r = strv_extendf(&env, "NUMACMA_ROOT=%s", c->root)) < 0)
+                return r;
+        /* numacma's own kernel-install plugin runs under this apply. */
+        if ((r = strv_extendf(&env, WRITER_LOCK_HELD_ENV "=%d", (int) getpid())) < 0)
                 return r;
         if (!env && !(env = calloc(1, sizeof(char *))))
                 return -ENOMEM;

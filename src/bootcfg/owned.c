@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "basic/atomic_write.h"
+#include "basic/chase.h"
 #include "basic/fileio.h"
 #include "bootcfg/owned.h"
 #include "basic/util.h"
@@ -82,12 +84,14 @@ int apply_failed_read(const char *root, char **ret) {
 }
 
 int apply_failed_write(const char *root, const char *why) {
-        _cleanup_free_ char *dir = root_join(root, STATE_DIR);
-        _cleanup_free_ char *path = root_join(root, APPLY_FAILED_PATH);
-        _cleanup_free_ char *text = strdup_printf("%s\n", why);
-        if (!dir || !path || !text)
+        _cleanup_free_ char *dir = NULL, *path = NULL, *text = strdup_printf("%s\n", why);
+        if (!text)
                 return -ENOMEM;
-        int r = mkdir_parents(dir, 0755);
+        int r = chase_for_write(root, STATE_DIR, &dir);
+        if (r >= 0)
+                r = chase_for_write(root, APPLY_FAILED_PATH, &path);
+        if (r >= 0)
+                r = mkdir_parents(dir, 0755);
         if (r < 0)
                 return r;
         r = write_file_atomic(path, text, strlen(text), 0644);
@@ -95,8 +99,9 @@ int apply_failed_write(const char *root, const char *why) {
 }
 
 int apply_failed_clear(const char *root) {
-        _cleanup_free_ char *path = root_join(root, APPLY_FAILED_PATH);
-        if (!path)
-                return -ENOMEM;
+        _cleanup_free_ char *path = NULL;
+        int r = chase_for_write(root, APPLY_FAILED_PATH, &path);
+        if (r < 0)
+                return r;
         return remove_file_synced(path);
 }

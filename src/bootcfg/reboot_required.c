@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "basic/atomic_write.h"
+#include "basic/chase.h"
 #include "basic/fileio.h"
 #include "basic/util.h"
 #include "bootcfg/reboot_required.h"
@@ -11,19 +13,22 @@
 #define REBOOT_NEEDED "/run/reboot-needed"
 
 static int write_below(const char *root, const char *path, const char *text) {
-        _cleanup_free_ char *full = root_join(root, path), *run = root_join(root, "/run");
-        int r;
-        if (!full || !run)
-                return -ENOMEM;
-        if ((r = mkdir_parents(run, 0755)) < 0)
+        _cleanup_free_ char *full = NULL, *run = NULL;
+        int r = chase_for_write(root, path, &full);
+        if (r >= 0)
+                r = chase_for_write(root, "/run", &run);
+        if (r >= 0)
+                r = mkdir_parents(run, 0755);
+        if (r < 0)
                 return r;
         r = write_file_atomic(full, text, strlen(text), 0644);
         return r < 0 ? r : 0;
 }
 
 static int remove_below(const char *root, const char *path) {
-        _cleanup_free_ char *full = root_join(root, path);
-        return full ? remove_file_synced(full) : -ENOMEM;
+        _cleanup_free_ char *full = NULL;
+        int r = chase_for_write(root, path, &full);
+        return r < 0 ? r : remove_file_synced(full);
 }
 
 /* The package list without numacma, and whether it named numacma. */

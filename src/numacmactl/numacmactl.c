@@ -4,6 +4,7 @@
 
 #include "basic/log.h"
 #include "basic/util.h"
+#include "bootcfg/writer_lock.h"
 #include "build-config.h"
 #include "shared/report.h"
 #include "snapshot/snapshot.h"
@@ -114,12 +115,29 @@ static BootApplyFlags apply_flags(bool dry_run) {
         return (dry_run ? BOOT_APPLY_DRY_RUN : 0) | (arg_no_commands ? BOOT_APPLY_NO_COMMANDS : 0);
 }
 
+/* Writers take the lock around reading and writing; a dry run or a diff
+ * writes nothing and needs none. */
+static int take_lock(bool dry_run, int *ret_fd) {
+        _cleanup_free_ char *holder = NULL;
+        *ret_fd = -1;
+        if (dry_run)
+                return 0;
+        int r = writer_lock_take(arg_root, "numacmactl", WRITER_LOCK_TIMEOUT_USEC, ret_fd, &holder);
+        if (r == -EBUSY)
+                return log_error_errno(r, "Another numacma writer holds '%s' for too long: %s. Try again later.",
+                                       WRITER_LOCK_PATH, strna(holder));
+        if (r < 0)
+                return log_error_errno(r, "Failed to take the lock '%s' below '%s': %m", WRITER_LOCK_PATH, arg_root);
+        return 0;
+}
+
 /* apply, apply --dry-run, diff: the snapshot's plan, written. */
 static int cmd_apply(bool diff_only) {
         _cleanup_snapshot_ Snapshot *s = NULL;
         _cleanup_(boot_apply_result_done) BootApplyResult res = {0};
+        _cleanup_(writer_lock_release) int lock = -1;
         BootApplyFlags flags = apply_flags(arg_dry_run || diff_only);
-        if (load(0, &s) < 0)
+        if (take_lock(flags & BOOT_APPLY_DRY_RUN, &lock) < 0 || load(0, &s) < 0)
                 return 1;
         int r = snapshot_apply(s, false, flags, NULL, &res);
         if (diff_only) {
@@ -146,6 +164,9 @@ static int cmd_remove_all(void) {
         _cleanup_(policy_errors_done) PolicyErrors errs = {0};
         _cleanup_snapshot_ Snapshot *s = NULL;
         _cleanup_(boot_apply_result_done) BootApplyResult res = {0};
+        _cleanup_(writer_lock_release) int lock = -1;
+        if (take_lock(arg_dry_run, &lock) < 0)
+                return 1;
         int r = snapshot_new(arg_root, NULL, SNAPSHOT_BOOT_ONLY, &errs, &s);
         if (r < 0 && errs.messages) {
                 _cleanup_policy_ Policy *def = NULL;

@@ -13,6 +13,7 @@
 #include "basic/fileio.h"
 #include "basic/log.h"
 #include "basic/util.h"
+#include "bootcfg/writer_lock.h"
 #include "build-config.h"
 #include "numacmad/settle.h"
 #include "numacmad/udev_monitor.h"
@@ -199,12 +200,27 @@ static int manager_set_snapshot(Manager *m, Snapshot *snap) {
         return manager_update_known(m) < 0 ? log_oom() : 0;
 }
 
-/* Write the plan when the boot configuration does not hold it; then read
- * back what it now says (after a failure: bootcfg recorded it). */
+/* Write the plan when the boot configuration does not hold it: under the
+ * writer lock, from a snapshot read under it; then read back what it now
+ * says (after a failure: bootcfg recorded it). */
 static int manager_apply(Manager *m) {
-        _cleanup_free_ char *e = NULL;
+        _cleanup_free_ char *e = NULL, *holder = NULL;
         _cleanup_snapshot_ Snapshot *s = NULL;
-        int r = apply_plan(m, &e);
+        _cleanup_(writer_lock_release) int lock = -1;
+        int r = writer_lock_take(m->root, "numacmad", WRITER_LOCK_TIMEOUT_USEC, &lock, &holder);
+        if (r < 0) {
+                set_string(&m->apply_error, r == -EBUSY ? strdup_printf("another writer holds the lock: %s", strna(holder))
+                                                        : strdup_printf("cannot take the writer lock: %s", strerror(-r)));
+                return log_error_errno(r, "Failed to take the writer lock '%s': %s", WRITER_LOCK_PATH, strna(m->apply_error));
+        }
+        r = snapshot_new(m->root, m->policy, 0, NULL, &s);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the system below '%s': %m", m->root);
+        if ((r = manager_set_snapshot(m, TAKE_PTR(s))) < 0)
+                return r;
+        if (!snapshot_needs_apply(m->snap))
+                return 0; /* another writer did it meanwhile */
+        r = apply_plan(m, &e);
         if (r == -ENOMEM)
                 return log_oom();
         if (r < 0 && !streq_ptr(e, m->apply_error))
