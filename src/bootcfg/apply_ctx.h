@@ -21,6 +21,7 @@ typedef struct {
         char *const *remove;      /* numacma's tokens that are no longer wanted */
         BootApplyResult *res;
         StrBuf diff;
+        unsigned n_admin_kept;    /* lines left alone: the administrator's per-node argument */
 } BootCtx;
 
 /* Make path (below the root) hold content; NULL content removes it.

@@ -16,6 +16,8 @@ typedef struct {
         int (*read_next)(const char *root, NextBoot *n);
         /* Write c->want, take out c->remove; removing is apply with no want. */
         int (*apply)(BootCtx *c);
+        /* The directories it writes files in (NULL-terminated). */
+        const char *const *dirs;
 } BootBackendOps;
 
 extern const BootBackendOps grub_backend;

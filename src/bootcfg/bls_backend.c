@@ -13,7 +13,7 @@ static int bls_apply(BootCtx *c) {
         bool changed = false;
         int r = bls_record_intent(c);
         if (r >= 0)
-                r = bls_edit_entries(c, (char *const *) bls_entry_dirs, &changed);
+                r = bls_edit_entries(c, (char *const *) bls_entry_dirs, true, &changed);
         if (r >= 0)
                 r = bls_kernel_cmdline(c, &changed);
         if (r < 0)
@@ -26,4 +26,5 @@ const BootBackendOps bls_backend = {
         .detect = bls_entries_exist,
         .read_next = bls_read,
         .apply = bls_apply,
+        .dirs = (const char *const[]){ "/boot/loader/entries", "/etc/kernel", NULL },
 };

@@ -10,6 +10,8 @@
 #include "bootcfg/bls_entries.h"
 #include "bootcfg/grub_cfg.h"
 #include "bootcfg/owned.h"
+#include "kernel/cma_args.h"
+#include "kernel/cmdline.h"
 #include "kernel/cmdline_tokens.h"
 
 const char *const bls_entry_dirs[] = { "/boot/loader/entries", NULL };
@@ -198,29 +200,88 @@ int bls_read_next(const char *root, bool sdboot, NextBoot *n) {
         return r < 0 ? r : read_record(root, n);
 }
 
-int bls_edit_entries(BootCtx *c, char *const *dirs, bool *ret_changed) {
+/* A per-node argument on the line that numacma did not write (it is
+ * neither one of its own being removed nor one it wants): the
+ * administrator's, on this entry. */
+bool bls_admin_pernode(BootCtx *c, const char *line, char **ret_token) {
+        _cleanup_cmdline_ Cmdline *l = NULL;
+        if (!(c->flags & BOOT_APPLY_RESPECT_ADMIN) || cmdline_parse(strempty(line), &l) < 0)
+                return false;
+        for (size_t i = 0; i < l->n; i++) {
+                const CmdlineToken *t = &l->tokens[i];
+                if (!t->init && cma_key_is_pernode(t->key) && !strv_contains(c->remove, t->text) &&
+                    !strv_contains(c->want, t->text)) {
+                        *ret_token = strdup(t->text);
+                        c->n_admin_kept++;
+                        return true;
+                }
+        }
+        return false;
+}
+
+/* What the loader passes for an entry: GRUB's linux command puts
+ * BOOT_IMAGE=<image> in front of the options (grub-core/loader/i386/linux.c,
+ * and the same in the arm64/EFI loaders); systemd-boot passes the options. */
+static size_t loader_length(const EntryFile *f, const char *options, bool grub) {
+        size_t n = strlen(strempty(options));
+        if (grub)
+                n += strlen("BOOT_IMAGE=") + strlen(strempty(f->e.linux_path)) + 1;
+        return n;
+}
+
+/* One entry's new text, or NULL when it stays as it is (with a note). */
+static int edit_one(BootCtx *c, const EntryFile *f, bool grub, char **ret) {
+        _cleanup_free_ char *admin = NULL;
+        char *const *want = c->want;
+        *ret = NULL;
+        if (bls_admin_pernode(c, f->e.options, &admin)) {
+                want = NULL;
+                boot_ctx_note(c, "'%s' carries the administrator's '%s': numacma's arguments are not added to it", f->path, admin);
+        }
+        int r = bls_entry_edit(f->text, c->remove, want, ret);
+        if (r == -EOPNOTSUPP)
+                return boot_ctx_fail(c, r, "'%s' takes its options from a GRUB variable ($kernelopts): only grubby can edit it", f->path);
+        if (r == -EINVAL) {
+                /* Its quoting decides what the kernel gets: left alone, the rest still edited. */
+                boot_ctx_note(c, "'%s' leaves a double quote open in its options: left as it is", f->path);
+                return 0;
+        }
+        if (r < 0)
+                return r;
+        BlsEntry e;
+        if ((r = bls_entry_parse(*ret, strlen(*ret), &e)) < 0)
+                return r;
+        size_t len = loader_length(f, e.options, grub);
+        bls_entry_done(&e);
+        if (len >= COMMAND_LINE_MAX)
+                return boot_ctx_fail(c, -E2BIG, "'%s' would pass a %zu-byte command line to the kernel, over its %u-byte limit: nothing written",
+                                     f->path, len, COMMAND_LINE_MAX - 1);
+        return 0;
+}
+
+int bls_edit_entries(BootCtx *c, char *const *dirs, bool grub, bool *ret_changed) {
         EntryFile *f = NULL;
         size_t nf = 0;
         bool changed = false;
         int r = bls_load_entries(c->root, dirs, &f, &nf);
         if (r < 0)
                 return boot_ctx_fail(c, r, "cannot read the boot entries: %s", strerror(-r));
+        /* Every edit first, then the writes: an entry that cannot take the
+         * change stops the apply before any file is written. */
+        char **edited = calloc(nf + 1, sizeof(char *));
+        if (!edited)
+                r = -ENOMEM;
+        for (size_t i = 0; i < nf && r >= 0; i++)
+                r = edit_one(c, &f[i], grub, &edited[i]);
         for (size_t i = 0; i < nf && r >= 0; i++) {
-                _cleanup_free_ char *edited = NULL;
-                r = bls_entry_edit(f[i].text, c->remove, c->want, &edited);
-                if (r == -EOPNOTSUPP) {
-                        r = boot_ctx_fail(c, r, "'%s' takes its options from a GRUB variable ($kernelopts): only grubby can edit it", f[i].path);
-                        break;
-                }
-                if (r == -EINVAL) {
-                        r = boot_ctx_fail(c, r, "'%s' leaves a double quote open in its options: nothing can be appended after it", f[i].path);
-                        break;
-                }
-                if (r >= 0)
-                        r = boot_ctx_replace(c, f[i].path, f[i].text, edited, 0644);
+                if (edited[i])
+                        r = boot_ctx_replace(c, f[i].path, f[i].text, edited[i], 0644);
                 if (r > 0)
                         changed = true;
         }
+        for (size_t i = 0; edited && i < nf; i++)
+                free(edited[i]);
+        free(edited);
         entry_files_free(f, nf);
         if (ret_changed)
                 *ret_changed = changed;
@@ -242,9 +303,18 @@ int bls_kernel_cmdline(BootCtx *c, bool *changed) {
         _cleanup_free_ char *head = strndup(text, body);
         if (!head)
                 return -ENOMEM;
-        r = tokens_edit(head, c->remove, c->want, &edited);
+        _cleanup_free_ char *admin = NULL;
+        char *const *want = c->want;
+        if (bls_admin_pernode(c, head, &admin)) {
+                want = NULL;
+                boot_ctx_note(c, "'%s' carries the administrator's '%s': numacma's arguments are not added to it", KERNEL_CMDLINE_PATH, admin);
+        }
+        r = tokens_edit(head, c->remove, want, &edited);
         if (r < 0)
                 return boot_ctx_fail(c, r, "cannot edit '%s': %s", KERNEL_CMDLINE_PATH, strerror(-r));
+        if (strlen(edited) >= COMMAND_LINE_MAX)
+                return boot_ctx_fail(c, -E2BIG, "'%s' would be %zu bytes, over the kernel's %u-byte limit: nothing written",
+                                     KERNEL_CMDLINE_PATH, strlen(edited), COMMAND_LINE_MAX - 1);
         _cleanup_free_ char *full = strdup_printf("%s%s", edited, text + body);
         if (!full)
                 return -ENOMEM;

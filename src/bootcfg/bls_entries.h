@@ -24,8 +24,16 @@ bool bls_entries_exist(const char *root);
  * ownership record. */
 int bls_read_next(const char *root, bool sdboot, NextBoot *n);
 
-/* Edit the options lines of every entry in dirs (below root). */
-int bls_edit_entries(BootCtx *c, char *const *dirs, bool *ret_changed);
+/* Edit the options lines of every entry in dirs (below root): numacma's
+ * old tokens out, its new ones in, except on an entry that carries the
+ * administrator's own per-node argument (which keeps it alone, when the
+ * policy respects them); grub: GRUB boots them (it adds BOOT_IMAGE=,
+ * counted against the kernel's limit). Nothing is written when one entry
+ * cannot take the change. */
+int bls_edit_entries(BootCtx *c, char *const *dirs, bool grub, bool *ret_changed);
+/* line has a per-node argument numacma did not write (and the policy
+ * respects the administrator's): *ret_token names it. */
+bool bls_admin_pernode(BootCtx *c, const char *line, char **ret_token);
 /* /etc/kernel/cmdline as tokens, when it exists. */
 int bls_kernel_cmdline(BootCtx *c, bool *changed);
 /* The ownership record naming old and new tokens, before any edit. */

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The dispatcher: the table of backends, detection, reading the next boot,
  * and an apply's frame (the failure record, /run/reboot-required). */
+#include "basic/atomic_write.h"
+#include "basic/chase.h"
 #include "basic/fileio.h"
 #include "bootcfg/backend.h"
 #include "bootcfg/owned.h"
@@ -88,6 +90,23 @@ static int after_success(BootCtx *c, const BootBackendOps *ops) {
         return 0;
 }
 
+/* Temporary files an interrupted write left (a crash, kill -9) in the
+ * directories numacma writes in: removed, and said. The caller holds the
+ * writer lock, so none of them is being written. */
+static void sweep_stale_temps(BootCtx *c, const BootBackendOps *ops) {
+        static const char *const common[] = { "/var/lib/numacma", "/run", "/run/numacma", NULL };
+        const char *const *lists[] = { common, ops ? ops->dirs : NULL };
+        for (size_t l = 0; l < ELEMENTSOF(lists); l++)
+                for (const char *const *d = lists[l]; d && *d; d++) {
+                        _cleanup_free_ char *full = NULL;
+                        _cleanup_strv_free_ char **gone = NULL;
+                        if (chase_for_write(c->root, *d, &full) < 0 || remove_stale_temps(full, &gone) < 0)
+                                continue;
+                        for (char **g = gone; g && *g; g++)
+                                boot_ctx_note(c, "removed '%s', left by an interrupted write", *g);
+                }
+}
+
 /* Something was written or run: an apply that did nothing leaves every
  * file as it was, the reboot flags included. */
 static bool wrote(const BootApplyResult *res) {
@@ -111,6 +130,8 @@ int bootcfg_apply(const char *root, BootBackendKind kind, char *const *want, cha
         int r;
 
         strbuf_append(&c.diff, "");
+        if (!(flags & BOOT_APPLY_DRY_RUN))
+                sweep_stale_temps(&c, ops);
         if (!ops)
                 r = boot_ctx_note(&c, "no boot loader configuration found (backend none): the arguments are computed and reported, not written");
         else

@@ -10,6 +10,9 @@
 
 #include "policy/config.h"
 
+/* COMMAND_LINE_SIZE on x86 and arm64, the NUL included. */
+#define COMMAND_LINE_MAX 2048u
+
 /* What the boot configuration says the next boot will use. */
 typedef struct {
         char *backend;             /* "grub", "bls", ... */
@@ -34,6 +37,7 @@ void next_boot_done(NextBoot *n);
 typedef enum {
         BOOT_APPLY_DRY_RUN = 1 << 0,      /* change nothing; fill diff and commands */
         BOOT_APPLY_NO_COMMANDS = 1 << 1,  /* write files, run no command (inside kernel-install) */
+        BOOT_APPLY_RESPECT_ADMIN = 1 << 2, /* leave alone a line with the administrator's per-node argument */
 } BootApplyFlags;
 
 /* How an apply touches the system: files and commands. The default writes

@@ -45,21 +45,29 @@ static int dropin_tokens(const char *text, char ***ret) {
         return r;
 }
 
-static char *dropin_format(char *const *tokens) {
+/* The drop-in. prepend: the tokens go before what GRUB_CMDLINE_LINUX
+ * already holds, because it holds a "--" and what follows that is init's,
+ * never the kernel's. */
+static char *dropin_format(char *const *tokens, bool prepend) {
         StrBuf b = {0};
         strbuf_append(&b,
                       "# Written by numacma (numacmactl apply): per-NUMA-node CMA pools for\n"
                       "# coherent DMA. numacma rewrites or removes this file; put your own\n"
                       "# arguments elsewhere. The policy is /etc/numacma.conf; see\n"
                       "# 'numacmactl status'.\n"
-                      "GRUB_CMDLINE_LINUX=\"${GRUB_CMDLINE_LINUX}");
+                      "GRUB_CMDLINE_LINUX=\"");
+        if (!prepend)
+                strbuf_append(&b, "${GRUB_CMDLINE_LINUX}");
         for (char *const *t = tokens; *t; t++) {
                 _cleanup_free_ char *q = shell_dquote_escape(*t);
-                strbuf_append(&b, " ");
+                if (t != tokens || !prepend)
+                        strbuf_append(&b, " ");
                 strbuf_append(&b, q ? q : "");
                 if (!q)
                         b.oom = true;
         }
+        if (prepend)
+                strbuf_append(&b, " ${GRUB_CMDLINE_LINUX}");
         strbuf_append(&b, "\"\n");
         return strbuf_steal(&b);
 }
@@ -269,10 +277,14 @@ static int check_merge(BootCtx *c, const char *dropin) {
                 shell_vars_done(&v);
                 return boot_ctx_note(c, "GRUB_CMDLINE_LINUX is set by a command substitution: cannot check that it keeps numacma's arguments");
         }
-        r = tokens_of(sv->value, &have);
+        _cleanup_cmdline_ Cmdline *merged = NULL;
+        r = cmdline_parse(sv->value, &merged);
+        for (size_t i = 0; r >= 0 && i < merged->n; i++)
+                if (!merged->tokens[i].init)
+                        r = strv_extend(&have, merged->tokens[i].text);
         shell_vars_done(&v);
         if (r < 0)
-                return r;
+                return r == -ENOMEM ? r : boot_ctx_fail(c, r, "GRUB_CMDLINE_LINUX does not parse as a command line with numacma's drop-in in place");
         for (char *const *t = c->want; t && *t; t++) {
                 if (strv_contains(have, *t))
                         continue;
@@ -290,16 +302,69 @@ static int check_merge(BootCtx *c, const char *dropin) {
         return 0;
 }
 
+/* GRUB_CMDLINE_LINUX without numacma's drop-in holds a "--". */
+static bool base_has_init_part(BootCtx *c) {
+        ShellVars v = {0};
+        _cleanup_free_ char *err = NULL;
+        _cleanup_cmdline_ Cmdline *l = NULL;
+        bool init = false;
+        if (grub_defaults_merge(c->root, c->live, GRUB_DROPIN_PATH, NULL, &v, &err) >= 0) {
+                const ShellVar *sv = shell_vars_find(&v, "GRUB_CMDLINE_LINUX");
+                if (sv && sv->value && cmdline_parse(sv->value, &l) >= 0)
+                        for (size_t i = 0; i < l->n && !init; i++)
+                                init = l->tokens[i].init;
+        }
+        shell_vars_done(&v);
+        return init;
+}
+
+/* Every menu entry of grub.cfg, as regenerating it will make it, within
+ * the kernel's limit: GRUB puts BOOT_IMAGE=<image> in front. */
+static int check_lengths(BootCtx *c, const char *cfg_text) {
+        GrubCfg cfg = {0};
+        int r = cfg_text ? grub_cfg_parse(cfg_text, &cfg) : 0;
+        for (size_t i = 0; r >= 0 && i < cfg.n; i++) {
+                _cleanup_free_ char *line = NULL;
+                if (tokens_edit(strempty(cfg.entries[i].args), c->remove, c->want, &line) < 0)
+                        continue;  /* a line that does not parse is not made longer by numacma's check */
+                size_t len = strlen("BOOT_IMAGE=") + strlen(strempty(cfg.entries[i].kernel)) + 1 + strlen(line);
+                if (len >= COMMAND_LINE_MAX)
+                        r = boot_ctx_fail(c, -E2BIG, "the menu entry '%s' would pass a %zu-byte command line to the kernel, over its %u-byte limit: nothing written",
+                                          strna(cfg.entries[i].title), len, COMMAND_LINE_MAX - 1);
+        }
+        grub_cfg_done(&cfg);
+        return r;
+}
+
+/* The drop-in's tokens: numacma's, and what someone else put in its file
+ * (never numacma's to remove). */
+static int dropin_tokens_for(const BootCtx *c, char ***ret) {
+        _cleanup_strv_free_ char **l = NULL;
+        int r = strv_copy(c->want, &l);
+        for (char **t = c->next ? c->next->record_ignored : NULL; r >= 0 && t && *t; t++)
+                if (!strv_contains(l, *t))
+                        r = strv_extend(&l, *t);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
 static int grub_apply(BootCtx *c) {
         _cleanup_free_ char *dropin = NULL, *cfg_path = NULL, *cfg = NULL;
-        int r;
-
-        if (c->want && *c->want) {
-                if (!(dropin = dropin_format(c->want)))
+        _cleanup_strv_free_ char **tokens = NULL;
+        bool have_cfg = find_grub_cfg(c->root, &cfg_path, &cfg) >= 0;
+        int r = dropin_tokens_for(c, &tokens);
+        if (r < 0)
+                return r;
+        if (tokens[0]) {
+                if (!(dropin = dropin_format(tokens, base_has_init_part(c))))
                         return -ENOMEM;
                 if ((r = check_merge(c, dropin)) < 0)
                         return r;
         }
+        if ((r = check_lengths(c, have_cfg ? cfg : NULL)) < 0)
+                return r;
         r = boot_ctx_write(c, GRUB_DROPIN_PATH, dropin, 0644);
         if (r < 0)
                 return r;
@@ -308,7 +373,6 @@ static int grub_apply(BootCtx *c) {
         /* Regenerate after a change, after an earlier failure, and when
          * grub.cfg does not carry what the drop-in says (someone's
          * update-grub failed, or grub.cfg was restored). */
-        bool have_cfg = find_grub_cfg(c->root, &cfg_path, &cfg) >= 0;
         if (!changed && !(c->next && c->next->last_error) && (!have_cfg || grub_cfg_current(c)) &&
             !(c->next && grub_cfg_stale_cma(c->next)))
                 return 0;
@@ -339,4 +403,5 @@ const BootBackendOps grub_backend = {
         .detect = grub_detect,
         .read_next = grub_read,
         .apply = grub_apply,
+        .dirs = (const char *const[]){ "/etc/default/grub.d", NULL },
 };

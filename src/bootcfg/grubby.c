@@ -87,18 +87,90 @@ static int grubby_check(BootCtx *c) {
         return r < 0 ? r : 0;
 }
 
-/* Only when an entry needs it: a re-apply runs nothing. */
-static int grubby_edit(BootCtx *c) {
+/* The key of a one-token text, or NULL. */
+static char *key_of(const char *text) {
+        _cleanup_cmdline_ Cmdline *l = NULL;
+        if (cmdline_parse(text, &l) < 0 || l->n != 1 || !l->tokens[0].key)
+                return NULL;
+        return strdup(l->tokens[0].key);
+}
+
+static bool in_either(char *const *a, char *const *b, const char *s) {
+        return strv_contains(a, s) || strv_contains(b, s);
+}
+
+/* A token on some entry with the key of one of numacma's (wanted or being
+ * removed) that is not numacma's: grubby's key-wide --args and bare-key
+ * --remove-args would change it. */
+static int grubby_would_hit(const BootCtx *c, bool *ret) {
+        EntryFile *f = NULL;
+        size_t nf = 0;
+        _cleanup_strv_free_ char **keys = NULL;
+        int r = 0;
+        *ret = false;
+        for (char *const *t = c->want; r >= 0 && t && *t; t++) {
+                char *k = key_of(*t);
+                r = k ? strv_push(&keys, k) : 0;
+        }
+        for (char *const *t = c->remove; r >= 0 && t && *t; t++) {
+                char *k = key_of(*t);
+                r = k ? strv_push(&keys, k) : 0;
+        }
+        if (r < 0 || !keys)
+                return r;
+        if ((r = bls_load_entries(c->root, (char *const *) bls_entry_dirs, &f, &nf)) < 0)
+                return r;
+        for (size_t i = 0; i < nf && !*ret; i++) {
+                _cleanup_cmdline_ Cmdline *l = NULL;
+                if (cmdline_parse(strempty(f[i].e.options), &l) < 0)
+                        continue;
+                for (size_t j = 0; j < l->n && !*ret; j++)
+                        for (char **k = keys; *k && !*ret; k++)
+                                *ret = l->tokens[j].key && cmdline_key_eq(l->tokens[j].key, *k) &&
+                                       !in_either(c->want, c->remove, l->tokens[j].text);
+        }
+        entry_files_free(f, nf);
+        return 0;
+}
+
+/* Whether any entry needs a change, and whether one carries a token of the
+ * administrator's that grubby would change, from a dry run of the edit. */
+static int grubby_probe(BootCtx *c, bool *ret_changed, bool *ret_admin) {
         BootCtx probe;
         BootApplyResult pres;
-        bool changed = false;
         boot_ctx_probe(c, &probe, &pres);
-        int r = bls_edit_entries(&probe, (char *const *) bls_entry_dirs, &changed);
+        int r = bls_edit_entries(&probe, (char *const *) bls_entry_dirs, true, ret_changed);
         if (r < 0)
                 c->res->error = TAKE_PTR(pres.error);
+        *ret_admin = probe.n_admin_kept > 0;
         boot_ctx_probe_done(&probe);
+        if (r >= 0 && *ret_changed && !*ret_admin)
+                r = grubby_would_hit(c, ret_admin);
+        return r;
+}
+
+/* grubby where it runs and nothing of the administrator's is in its way:
+ * its --args replaces a key on every entry and --remove-args takes keys,
+ * so an entry with the administrator's own per-node argument is edited
+ * here instead. Only when an entry needs it: a re-apply runs nothing. */
+static int grubby_edit(BootCtx *c) {
+        bool changed = false, admin = false;
+        int r = grubby_probe(c, &changed, &admin);
         if (r < 0 || !changed)
                 return r;
+        if (admin) {
+                r = bls_edit_entries(c, (char *const *) bls_entry_dirs, true, &changed);
+                return r < 0 ? r : boot_ctx_note(c, "an entry carries an argument of the administrator's that grubby's --args or --remove-args would change on every entry: the entries were edited directly");
+        }
+        if (!boot_ctx_runs_commands(c)) {
+                /* The same edit grubby would make, done (or shown) here. */
+                r = bls_edit_entries(c, (char *const *) bls_entry_dirs, true, &changed);
+                if (r >= 0)
+                        r = grubby_run(c);
+                if (r >= 0 && !c->live)
+                        r = boot_ctx_note(c, "grubby is not run for a root other than '/': the entries were edited directly");
+                return r;
+        }
         if ((r = grubby_run(c)) < 0)
                 return r;
         return grubby_check(c);
@@ -107,20 +179,10 @@ static int grubby_edit(BootCtx *c) {
 static int grubby_apply(BootCtx *c) {
         bool changed = false;
         int r = bls_record_intent(c);
-        if (r < 0)
-                return r;
-        if (boot_ctx_runs_commands(c))
+        if (r >= 0)
                 r = grubby_edit(c);
-        else {
-                r = bls_edit_entries(c, (char *const *) bls_entry_dirs, &changed);
-                if (r >= 0 && changed)
-                        r = grubby_run(c);
-                if (r >= 0 && changed && !c->live)
-                        r = boot_ctx_note(c, "grubby is not run for a root other than '/': the entries were edited directly");
-        }
-        if (r < 0)
-                return r;
-        r = bls_kernel_cmdline(c, &changed);
+        if (r >= 0)
+                r = bls_kernel_cmdline(c, &changed);
         if (r < 0)
                 return r;
         return boot_ctx_write_record(c, c->want ? c->want : (char *[]){ NULL });
@@ -131,4 +193,5 @@ const BootBackendOps grubby_backend = {
         .detect = grubby_detect,
         .read_next = grubby_read_next,
         .apply = grubby_apply,
+        .dirs = (const char *const[]){ "/boot/loader/entries", "/etc/kernel", NULL },
 };

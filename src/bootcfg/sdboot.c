@@ -54,7 +54,7 @@ static int sdboot_apply(BootCtx *c) {
             (r = boot_ctx_note(c, "there is no %s: kernels installed later get numacma's arguments from its kernel-install plugin",
                                KERNEL_CMDLINE_PATH)) < 0)
                 return r;
-        r = bls_edit_entries(c, (char *const *) sdboot_entry_dirs, &changed);
+        r = bls_edit_entries(c, (char *const *) sdboot_entry_dirs, false, &changed);
         if (r < 0)
                 return r;
         /* Type #1 entries were edited above, the same line kernel-install
@@ -73,4 +73,5 @@ const BootBackendOps sdboot_backend = {
         .detect = sdboot_detect,
         .read_next = sdboot_read,
         .apply = sdboot_apply,
+        .dirs = (const char *const[]){ "/efi/loader/entries", "/boot/efi/loader/entries", "/boot/loader/entries", "/etc/kernel", NULL },
 };

@@ -1,11 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <sys/stat.h>
+
 #include "basic/fileio.h"
 #include "basic/util.h"
 #include "bootcfg/ownership.h"
 #include "kernel/cmdline_tokens.h"
 #include "snapshot/snapshot.h"
 
+/* A root that is not there has no policy: that is an error, never the
+ * built-in defaults (the daemon keeps its last good policy on it). */
 int snapshot_load_policy(const char *root, Policy **ret, PolicyErrors *errs) {
+        struct stat st;
+        if (stat(root ? root : "/", &st) < 0)
+                return -errno;
+        if (!S_ISDIR(st.st_mode))
+                return -ENOTDIR;
         return policy_load(root, ret, errs);
 }
 
@@ -219,5 +228,7 @@ int snapshot_apply(const Snapshot *s, bool remove_all, BootApplyFlags flags, con
         for (char **t = s->next.owned; t && *t; t++)
                 if (!strv_contains(want, *t) && !strv_contains(remove, *t) && (r = strv_extend(&remove, *t)) < 0)
                         return r;
+        if (s->policy->respect_admin_args)
+                flags |= BOOT_APPLY_RESPECT_ADMIN;
         return bootcfg_apply(s->root, s->backend, want, remove, &s->next, flags, io, ret);
 }

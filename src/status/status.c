@@ -139,6 +139,17 @@ static int judge(Status *s) {
         for (char **i = s->booted_pred.notes; i && *i; i++)
                 PROBLEM(s, "%s", *i);
 
+        /* After "--" a token is init's: the kernel never saw it. */
+        for (size_t i = 0; i < s->booted->n; i++) {
+                const CmdlineToken *t = &s->booted->tokens[i];
+                if (!t->init || !t->key || !cma_key_is_cma(t->key))
+                        continue;
+                bool ours = strv_contains(s->next->owned, t->text);
+                failed = failed || ours;
+                PROBLEM(s, "'%s' comes after '--' on the booted command line: the kernel passed it to init and made no area for it%s",
+                        t->text, ours ? " (numacma's own: run 'numacmactl apply' to write it before '--')" : "");
+        }
+
         if (s->cma->zoneinfo_has_cma && s->booted_pred.default_area && !s->default_area)
                 PROBLEM(s, "the kernel did not reserve its default CMA area (%" PRIu64 " MiB asked): see 'dmesg | grep -i cma'",
                         s->booted_pred.default_area / MIB);
