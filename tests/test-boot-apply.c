@@ -602,6 +602,188 @@ static void test_grub_dropin_gone_cfg_not(void **state) {
         boot_apply_result_done(&res);
 }
 
+/* The drop-in with a token numacma never writes: kept, never removed. */
+static void test_grub_record_that_lies(void **state) {
+        _cleanup_free_ char *root = tree("debian-grub");
+        apply_ok(root);
+        sh("sed -i 's/\" *$/ quiet splash\"/' '%s" DROPIN "'", root);
+        _cleanup_snapshot_ Snapshot *s = status_of(root);
+        assert_true(strv_contains(s->next.record_ignored, "quiet"));
+        assert_true(any_problem(s, "names 'splash'"));
+        put(root, "/etc/numacma.conf", "[pools]\nnodes = none\n");
+        apply_ok(root);
+        _cleanup_free_ char *d = slurp(root, DROPIN);
+        assert_non_null(d);
+        assert_int_equal(count(d, "quiet"), 1);
+        assert_int_equal(count(d, "splash"), 1);
+        assert_int_equal(count(d, "numa_cma"), 0);
+}
+
+/* Links out of the root: an absolute one is the root's own (resolved
+ * inside it, as the system there sees it); one that climbs above the root
+ * is refused, naming it. Nothing outside the root is read or written. */
+static void test_links_stay_in_root(void **state) {
+        static const char *const layouts_l[] = { "fedora-bls", "sdboot" };
+        for (size_t i = 0; i < ELEMENTSOF(layouts_l); i++) {
+                _cleanup_free_ char *root = tree(layouts_l[i]);
+                _cleanup_free_ char *outside = strdup_printf("%s/outside-%zu", base, i);
+                sh("mkdir -p '%s' && cp '%s/etc/kernel/cmdline' '%s/cmdline'", outside, root, outside);
+                sh("rm -rf '%s/etc/kernel' && ln -s '%s' '%s/etc/kernel'", root, outside, root);
+                _cleanup_free_ char *before = slurp(outside, "/cmdline");
+                apply_ok(root);
+                _cleanup_free_ char *after = slurp(outside, "/cmdline");
+                assert_string_equal(before, after);
+
+                /* var climbing out of the root: refused by name, nothing outside written. */
+                _cleanup_free_ char *r2 = tree(layouts_l[i]);
+                _cleanup_free_ char *out2 = strdup_printf("%s/outside-var-%zu", base, i);
+                sh("mkdir -p '%s' && rm -rf '%s/var' && ln -s ../../../../../../../../..'%s' '%s/var'", out2, r2, out2, r2);
+                BootApplyResult res = {0};
+                assert_true(apply(r2, 0, &res) < 0);
+                assert_non_null(strstr(res.error, "leads out of the root"));
+                assert_non_null(strstr(res.error, "'/var'"));
+                boot_apply_result_done(&res);
+                _cleanup_free_ char *names = NULL;
+                sh("test -z \"$(ls -A '%s')\"", out2);
+        }
+}
+
+/* The administrator's per-node argument on one entry only (the rescue
+ * entry), or on /etc/kernel/cmdline: that line keeps it alone; the others
+ * get numacma's; removal never takes the administrator's. */
+static void test_admin_arg_on_one_entry(void **state) {
+        static const char *const args[] = { "numa_cma=1:32M", "cma_pernuma=16M", "numa-cma=0:8M" };
+        for (size_t i = 0; i < ELEMENTSOF(args); i++) {
+                _cleanup_free_ char *root = tree("fedora-bls");
+                sh("sed -i 's/cma=64M/cma=64M %s/' '%s" ENTRY_RESCUE "'", args[i], root);
+                apply_ok(root);
+                _cleanup_free_ char *rescue = slurp(root, ENTRY_RESCUE), *def = slurp(root, ENTRY_BLS);
+                assert_int_equal(count(rescue, args[i]), 1);
+                assert_int_equal(count(rescue, PLAN), 0);
+                assert_int_equal(count(def, PLAN), 1);
+                put(root, "/etc/numacma.conf", "[pools]\nnodes = none\n");
+                apply_ok(root);
+                free(rescue);
+                rescue = slurp(root, ENTRY_RESCUE);
+                assert_int_equal(count(rescue, args[i]), 1);
+                check_none(root, "fedora-bls", PLAN);
+        }
+        /* /etc/kernel/cmdline with its own: kernels installed later keep the administrator's. */
+        _cleanup_free_ char *root = tree("sdboot");
+        sh("sed -i 's/cma=64M/cma=64M numa_cma=1:32M/' '%s/etc/kernel/cmdline'", root);
+        apply_ok(root);
+        _cleanup_free_ char *kc = slurp(root, "/etc/kernel/cmdline"), *e = slurp(root, ENTRY_SDBOOT);
+        assert_int_equal(count(kc, "numa_cma="), 1);
+        assert_int_equal(count(e, PLAN), 1);
+}
+
+/* grubby would replace the administrator's numa_cma= on every entry
+ * (--args) or remove it (--remove-args=numa_cma): where one is, the
+ * entries are edited directly and grubby is not run. */
+static void test_grubby_spares_admin(void **state) {
+        _cleanup_free_ char *root = tree("fedora-grubby");
+        _cleanup_free_ char *bin = strdup_printf("%s/grubby-bin2", base);
+        assert_int_equal(mkdir_parents(bin, 0755), 0);
+        sh("ln -sf '%s/tests/boot/fake-grubby' '%s/grubby'", SRCDIR, bin);
+        _cleanup_free_ char *saved = NULL;
+        with_path(bin, &saved);
+        test_io.run_below_root = true;
+        sh("sed -i 's/cma=64M/cma=64M numa_cma=1:32M/' '%s" ENTRY_RESCUE "'", root);
+        apply_ok(root);
+        _cleanup_free_ char *rescue = slurp(root, ENTRY_RESCUE), *def = slurp(root, ENTRY_BLS);
+        assert_int_equal(count(rescue, "numa_cma=1:32M"), 1);
+        assert_int_equal(count(rescue, PLAN), 0);
+        assert_int_equal(count(def, PLAN), 1);
+        _cleanup_free_ char *log = slurp(root, "/grubby.log");
+        assert_null(log);
+        put(root, "/etc/numacma.conf", "[pools]\nnodes = none\n");
+        apply_ok(root);
+        free(rescue);
+        rescue = slurp(root, ENTRY_RESCUE);
+        assert_int_equal(count(rescue, "numa_cma=1:32M"), 1);
+        test_io.run_below_root = false;
+        setenv("PATH", saved, 1);
+}
+
+/* "--" in GRUB_CMDLINE_LINUX: numacma's tokens go before it (what
+ * follows is init's; here GRUB_CMDLINE_LINUX_DEFAULT's cma=64M too, so
+ * the image's drop-in asks for it before "--"). */
+static void test_grub_double_dash(void **state) {
+        _cleanup_free_ char *root = tree("debian-grub");
+        put(root, "/etc/default/grub.d/60-init.cfg", "GRUB_CMDLINE_LINUX=\"cma=64M $GRUB_CMDLINE_LINUX -- single\"\n");
+        apply_ok(root);
+        ShellVars v = {0};
+        _cleanup_free_ char *err = NULL;
+        assert_int_equal(grub_defaults_merge(root, false, NULL, NULL, &v, &err), 0);
+        const char *l = shell_vars_find(&v, "GRUB_CMDLINE_LINUX")->value;
+        const char *tok = strstr(l, PLAN), *dd = strstr(l, " -- ");
+        assert_non_null(tok);
+        assert_non_null(dd);
+        assert_true(tok < dd);
+        shell_vars_done(&v);
+}
+
+/* Every entry's length, with what the loader adds: an entry that would
+ * pass the kernel's 2048 bytes refuses the apply, nothing written. */
+static void test_every_entry_length(void **state) {
+        for (size_t i = 1; i < ELEMENTSOF(layouts); i++) {
+                _cleanup_free_ char *root = tree(layouts[i]);
+                const char *entry = streq(layouts[i], "sdboot") ? ENTRY_SDBOOT : ENTRY_RESCUE;
+                _cleanup_free_ char *pad = malloc(2030);
+                memset(pad, 'x', 2029);
+                pad[2029] = 0;
+                sh("sed -i 's/cma=64M/cma=64M pad=%.*s/' '%s%s'", streq(layouts[i], "sdboot") ? 1900 : 1960, pad, root, entry);
+                _cleanup_free_ char *before = snapshot(root);
+                BootApplyResult res = {0};
+                int r = apply(root, 0, &res);
+                if (r >= 0)
+                        fail_msg("%s: an over-long entry was accepted", layouts[i]);
+                if (!res.error || !strstr(res.error, "limit"))
+                        fail_msg("%s: %s", layouts[i], strna(res.error));
+                boot_apply_result_done(&res);
+                for (const char *const *f = files_of(layouts[i]); *f; f++) {
+                        _cleanup_free_ char *src = strdup_printf("%s/%s", TREES, layouts[i]);
+                        _cleanup_free_ char *was = slurp(src, *f), *now = slurp(root, *f);
+                        if (!streq(*f, entry))
+                                assert_true(streq_ptr(was, now));
+                }
+        }
+}
+
+/* A write that fails is not reported as changed: only the writes before
+ * it are. */
+static void test_failed_write_not_changed(void **state) {
+        for (unsigned w = 1; w <= 3; w++) {
+                _cleanup_free_ char *root = tree("fedora-bls");
+                BootApplyResult res = {0};
+                fault.fail_write = w;
+                fault.fail_step = 4;
+                assert_true(apply(root, 0, &res) < 0);
+                fault.fail_write = 0;
+                fault.fail_step = 0;
+                assert_int_equal(strv_length(res.changed), w - 1);
+                boot_apply_result_done(&res);
+        }
+}
+
+/* Temp files an interrupted write left are removed by the next apply. */
+static void test_stale_temps_swept(void **state) {
+        static const char *const dirs[] = { "/boot/loader/entries", "/etc/kernel", "/var/lib/numacma" };
+        _cleanup_free_ char *root = tree("fedora-bls");
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
+                sh("mkdir -p '%s%s' && echo partial > '%s%s/x.conf.numacma-Ab12Cd'", root, dirs[i], root, dirs[i]);
+        sh("echo keep > '%s/etc/kernel/mine.numacma-notours'", root);
+        BootApplyResult res = {0};
+        assert_int_equal(apply(root, 0, &res), 0);
+        assert_true(strv_length(res.notes) >= ELEMENTSOF(dirs));
+        boot_apply_result_done(&res);
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                _cleanup_free_ char *p = strdup_printf("%s/x.conf.numacma-Ab12Cd", dirs[i]);
+                assert_false(exists_root(root, p));
+        }
+        assert_true(exists_root(root, "/etc/kernel/mine.numacma-notours"));
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_apply_reapply_change_remove),
@@ -620,6 +802,14 @@ int main(void) {
                 cmocka_unit_test(test_grub_stale_cfg),
                 cmocka_unit_test(test_grub_without_cfg),
                 cmocka_unit_test(test_grub_dropin_gone_cfg_not),
+                cmocka_unit_test(test_grub_record_that_lies),
+                cmocka_unit_test(test_links_stay_in_root),
+                cmocka_unit_test(test_admin_arg_on_one_entry),
+                cmocka_unit_test(test_grubby_spares_admin),
+                cmocka_unit_test(test_grub_double_dash),
+                cmocka_unit_test(test_every_entry_length),
+                cmocka_unit_test(test_failed_write_not_changed),
+                cmocka_unit_test(test_stale_temps_swept),
         };
         return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

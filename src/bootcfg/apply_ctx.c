@@ -86,6 +86,17 @@ static int resolve(BootCtx *c, const char *path, char **ret) {
         return 0;
 }
 
+int boot_ctx_read(BootCtx *c, const char *path, char **ret) {
+        _cleanup_free_ char *full = NULL;
+        int r = resolve(c, path, &full);
+        if (r < 0)
+                return r;
+        r = read_full_file_root(NULL, full, ret, NULL);
+        if (r < 0 && r != -ENOENT)
+                return boot_ctx_fail(c, r, "cannot read '%s': %s", path, strerror(-r));
+        return r;
+}
+
 int boot_ctx_write(BootCtx *c, const char *path, const char *content, mode_t mode) {
         _cleanup_free_ char *full = NULL, *old = NULL;
         int r = resolve(c, path, &full);

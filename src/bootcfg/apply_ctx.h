@@ -24,6 +24,9 @@ typedef struct {
         unsigned n_admin_kept;    /* lines left alone: the administrator's per-node argument */
 } BootCtx;
 
+/* Read path below the root, links resolved inside it; -ENOENT quietly,
+ * other failures with res->error set. */
+int boot_ctx_read(BootCtx *c, const char *path, char **ret);
 /* Make path (below the root) hold content; NULL content removes it.
  * 0 unchanged, 1 changed (or would be, dry run), negative on failure
  * (res->error set). */

@@ -11,7 +11,7 @@ static int bls_read(const char *root, NextBoot *n) {
 
 static int bls_apply(BootCtx *c) {
         bool changed = false;
-        int r = bls_record_intent(c);
+        int r = bls_record_intent(c, (char *const *) bls_entry_dirs, true);
         if (r >= 0)
                 r = bls_edit_entries(c, (char *const *) bls_entry_dirs, true, &changed);
         if (r >= 0)

@@ -291,11 +291,11 @@ int bls_edit_entries(BootCtx *c, char *const *dirs, bool grub, bool *ret_changed
 /* /etc/kernel/cmdline as tokens (systemd #23308: no drop-ins; keep the rest). */
 int bls_kernel_cmdline(BootCtx *c, bool *changed) {
         _cleanup_free_ char *text = NULL, *edited = NULL;
-        int r = read_full_file_root(c->root, KERNEL_CMDLINE_PATH, &text, NULL);
+        int r = boot_ctx_read(c, KERNEL_CMDLINE_PATH, &text);
         if (r == -ENOENT)
                 return 0;
         if (r < 0)
-                return boot_ctx_fail(c, r, "cannot read '%s': %s", KERNEL_CMDLINE_PATH, strerror(-r));
+                return r;
         /* The trailing newline stays where it was: tokens go before it. */
         size_t len = strlen(text), body = len;
         while (body > 0 && (text[body - 1] == '\n' || text[body - 1] == ' ' || text[body - 1] == '\t'))
@@ -327,9 +327,28 @@ int bls_kernel_cmdline(BootCtx *c, bool *changed) {
 /* The intent record before any edit (old and new tokens), the exact one
  * after: a failure in between leaves a record that still names every
  * token numacma may have written, so the next apply removes them. */
-int bls_record_intent(BootCtx *c) {
+/* The whole edit as a dry run first: an entry or a file that cannot take
+ * it stops the apply before anything is written, the record included. */
+static int edits_possible(BootCtx *c, char *const *dirs, bool grub) {
+        BootCtx probe;
+        BootApplyResult pres;
+        bool changed = false;
+        boot_ctx_probe(c, &probe, &pres);
+        int r = bls_edit_entries(&probe, dirs, grub, &changed);
+        if (r >= 0)
+                r = bls_kernel_cmdline(&probe, &changed);
+        if (r < 0)
+                c->res->error = TAKE_PTR(pres.error);
+        boot_ctx_probe_done(&probe);
+        return r;
+}
+
+int bls_record_intent(BootCtx *c, char *const *dirs, bool grub) {
         if (c->flags & BOOT_APPLY_DRY_RUN)
                 return 0;
+        int r0 = edits_possible(c, dirs, grub);
+        if (r0 < 0)
+                return r0;
         _cleanup_strv_free_ char **u = NULL;
         int r = 0;
         for (char *const *t = c->next ? c->next->owned : NULL; t && *t && r >= 0; t++)

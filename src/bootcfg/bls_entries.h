@@ -36,5 +36,6 @@ int bls_edit_entries(BootCtx *c, char *const *dirs, bool grub, bool *ret_changed
 bool bls_admin_pernode(BootCtx *c, const char *line, char **ret_token);
 /* /etc/kernel/cmdline as tokens, when it exists. */
 int bls_kernel_cmdline(BootCtx *c, bool *changed);
-/* The ownership record naming old and new tokens, before any edit. */
-int bls_record_intent(BootCtx *c);
+/* The ownership record naming old and new tokens, before any edit, once
+ * a dry run of the edits of dirs (and /etc/kernel/cmdline) succeeded. */
+int bls_record_intent(BootCtx *c, char *const *dirs, bool grub);

@@ -178,7 +178,7 @@ static int grubby_edit(BootCtx *c) {
 
 static int grubby_apply(BootCtx *c) {
         bool changed = false;
-        int r = bls_record_intent(c);
+        int r = bls_record_intent(c, (char *const *) bls_entry_dirs, true);
         if (r >= 0)
                 r = grubby_edit(c);
         if (r >= 0)

@@ -13,6 +13,7 @@ void plan_free(Plan *p) {
         free(p->nodes);
         strv_free(p->args);
         strv_free(p->problems);
+        free(p->refusal);
         strv_free(p->explain);
         free(p);
 }
@@ -185,6 +186,9 @@ static int choose_args(Plan *p, const PlanInput *in, const KernelCaps *capable) 
                                 PROBLEM(p, "kernel %s only honors cma_pernuma= (one size on every node) and cannot make these pools; give every node the same size, or boot a kernel with CONFIG_DMA_NUMA_CMA",
                                         strna(in->targets[i].release));
                 p->refused = true;
+                free(p->refusal);
+                if (!(p->refusal = strdup(p->problems ? p->problems[strv_length(p->problems) - 1] : "see numacmactl plan")))
+                        return -ENOMEM;
                 return 0;
         }
         (void) capable;
@@ -207,6 +211,9 @@ static int check_length(Plan *p, const PlanInput *in) {
                 p->args = NULL;
                 p->param = NULL;
                 p->refused = true;
+                free(p->refusal);
+                if (!(p->refusal = strdup(p->problems ? p->problems[strv_length(p->problems) - 1] : "see numacmactl plan")))
+                        return -ENOMEM;
         }
         return 0;
 }

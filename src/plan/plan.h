@@ -37,7 +37,8 @@ typedef struct {
         char **args;                /* tokens numacma writes, e.g. "numa_cma=0:64M,1:192M" */
         const char *param;          /* "numa_cma", "cma_pernuma", "cma", or NULL */
         bool implicit;              /* the kernels' own per-node areas give the result */
-        bool refused;               /* the plan cannot be written (reason in problems) */
+        bool refused;               /* the plan cannot be written */
+        char *refusal;              /* why (also in problems) */
         bool admin_conflict;        /* the administrator's per-node arguments win */
         char **problems;            /* sentences an administrator can act on */
         char **explain;             /* why, line by line */

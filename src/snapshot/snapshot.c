@@ -221,8 +221,7 @@ int snapshot_apply(const Snapshot *s, bool remove_all, BootApplyFlags flags, con
 
         if (!remove_all && s->plan && s->plan->refused) {
                 *ret = (BootApplyResult){ .backend = s->backend, .diff = strdup("") };
-                ret->error = strdup_printf("the plan cannot be written: %s",
-                                           s->plan->problems ? s->plan->problems[0] : "see numacmactl plan");
+                ret->error = strdup_printf("the plan cannot be written: %s", strna(s->plan->refusal));
                 return -ECANCELED;
         }
         for (char **t = s->next.owned; t && *t; t++)
