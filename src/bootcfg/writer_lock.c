@@ -23,7 +23,10 @@ static int open_lock(const char *root, int *ret) {
                 r = mkdir_parents(dir, 0755);
         if (r < 0)
                 return r;
-        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+        /* Not O_CLOEXEC, on purpose: update-grub, grubby and kernel-install
+         * inherit it, so the lock stays held while one of them still runs
+         * after numacma itself died (kill -9). */
+        int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0644);
         if (fd < 0)
                 return -errno;
         *ret = fd;
