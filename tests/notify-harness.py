@@ -9,6 +9,7 @@ Usage: notify-harness.py SCENARIO NUMACMAD TREE
 Scenarios: lifecycle, bad-start, recompute, apply, idle, umockdev-burst. Exit 0 pass, 77 skip, 1 fail.
 Also importable (Daemon) for other scripts and the benchmark."""
 
+import glob
 import hashlib
 import os
 import shutil
@@ -148,9 +149,56 @@ class Daemon:
             raise Fail("the daemon did not exit")
 
     def log(self):
+        """The daemon's stderr. While it runs, only its complete lines: it
+        writes a line in several write()s ("<N>", the text, the newline),
+        so the file's last line may be half written."""
         self.stderr.flush()
+        running = self.proc.poll() is None
         with open(self.stderr_path) as f:
-            return f.read()
+            text = f.read()
+        if running:
+            text = text[:text.rfind("\n") + 1]
+        return text
+
+    def wait_log(self, pred, timeout=10, what="a log line"):
+        """Poll the log until pred(log) holds (bounded); returns the log."""
+        end = time.monotonic() + timeout
+        while True:
+            log = self.log()
+            if pred(log):
+                return log
+            if time.monotonic() > end or self.proc.poll() is not None:
+                log = self.log()
+                if pred(log):
+                    return log
+                raise Fail("timed out after %s s waiting for %s; log:\n%s" % (timeout, what, log))
+            time.sleep(0.005)  # poll: pred(log), bounded by timeout
+
+    def wait_asleep(self, timeout=10):
+        """Wait until every thread of the daemon sleeps in the kernel (state S)
+        in its event loop's epoll_wait (where /proc shows wait channels)."""
+        end = time.monotonic() + timeout
+        last = ""
+        while True:
+            states = []
+            try:
+                for tid in os.listdir("/proc/%d/task" % self.pid):
+                    with open("/proc/%d/task/%s/stat" % (self.pid, tid)) as f:
+                        state = f.read().rsplit(")", 1)[1].split()[0]
+                    try:
+                        with open("/proc/%d/task/%s/wchan" % (self.pid, tid)) as f:
+                            wchan = f.read().strip()
+                    except OSError:
+                        wchan = ""
+                    states.append((state, wchan))
+            except OSError as e:
+                raise Fail("the daemon's /proc entries went away: %s" % e)
+            last = " ".join("%s:%s" % sw for sw in states)
+            if states and all(st == "S" and ("epoll" in wc or wc in ("", "0")) for st, wc in states):
+                return
+            if time.monotonic() > end:
+                raise Fail("the daemon did not go to sleep within %s s (state:wchan %s)" % (timeout, last))
+            time.sleep(0.005)  # poll: every thread asleep in epoll_wait, bounded by timeout
 
     def close(self):
         if self.proc.poll() is None:
@@ -194,8 +242,7 @@ def scenario_lifecycle(exe, tree):
         st = m.get("STATUS", "")
         check("policy rejected" in st and "/etc/numacma.conf:4" in st and first_status in st,
               "bad policy: STATUS= names file:line and keeps the last status: '%s'" % st)
-        time.sleep(0.05)
-        log = d.log()
+        log = d.wait_log(lambda l: "<3>/etc/numacma.conf:4: " in l, what="the policy error in the log")
         check("<3>/etc/numacma.conf:4: " in log, "bad policy: the log has the error with file:line at priority 3")
 
         # Fixed again: the error disappears.
@@ -281,8 +328,10 @@ def scenario_apply(exe, tree):
         write_policy(root, policy + "[pools]\nnodes = accelerators\n")
         d.signal(signal.SIGHUP)
         m = d.wait_key("READY")
-        time.sleep(0.05)
-        check(d.log().count("Wrote ") == 2, "a policy change is written once")
+        # The write is logged before READY=1 is sent; the wait only covers
+        # reading the file.
+        log = d.wait_log(lambda l: l.count("Wrote ") >= 2, what="the second 'Wrote' line")
+        check(log.count("Wrote ") == 2, "a policy change is written once")
         with open(dropin) as f:
             second = f.read()
         check(first != second and m["STATUS"] != st, "new arguments: '%s'" % m["STATUS"])
@@ -293,6 +342,53 @@ def scenario_apply(exe, tree):
     finally:
         d.close()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def tracer_pid(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("TracerPid:"):
+                return int(line.split()[1])
+    return 0
+
+
+def uevent_queues(testbed_dir):
+    """Bytes waiting in each uevent socket the daemon's udev monitors bound
+    in umockdev's testbed ($UMOCKDEV_DIR/event<N>), from ss: {path: Recv-Q}.
+    For a datagram socket Recv-Q is the size of the first queued datagram:
+    0 when the queue is empty."""
+    socks = set(glob.glob(os.path.join(testbed_dir, "event[0-9]*")))
+    if not socks:
+        raise Fail("no uevent socket in %s: the daemon has no udev monitor" % testbed_dir)
+    # ss itself runs without umockdev's preload (it asks the kernel, over
+    # netlink, about the real sockets).
+    env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "UMOCKDEV_DIR")}
+    p = subprocess.run(["ss", "-x", "-a", "-n"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    if p.returncode != 0:
+        raise Fail("ss failed: %s" % p.stdout.strip())
+    q = {}
+    for line in p.stdout.splitlines():
+        f = line.split()
+        if len(f) >= 5 and f[4] in socks:
+            q[f[4]] = int(f[2])
+    missing = socks - set(q)
+    if missing:
+        raise Fail("ss does not show the uevent sockets %s" % sorted(missing))
+    return q
+
+
+def wait_uevents_taken(testbed_dir, timeout=10):
+    """Wait until the daemon has read every uevent sent so far (its sockets'
+    queues are empty). umockdev's sender does not block on a full queue
+    (net.unix.max_dgram_qlen, often 10): what it sends then is lost."""
+    end = time.monotonic() + timeout
+    while True:
+        q = uevent_queues(testbed_dir)
+        if not any(q.values()):
+            return
+        if time.monotonic() > end:
+            raise Fail("the daemon did not read its uevents within %s s: %r" % (timeout, q))
+        time.sleep(0.002)  # poll: the uevent queues are empty, bounded
 
 
 def proc_counters(pid):
@@ -318,22 +414,41 @@ def scenario_idle(exe, tree, seconds=3.0):
     d = Daemon(exe, root, args=["--udev=yes"])
     try:
         d.wait_key("READY")
-        time.sleep(0.2)
+        d.wait_asleep()
         sw0, cpu0 = proc_counters(d.pid)
-        time.sleep(seconds)
+        time.sleep(seconds)  # window: the idle time measured
         sw1, cpu1 = proc_counters(d.pid)
         check(sw1 == sw0, "no wakeup in %.0f s while idle (context switches %d -> %d)" % (seconds, sw0, sw1))
         check(cpu1 == cpu0, "no CPU time while idle")
 
         out = os.path.join(tmp, "strace.txt")
-        p = subprocess.Popen(["strace", "-f", "-ttt", "-o", out, "-p", str(d.pid)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        time.sleep(seconds)
+        errf = os.path.join(tmp, "strace.stderr")
+        with open(errf, "w") as ef:
+            p = subprocess.Popen(["strace", "-f", "-ttt", "-o", out, "-p", str(d.pid)],
+                                 stdout=subprocess.DEVNULL, stderr=ef)
+        # Observe only once strace is attached (the daemon's TracerPid).
+        end = time.monotonic() + 10
+        while tracer_pid(d.pid) != p.pid:
+            if p.poll() is not None:
+                with open(errf) as f:
+                    err = f.read()
+                if "Operation not permitted" in err:
+                    print("ptrace not permitted here: %s" % err.strip())
+                    sys.exit(77)
+                raise Fail("strace exited (%d) before attaching: %s" % (p.returncode, err.strip()))
+            if time.monotonic() > end:
+                p.kill()
+                p.wait()
+                raise Fail("strace did not attach within 10 s")
+            time.sleep(0.005)  # poll: TracerPid is strace, bounded
+        time.sleep(seconds)  # window: the idle time traced
         p.send_signal(signal.SIGINT)
-        err = p.communicate(timeout=10)[1].decode()
-        if "Operation not permitted" in err:
-            print("ptrace not permitted here: %s" % err.strip())
-            sys.exit(77)
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+            raise Fail("strace did not exit on SIGINT")
         with open(out) as f:
             lines = [l for l in f.read().splitlines() if l.strip()]
         times = [float(l.split()[1]) for l in lines if len(l.split()) > 1 and l.split()[1].replace(".", "").isdigit()]
@@ -378,31 +493,37 @@ def scenario_umockdev_burst(exe, tree, n=1000):
                         ["class", "0x048000", "vendor", "0x1e2c", "device", "0x0001", "numa_node", "1"],
                         ["PCI_CLASS", "48000", "PCI_SLOT_NAME", "0000:c1:00.0"])
     npu_accel = tb.add_device("accel", "accel0", npu, [], ["DEVNAME", "accel/accel0"])
-    tmp, root = make_root(tree, POLICY_OK.replace("100ms", "1s"))
+    settle_s = 2
+    tmp, root = make_root(tree, POLICY_OK.replace("100ms", "%ds" % settle_s))
+    tbdir = tb.get_root_dir()
     d = Daemon(exe, root, args=["--udev=yes", "--log-level=debug"],
-               env={"UMOCKDEV_DIR": tb.get_root_dir()})
+               env={"UMOCKDEV_DIR": tbdir})
+    settled_lines = lambda log: [l for l in log.splitlines() if "settled" in l]
     try:
         d.wait_key("READY")
-        # Devices that do not count: no recompute. umockdev's sender aborts
-        # when the receiver's queue (net.unix.max_dgram_qlen, often 10) is
-        # full, so events go in small batches.
+        # Devices that do not count: no recompute. umockdev's sender drops
+        # (or, in older versions, aborts on) what does not fit in the
+        # receiver's queue (net.unix.max_dgram_qlen, often 10): events go in
+        # batches of 8, each sent once the daemon has read the one before.
         for i in range(40):
             tb.uevent(bmc, "add" if i % 2 == 0 else "remove")
             tb.uevent(card, "change")
             if i % 4 == 3:
-                time.sleep(0.02)
-        d.drain(1.0)
+                wait_uevents_taken(tbdir)
+        # The daemon has read them all; a recompute they caused would come
+        # one settle time later.
+        d.drain(settle_s + 1.0)  # window: a settle time and a margin, for a recompute that must not come
         log = d.log()
         check("settled" not in log, "events of devices that do not count cause no recompute")
 
         check("3 devices count as accelerators" in log,
               "udev's enumeration adds the accel device's PCI parent to the known set")
+        s0 = log.count(": settling.")
         tb.uevent(npu_accel, "remove")
-        time.sleep(0.2)
+        d.wait_log(lambda l: l.count(": settling.") >= s0 + 1, what="the accel node's removal")
         tb.uevent(npu, "remove")
-        time.sleep(1.5)
-        log = d.log()
-        settled = [l for l in log.splitlines() if "settled" in l]
+        log = d.wait_log(lambda l: settled_lines(l), timeout=settle_s + 10, what="the recompute after the removal")
+        settled = settled_lines(log)
         check(len(settled) == 1 and "after 2 events" in settled[0],
               "removal of a device known only to udev (accel node, then PCI device): one recompute: %r" % settled)
         base = log.count(": settling.")
@@ -412,13 +533,13 @@ def scenario_umockdev_burst(exe, tree, n=1000):
             tb.uevent(gpu, "add" if i % 2 == 0 else "remove")
             if i % 8 == 7:
                 # Wait until the daemon took the batch (one debug line each).
-                end = time.monotonic() + 10
-                while d.log().count(": settling.") < base + i + 1 and time.monotonic() < end:
-                    time.sleep(0.0005)
+                d.wait_log(lambda l: l.count(": settling.") >= base + i + 1,
+                           what="the daemon's 'settling.' line of event %d of the burst" % (i + 1))
         t_sent = time.monotonic() - t0
-        time.sleep(2.0)
-        log = d.log()
-        settled = [l for l in log.splitlines() if "settled" in l][1:]
+        # Every event was read (the last batch's lines are there): the one
+        # recompute comes a settle time after the last.
+        log = d.wait_log(lambda l: len(settled_lines(l)) >= 2, timeout=settle_s + 10, what="the burst's recompute")
+        settled = settled_lines(log)[1:]
         check(len(settled) == 1, "a burst of %d uevents (sent in %.2f s): exactly one recompute: %r" % (n, t_sent, settled))
         check(("after %d events" % n) in settled[0] or "lost" in log,
               "the recompute saw all %d events (or knew it lost some)" % n)

@@ -121,10 +121,17 @@ class Journey:
     def grub_entry(self):
         """The default entry of the guest's grub.cfg, as the next boot gets it.
         Debian's grub-mkconfig ends with `cat grub.cfg.new > grub.cfg` (not a
-        rename), so a read while update-grub runs can see a partial file: wait
-        until no grub-mkconfig runs and no grub.cfg.new exists (bounded)."""
-        settle = (f"for i in $(seq 240); do pgrep -x grub-mkconfig >/dev/null || "
-                  f"test -e {GRUB_CFG}.new || break; sleep 0.5; done; cat {GRUB_CFG}")
+        rename), so a read while update-grub runs can see a partial file: the
+        file is read when neither update-grub nor grub-mkconfig runs and no
+        grub.cfg.new exists, both before and after the read (else read
+        again; bounded: no quiet moment in 120 s fails)."""
+        quiet = (f"! pgrep -x grub-mkconfig >/dev/null && ! pgrep -x update-grub >/dev/null "
+                 f"&& ! test -e {GRUB_CFG}.new")
+        settle = (f"for i in $(seq 240); do "
+                  f"if {quiet}; then cfg=$(cat {GRUB_CFG}) || exit 1; "
+                  f"if {quiet}; then printf '%s\\n' \"$cfg\"; exit 0; fi; fi; "
+                  f"sleep 0.5; "  # poll: update-grub not running, bounded
+                  f"done; echo 'update-grub still running after 120 s' >&2; exit 1")
         rc, text = self.g(settle, timeout=180)
         if rc != 0:
             raise StepFailed(f"cannot read {GRUB_CFG}: {text}")
@@ -148,7 +155,7 @@ class Journey:
                 return dt
             if time.monotonic() - t0 > timeout:
                 raise StepFailed(f"{what}: not within {timeout} s (last: {detail})")
-            time.sleep(interval)
+            time.sleep(interval)  # poll: cond(), bounded by timeout
 
     def hashes(self, *paths):
         out = self.gout("for f in " + " ".join(paths) + "; do if [ -e $f ]; then sha256sum $f; else echo absent $f; fi; done")
@@ -477,7 +484,8 @@ class Journey:
                        and self.gout("systemctl show -p MainPID --value numacmad").strip() == pid)
             self.check("STATUS= says it runs with the last good policy", "last good" in self.unit_status_text(),
                        self.unit_status_text())
-            time.sleep(3)
+            # The daemon sends that STATUS= after the reload's recompute
+            # (and any update-grub it ran) is over: what it wrote is there.
             self.check("nothing written: drop-in and grub.cfg unchanged", self.hashes(DROPIN, GRUB_CFG) == before)
             self.admin_view.append(("A broken policy, reloaded: `systemctl status numacmad`", st))
             self.g(f"cp /root/numacma.conf.good {CONF} && rm /root/numacma.conf.good")

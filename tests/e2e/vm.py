@@ -153,6 +153,8 @@ class VM:
         self.qmp_buf = b""
         self.seq = 0
         self.events = []
+        self.console_pos = 0      # complete console lines scanned so far
+        self.console_panic = False
         os.makedirs(workdir, exist_ok=True)
         # unix socket paths are short: keep them in a short temporary directory
         self.sockdir = subprocess.run(["mktemp", "-d", "/tmp/numacma-e2e.XXXXXX"],
@@ -216,15 +218,18 @@ class VM:
             except OSError:
                 if time.monotonic() > deadline:
                     raise VMError("qemu's QMP/agent sockets did not appear")
-                time.sleep(0.1)
+                time.sleep(0.1)  # poll: the sockets accept, bounded by the deadline
         try:
             self._qmp_read(10)  # greeting
             self.qmp("qmp_capabilities")
         except (OSError, VMError) as e:
-            time.sleep(0.5)
-            if self.proc.poll() is not None:
-                raise VMError(f"qemu exited ({self.proc.returncode}): see {self.workdir}/qemu.stderr")
-            raise VMError(f"QMP: {e}")
+            # A QMP that fails this early is mostly qemu exiting: say so
+            # when it does (waited for, bounded), else the QMP error.
+            try:
+                rc = self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                raise VMError(f"QMP: {e}")
+            raise VMError(f"qemu exited ({rc}): see {self.workdir}/qemu.stderr")
 
     # -- QMP
     def _qmp_read(self, timeout):
@@ -311,14 +316,22 @@ class VM:
             self.agent_buf += data
 
     def panicked(self):
-        """Whether the console shows a kernel panic (read from the end)."""
+        """Whether the console shows a kernel panic. qemu appends to the
+        console file while the guest prints: only complete lines are read,
+        each once, from where the last call stopped; a panic seen stays seen."""
+        if self.console_panic:
+            return True
         try:
             with open(self.console_log, "rb") as f:
-                f.seek(0, os.SEEK_END)
-                f.seek(max(0, f.tell() - 65536))
-                return b"Kernel panic - not syncing" in f.read()
+                f.seek(self.console_pos)
+                data = f.read()
         except OSError:
             return False
+        end = data.rfind(b"\n") + 1
+        self.console_pos += end
+        if b"Kernel panic - not syncing" in data[:end]:
+            self.console_panic = True
+        return self.console_panic
 
     def wait_agent(self, timeout):
         """Wait until the guest agent answers (the boot reached it)."""

@@ -31,7 +31,7 @@ kt_fetch() {
 	mkdir -p "$CACHE/src" "$KC/src"
 	(cd "$CACHE/src" && "$kt_repo/tests/vm/apt-suite" "$suite" amd64 "$CACHE/apt" \
 		apt-get -q download "linux-source-$ver" >&2)
-	deb=$(ls -t "$CACHE/src/linux-source-${ver}_"*_all.deb | head -n1)
+	deb=$(ls -t "$CACHE/src/linux-source-${ver}_"*_all.deb | sed -n 1p)
 	[ -f "$deb" ] || { echo "lib.sh: linux-source-$ver not downloaded" >&2; return 1; }
 	tree=$KC/src/linux-source-$ver
 	stamp=$tree/.numacma-unpacked
