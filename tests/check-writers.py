@@ -67,7 +67,8 @@ GRUB_CMDLINE_LINUX= GRUB_CMDLINE_LINUX_DEFAULT=
 for f in /etc/default/grub.d/*.cfg; do [ -f "$f" ] && . "$f"; done
 {
 printf 'menuentry "Debian GNU/Linux" --class debian $menuentry_id_option "gnulinux-simple" {\\n'
-printf '\\tlinux\\t/boot/vmlinuz-%s root=UUID=0f6d1bd5 ro %s %s\\n' "$(ls /boot | sed -n 's/^config-//p' | head -n1)" "$GRUB_CMDLINE_LINUX" "$GRUB_CMDLINE_LINUX_DEFAULT"
+for f in /boot/config-*; do rel=${f#/boot/config-}; break; done
+printf '\\tlinux\\t/boot/vmlinuz-%s root=UUID=0f6d1bd5 ro %s %s\\n' "$rel" "$GRUB_CMDLINE_LINUX" "$GRUB_CMDLINE_LINUX_DEFAULT"
 printf '}\\n'
 } > /tmp/grub.cfg.new
 head -c 40 /tmp/grub.cfg.new > /boot/grub/grub.cfg
@@ -166,8 +167,9 @@ class Env:
     def spawn(self, writer, root, commands):
         env = {"PATH": f"{FAKEBIN}:/usr/sbin:/usr/bin:/sbin:/bin" if commands else os.environ["PATH"], "LC_ALL": "C"}
         pre = (lambda: (os.chroot(root), os.chdir("/"))) if commands else None
-        return subprocess.Popen(self.argv(writer, root, commands), env=env, preexec_fn=pre,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        return subprocess.Popen(  # race-ok: every caller reads it to the end with communicate()
+            self.argv(writer, root, commands), env=env, preexec_fn=pre,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def token_state(root, layout, commands):
@@ -211,7 +213,7 @@ def wait_orphans(root, deadline_s=30.0):
     too): wait for it with a deadline, polling the process table."""
     end = time.monotonic() + deadline_s
     while pending_children(root) and time.monotonic() < end:
-        time.sleep(0.01)
+        time.sleep(0.01)  # poll: the stand-in commands in root have exited
     return pending_children(root) == 0
 
 
@@ -267,7 +269,7 @@ def crashes(env, c, n, rng):
             env.spawn("A", root, commands).communicate()
         writer = rng.choice("ARD")
         p = env.spawn(writer, root, commands)
-        time.sleep(rng.random() * durations[(layout, commands)] * 1.2)  # the moment of the kill, at random
+        time.sleep(rng.random() * durations[(layout, commands)] * 1.2)  # window: the random moment of the kill
         p.kill()
         p.communicate()
         label = f"crash {i} {layout}/{'commands' if commands else 'files'}/{writer}"

@@ -301,6 +301,32 @@ def scenario_recompute(exe, tree):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def scenario_root_vanishes(exe, tree):
+    """The root goes away (renamed), then SIGHUP: the reload is rejected and
+    the last good policy stays, never the built-in defaults; back, and a
+    reload is accepted again."""
+    policy = POLICY_OK + "[accelerators]\npci_classes =\n"
+    tmp, root = make_root(tree, policy)
+    d = Daemon(exe, root)
+    try:
+        m = d.wait_key("READY")
+        st0 = m["STATUS"]
+        os.rename(root, root + ".gone")
+        d.signal(signal.SIGHUP)
+        m = d.wait_key("READY")
+        check(m["STATUS"].startswith("policy rejected ("), "a vanished root rejects the reload: '%s'" % m["STATUS"])
+        check("Keeping the last good policy." in d.log(), "the last good policy is kept")
+        os.rename(root + ".gone", root)
+        d.signal(signal.SIGHUP)
+        m = d.wait_key("READY")
+        check(m["STATUS"] == st0, "the same status once it is back (the policy without accelerators): '%s'" % m["STATUS"])
+        d.signal(signal.SIGTERM)
+        check(d.wait_exit() == 0, "exit 0")
+    finally:
+        d.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def scenario_apply(exe, tree):
     """[daemon] apply = yes on a Debian GRUB layout below the root: written
     once at start, not again when nothing changed, again after a policy
@@ -558,6 +584,7 @@ SCENARIOS = {
     "bad-start": scenario_bad_start,
     "recompute": scenario_recompute,
     "apply": scenario_apply,
+    "root-vanishes": scenario_root_vanishes,
 }
 
 
