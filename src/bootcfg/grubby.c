@@ -25,34 +25,40 @@ static int grubby_read_next(const char *root, NextBoot *n) {
         return bls_read_next(root, false, n);
 }
 
+/* The key of a one-token text, or NULL. */
+static char *key_of(const char *text) {
+        _cleanup_cmdline_ Cmdline *l = NULL;
+        if (cmdline_parse(text, &l) < 0 || l->n != 1 || !l->tokens[0].key)
+                return NULL;
+        return strdup(l->tokens[0].key);
+}
+
+/* grubby --update-kernel=ALL with --args (it deletes every K= of each key
+ * first, then appends K=V) and --remove-args with exact tokens (K=V removes
+ * that token only; a bare K would remove every K=...). A token whose key is
+ * also wanted is replaced by --args, so it is not removed. grubby runs only
+ * where nothing of the administrator's has those keys (grubby_would_hit). */
 static int grubby_run(BootCtx *c) {
-        _cleanup_strv_free_ char **argv = NULL, **keys = NULL;
+        _cleanup_strv_free_ char **argv = NULL, **rm = NULL;
         int r = strv_extend(&argv, "grubby");
         if (r >= 0)
                 r = strv_extend(&argv, "--update-kernel=ALL");
-        /* grubby's --args replaces a key's value and its --remove-args
-         * takes keys: give it whole keys, never a prefix (old grubby-bls
-         * matched "cma" inside "numa_cma="). A key also in want is
-         * replaced by --args, so it is not removed. */
         for (char *const *t = c->remove; r >= 0 && t && *t; t++) {
-                _cleanup_cmdline_ Cmdline *l = NULL;
-                if ((r = cmdline_parse(*t, &l)) < 0 || l->n == 0)
-                        continue;
+                _cleanup_free_ char *k = key_of(*t);
                 bool in_want = false;
-                for (char *const *w = c->want; w && *w; w++) {
-                        _cleanup_cmdline_ Cmdline *wl = NULL;
-                        if (cmdline_parse(*w, &wl) >= 0 && wl->n && cmdline_key_eq(wl->tokens[0].key, l->tokens[0].key))
-                                in_want = true;
+                for (char *const *w = c->want; k && w && *w && !in_want; w++) {
+                        _cleanup_free_ char *wk = key_of(*w);
+                        in_want = wk && cmdline_key_eq(wk, k);
                 }
-                if (!in_want && !strv_contains(keys, l->tokens[0].key))
-                        r = strv_extend(&keys, l->tokens[0].key);
+                if (!in_want && !strv_contains(rm, *t))
+                        r = strv_extend(&rm, *t);
         }
         if (r >= 0 && c->want && *c->want) {
                 _cleanup_free_ char *j = strv_join(c->want, " ");
                 r = j ? strv_extendf(&argv, "--args=%s", j) : -ENOMEM;
         }
-        if (r >= 0 && keys) {
-                _cleanup_free_ char *j = strv_join(keys, " ");
+        if (r >= 0 && rm) {
+                _cleanup_free_ char *j = strv_join(rm, " ");
                 r = j ? strv_extendf(&argv, "--remove-args=%s", j) : -ENOMEM;
         }
         if (r < 0)
@@ -85,14 +91,6 @@ static int grubby_check(BootCtx *c) {
         }
         entry_files_free(f, nf);
         return r < 0 ? r : 0;
-}
-
-/* The key of a one-token text, or NULL. */
-static char *key_of(const char *text) {
-        _cleanup_cmdline_ Cmdline *l = NULL;
-        if (cmdline_parse(text, &l) < 0 || l->n != 1 || !l->tokens[0].key)
-                return NULL;
-        return strdup(l->tokens[0].key);
 }
 
 static bool in_either(char *const *a, char *const *b, const char *s) {
