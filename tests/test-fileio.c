@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <zlib.h>
 
 #include "basic/atomic_write.h"
@@ -505,6 +506,40 @@ static void test_mkdir_parents(void **state) {
         assert_int_equal(mkdir_parents(p4, 0755), -ENOTDIR);
 }
 
+/* SELinux labels, IMA and POSIX ACLs stay with the file when it is
+ * replaced; user.* attributes are the owner's and are not copied. Parts the
+ * filesystem here cannot hold are skipped, and say so. */
+static void test_write_keeps_xattrs(void **state) {
+        Fixture *f = *state;
+        _cleanup_free_ char *p = path_in(f, "etc/kernel/cmdline");
+        put(f, "etc/kernel/cmdline", "quiet\n");
+        /* An ACL granting uid 65534 read: USER_OBJ rw, USER r, GROUP_OBJ r, MASK r, OTHER r. */
+        struct { uint32_t version; struct { uint16_t tag, perm; uint32_t id; } e[5]; } __attribute__((packed)) acl = {
+                2, { { 0x01, 6, UINT32_MAX }, { 0x02, 4, 65534 }, { 0x04, 4, UINT32_MAX }, { 0x10, 4, UINT32_MAX }, { 0x20, 4, UINT32_MAX } }
+        };
+        bool have_acl = setxattr(p, "system.posix_acl_access", &acl, sizeof(acl), 0) == 0;
+        bool have_sec = setxattr(p, "security.numacma-test", "label", 5, 0) == 0;
+        bool have_user = setxattr(p, "user.numacma-test", "x", 1, 0) == 0;
+        if (!have_acl && !have_sec)
+                skip();
+        assert_int_equal(write_file_atomic(p, "quiet numa_cma=1:64M\n", 21, 0644), 1);
+        char buf[128];
+        if (have_acl) {
+                ssize_t n = getxattr(p, "system.posix_acl_access", buf, sizeof(buf));
+                assert_int_equal(n, sizeof(acl));
+                assert_memory_equal(buf, &acl, sizeof(acl));
+        } else
+                print_message("# no POSIX ACLs on this filesystem: that part is not checked\n");
+        if (have_sec) {
+                ssize_t n = getxattr(p, "security.numacma-test", buf, sizeof(buf));
+                assert_int_equal(n, 5);
+                assert_memory_equal(buf, "label", 5);
+        } else
+                print_message("# no security.* attributes on this filesystem: that part is not checked\n");
+        if (have_user)
+                assert_true(getxattr(p, "user.numacma-test", buf, sizeof(buf)) < 0);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_root_join),
@@ -517,6 +552,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_write_fail_steps, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_remove_file_synced, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_mkdir_parents, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_write_keeps_xattrs, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
