@@ -785,6 +785,40 @@ static void test_stale_temps_swept(void **state) {
         assert_true(exists_root(root, "/etc/kernel/mine.numacma-notours"));
 }
 
+/* The reboot flags: set while the next boot's CMA arguments differ from the
+ * booted ones, cleared when they no longer do; another package's claim on
+ * /run/reboot-required stays; openSUSE's /run/reboot-needed likewise. */
+static void test_reboot_flags_cleared(void **state) {
+        _cleanup_free_ char *root = tree("sdboot");
+        apply_ok(root);
+        _cleanup_free_ char *p1 = slurp(root, "/run/reboot-required.pkgs");
+        assert_string_equal(p1, "numacma\n");
+        put(root, "/etc/numacma.conf", "[pools]\nnodes = none\n");
+        apply_ok(root);
+        assert_false(exists_root(root, "/run/reboot-required"));
+        assert_false(exists_root(root, "/run/reboot-required.pkgs"));
+
+        /* Another package asked for a reboot too: only numacma's line goes. */
+        put(root, "/etc/numacma.conf", "");
+        apply_ok(root);
+        put(root, "/run/reboot-required.pkgs", "linux-image-amd64\nnumacma\n");
+        put(root, "/etc/numacma.conf", "[pools]\nnodes = none\n");
+        apply_ok(root);
+        assert_true(exists_root(root, "/run/reboot-required"));
+        _cleanup_free_ char *p2 = slurp(root, "/run/reboot-required.pkgs");
+        assert_string_equal(p2, "linux-image-amd64\n");
+
+        /* openSUSE. */
+        _cleanup_free_ char *r2 = tree("fedora-bls");
+        put(r2, "/etc/SUSE-brand", "openSUSE\nVERSION = 15.6\n");
+        apply_ok(r2);
+        assert_true(exists_root(r2, "/run/reboot-needed"));
+        assert_false(exists_root(r2, "/run/reboot-required"));
+        put(r2, "/etc/numacma.conf", "[pools]\nnodes = none\n");
+        apply_ok(r2);
+        assert_false(exists_root(r2, "/run/reboot-needed"));
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_apply_reapply_change_remove),
@@ -811,6 +845,7 @@ int main(void) {
                 cmocka_unit_test(test_every_entry_length),
                 cmocka_unit_test(test_failed_write_not_changed),
                 cmocka_unit_test(test_stale_temps_swept),
+                cmocka_unit_test(test_reboot_flags_cleared),
         };
         return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
