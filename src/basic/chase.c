@@ -2,6 +2,7 @@
 #include <limits.h>
 #include <sys/stat.h>
 
+#include "basic/atomic_write.h"
 #include "basic/chase.h"
 #include "basic/fileio.h"
 #include "basic/util.h"
@@ -121,4 +122,21 @@ int chase_for_write(const char *root, const char *path, char **ret) {
         if (root_is_live(root))
                 return (*ret = strdup(path)) ? 0 : -ENOMEM;
         return chase_below_root(root, path, ret, NULL);
+}
+
+int chase_for_write_mkdir(const char *root, const char *path, char **ret) {
+        _cleanup_free_ char *full = NULL;
+        int r = chase_for_write(root, path, &full);
+        if (r < 0)
+                return r;
+        char *slash = strrchr(full, '/');
+        if (slash && slash != full) {
+                *slash = 0;
+                r = mkdir_parents(full, 0755);
+                *slash = '/';
+                if (r < 0)
+                        return r;
+        }
+        *ret = TAKE_PTR(full);
+        return 0;
 }

@@ -13,3 +13,5 @@ int chase_below_root(const char *root, const char *path, char **ret, char **ret_
 
 /* For writing: the live system's path as it is, else chase_below_root(). */
 int chase_for_write(const char *root, const char *path, char **ret);
+/* chase_for_write(), and the directory the file goes in made (mkdir -p). */
+int chase_for_write_mkdir(const char *root, const char *path, char **ret);

@@ -84,14 +84,10 @@ int apply_failed_read(const char *root, char **ret) {
 }
 
 int apply_failed_write(const char *root, const char *why) {
-        _cleanup_free_ char *dir = NULL, *path = NULL, *text = strdup_printf("%s\n", why);
+        _cleanup_free_ char *path = NULL, *text = strdup_printf("%s\n", why);
         if (!text)
                 return -ENOMEM;
-        int r = chase_for_write(root, STATE_DIR, &dir);
-        if (r >= 0)
-                r = chase_for_write(root, APPLY_FAILED_PATH, &path);
-        if (r >= 0)
-                r = mkdir_parents(dir, 0755);
+        int r = chase_for_write_mkdir(root, APPLY_FAILED_PATH, &path);
         if (r < 0)
                 return r;
         r = write_file_atomic(path, text, strlen(text), 0644);

@@ -13,12 +13,8 @@
 #define REBOOT_NEEDED "/run/reboot-needed"
 
 static int write_below(const char *root, const char *path, const char *text) {
-        _cleanup_free_ char *full = NULL, *run = NULL;
-        int r = chase_for_write(root, path, &full);
-        if (r >= 0)
-                r = chase_for_write(root, "/run", &run);
-        if (r >= 0)
-                r = mkdir_parents(run, 0755);
+        _cleanup_free_ char *full = NULL;
+        int r = chase_for_write_mkdir(root, path, &full);
         if (r < 0)
                 return r;
         r = write_file_atomic(full, text, strlen(text), 0644);

@@ -15,12 +15,8 @@ static uint64_t now_usec(void) {
 }
 
 static int open_lock(const char *root, int *ret) {
-        _cleanup_free_ char *path = NULL, *dir = NULL;
-        int r = chase_for_write(root, WRITER_LOCK_PATH, &path);
-        if (r >= 0)
-                r = chase_for_write(root, "/run/numacma", &dir);
-        if (r >= 0)
-                r = mkdir_parents(dir, 0755);
+        _cleanup_free_ char *path = NULL;
+        int r = chase_for_write_mkdir(root, WRITER_LOCK_PATH, &path);
         if (r < 0)
                 return r;
         /* Not O_CLOEXEC, on purpose: update-grub, grubby and kernel-install
