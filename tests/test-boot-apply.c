@@ -819,6 +819,28 @@ static void test_reboot_flags_cleared(void **state) {
         assert_false(exists_root(r2, "/run/reboot-needed"));
 }
 
+/* An entry whose options end inside a double quote: status, plan and apply
+ * still work, name the file, and leave that entry alone; the rest is
+ * edited. Also for the default entry, and for a non-default one. */
+static void test_open_quote_entry(void **state) {
+        static const char *const entries[] = { ENTRY_BLS, ENTRY_RESCUE };
+        for (size_t i = 0; i < ELEMENTSOF(entries); i++) {
+                _cleanup_free_ char *root = tree("fedora-bls");
+                sh("sed -i 's/cma=64M/cma=64M foo=\"bar baz/' '%s%s'", root, entries[i]);
+                _cleanup_free_ char *before = slurp(root, entries[i]);
+                _cleanup_snapshot_ Snapshot *s = status_of(root);
+                _cleanup_free_ char *name = strdup_printf("'%s' leaves a double quote open", entries[i]);
+                assert_true(any_problem(s, name));
+                apply_ok(root);
+                _cleanup_free_ char *after = slurp(root, entries[i]);
+                assert_string_equal(before, after);
+                const char *other = i == 0 ? ENTRY_RESCUE : ENTRY_BLS;
+                _cleanup_free_ char *o = slurp(root, other), *kc = slurp(root, "/etc/kernel/cmdline");
+                assert_int_equal(count(o, PLAN), 1);
+                assert_int_equal(count(kc, PLAN), 1);
+        }
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_apply_reapply_change_remove),
@@ -846,6 +868,7 @@ int main(void) {
                 cmocka_unit_test(test_failed_write_not_changed),
                 cmocka_unit_test(test_stale_temps_swept),
                 cmocka_unit_test(test_reboot_flags_cleared),
+                cmocka_unit_test(test_open_quote_entry),
         };
         return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -30,6 +30,7 @@ typedef struct {
         char **owned;              /* numacma's tokens: decided by ownership_decide() */
         char **record_ignored;     /* tokens a record names that numacma never writes */
         char *last_error;          /* the last apply failed: why */
+        char **problems;           /* what could not be read, naming the file */
 } NextBoot;
 
 void next_boot_done(NextBoot *n);

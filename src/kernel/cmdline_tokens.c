@@ -38,3 +38,10 @@ int tokens_edit(const char *line, char *const *remove, char *const *want, char *
         *ret = s;
         return 0;
 }
+
+bool line_quote_open(const char *line) {
+        bool open = false;
+        for (const char *q = strempty(line); *q; q++)
+                open ^= *q == '"';
+        return open;
+}

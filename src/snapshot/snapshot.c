@@ -129,9 +129,13 @@ static int plan_and_judge(Snapshot *s) {
                 return -ENOMEM;
         if ((r = cmdline_parse(line, &s->desired)) < 0)
                 return r;
-        for (char **a = s->plan->args; a && *a; a++)
-                if ((r = cmdline_append(s->desired, *a)) < 0)
-                        return r;
+        for (char **a = s->plan->args; a && *a && r >= 0; a++)
+                r = cmdline_append(s->desired, *a);
+        if (r == -EINVAL)  /* a quote left open: nothing can follow it */
+                r = strv_extendf(&s->next.problems, "the next boot's command line ends inside a double quote: numacma's '%s' cannot be added to it (it would be part of the quoted value)",
+                                 s->plan->args[0]);
+        if (r < 0)
+                return r;
         StatusInput st = {
                 .policy = s->policy,
                 .topology = s->topology,
@@ -148,6 +152,23 @@ static int plan_and_judge(Snapshot *s) {
         return status_judge(&st, &s->status);
 }
 
+/* A next-boot line that does not parse as a command line is unknown, and
+ * says why, rather than failing the whole snapshot. */
+static int drop_unparsable(NextBoot *n) {
+        char **lines[] = { &n->cmdline, &n->planned_from };
+        for (size_t i = 0; i < ELEMENTSOF(lines); i++) {
+                _cleanup_cmdline_ Cmdline *l = NULL;
+                if (!*lines[i] || cmdline_parse(*lines[i], &l) >= 0)
+                        continue;
+                if (!n->unknown_reason &&
+                    !(n->unknown_reason = strdup_printf("its command line does not parse (a double quote left open?): %s", *lines[i])))
+                        return -ENOMEM;
+                free(*lines[i]);
+                *lines[i] = NULL;
+        }
+        return 0;
+}
+
 /* A boot configuration that cannot be read makes the next boot unknown,
  * with the reason; the plan and the rest of the status still hold. */
 static int load_boot(Snapshot *s) {
@@ -162,6 +183,8 @@ static int load_boot(Snapshot *s) {
                 if (!s->next.backend || !s->next.unknown_reason)
                         return -ENOMEM;
         }
+        if ((r = drop_unparsable(&s->next)) < 0)
+                return r;
         return ownership_decide(&s->next);
 }
 

@@ -213,6 +213,8 @@ static int judge(Status *s) {
                 PROBLEM(s, "the next boot's command line is unknown: %s", s->next->unknown_reason);
         if (s->next->stale)
                 PROBLEM(s, "%s", s->next->stale);
+        for (char **p = s->next->problems; p && *p; p++)
+                PROBLEM(s, "%s", *p);
         if (!s->next->has_record && s->plan->admin_conflict)
                 PROBLEM(s, "there is no ownership record (/var/lib/numacma/owned): the per-node arguments of the next boot are kept as the administrator's, since numacma removes only what its record proves it wrote; to let numacma manage them, remove them and run 'numacmactl apply'");
         for (char **t = s->next->record_ignored; t && *t; t++)
