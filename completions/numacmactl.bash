@@ -14,13 +14,17 @@ _numacmactl()
             _filedir -d
             return
             ;;
+        --format)
+            COMPREPLY=($(compgen -W 'human json prometheus' -- "$cur"))
+            return
+            ;;
     esac
 
     # The command is the first word that is not an option or an option's value.
     local i cmd='' sub=''
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
-            --root) ((i++)) ;;
+            --root | --format) ((i++)) ;;
             -*) ;;
             *)
                 if [[ -z $cmd ]]; then
@@ -40,8 +44,8 @@ _numacmactl()
                 COMPREPLY=($(compgen -W "$commands" -- "$cur"))
             fi
             ;;
-        status) COMPREPLY=($(compgen -W '--json --root' -- "$cur")) ;;
-        plan) COMPREPLY=($(compgen -W '--explain --json --root' -- "$cur")) ;;
+        status) COMPREPLY=($(compgen -W '--format --json --root' -- "$cur")) ;;
+        plan) COMPREPLY=($(compgen -W '--explain --format --json --root' -- "$cur")) ;;
         apply) COMPREPLY=($(compgen -W '--dry-run --root' -- "$cur")) ;;
         check | diff) COMPREPLY=($(compgen -W '--root' -- "$cur")) ;;
         config)

@@ -66,6 +66,12 @@ int bootcfg_read(const char *root, BootBackendKind kind, NextBoot *ret) {
                 if (r == -ENOENT)
                         r = 0;
         }
+        if (r >= 0) {
+                r = last_apply_read(root, &n.last_apply);
+                n.last_apply_known = r >= 0;
+                if (r == -ENOENT)
+                        r = 0;
+        }
         if (r < 0) {
                 next_boot_done(&n);
                 return r;
@@ -82,6 +88,8 @@ static int after_success(BootCtx *c, const BootBackendOps *ops) {
         int r = apply_failed_clear(c->root);
         if (r < 0)
                 return boot_ctx_fail(c, r, "cannot clear '%s': %s", APPLY_FAILED_PATH, strerror(-r));
+        if ((r = last_apply_write(c->root)) < 0)
+                boot_ctx_note(c, "cannot write '%s': %s", LAST_APPLY_PATH, strerror(-r));
         if (ops->read_next(c->root, &n) >= 0 && n.cmdline) {
                 r = reboot_required_update(c->root, n.cmdline);
                 if (r < 0)

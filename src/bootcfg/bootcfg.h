@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "policy/config.h"
@@ -30,6 +31,8 @@ typedef struct {
         char **owned;              /* numacma's tokens: decided by ownership_decide() */
         char **record_ignored;     /* tokens a record names that numacma never writes */
         char *last_error;          /* the last apply failed: why */
+        bool last_apply_known;
+        int64_t last_apply;        /* the last successful apply, seconds since the epoch */
         char **problems;           /* what could not be read, naming the file */
 } NextBoot;
 

@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <sys/stat.h>
+#include <time.h>
+
 #include "basic/atomic_write.h"
 #include "basic/chase.h"
 #include "basic/fileio.h"
@@ -100,4 +103,34 @@ int apply_failed_clear(const char *root) {
         if (r < 0)
                 return r;
         return remove_file_synced(path);
+}
+
+int last_apply_read(const char *root, int64_t *ret) {
+        _cleanup_free_ char *line = NULL, *path = NULL;
+        uint64_t v;
+        int r = read_line_root(root, LAST_APPLY_PATH, &line);
+        if (r < 0)
+                return r;
+        if (safe_atou64(line, 10, &v) >= 0 && v <= INT64_MAX) {
+                *ret = (int64_t) v;
+                return 0;
+        }
+        if (!(path = root_join(root, LAST_APPLY_PATH)))
+                return -ENOMEM;
+        struct stat st;
+        if (stat(path, &st) < 0)
+                return -errno;
+        *ret = (int64_t) st.st_mtime;
+        return 0;
+}
+
+int last_apply_write(const char *root) {
+        _cleanup_free_ char *path = NULL, *text = strdup_printf("%lld\n", (long long) time(NULL));
+        if (!text)
+                return -ENOMEM;
+        int r = chase_for_write_mkdir(root, LAST_APPLY_PATH, &path);
+        if (r < 0)
+                return r;
+        r = write_file_atomic(path, text, strlen(text), 0644);
+        return r < 0 ? r : 0;
 }

@@ -5,10 +5,13 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #define STATE_DIR "/var/lib/numacma"
 #define OWNED_PATH STATE_DIR "/owned"
 #define APPLY_FAILED_PATH STATE_DIR "/apply-failed"
+/* When the last apply succeeded: seconds since the epoch, one line. */
+#define LAST_APPLY_PATH STATE_DIR "/last-apply"
 
 typedef struct {
         char *backend;   /* the backend the tokens were written with */
@@ -29,3 +32,9 @@ int apply_failed_read(const char *root, char **ret);
 /* Written and cleared outside the boot configuration's own writes. */
 int apply_failed_write(const char *root, const char *why);
 int apply_failed_clear(const char *root);
+
+/* The time of the last successful apply (seconds since the epoch); a file
+ * whose content is not a number (an older or hand-made one) gives its
+ * mtime. -ENOENT when none succeeded yet. */
+int last_apply_read(const char *root, int64_t *ret);
+int last_apply_write(const char *root);

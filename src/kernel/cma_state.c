@@ -125,16 +125,19 @@ static int load_areas(const char *root, CmaState *s) {
         for (size_t i = 0; i < n; i++) {
                 CmaArea *a = &s->areas[s->n_areas];
                 *a = (CmaArea){ .node = -1 };
-                _cleanup_free_ char *p = strdup_printf(CMA_SYSFS_DIR "/%s/total_pages", names[i]);
-                if (!p)
-                        return -ENOMEM;
-                /* Older kernels list the areas without their size. */
-                a->has_total = read_u64_root(root, p, &a->total_pages) >= 0;
-                free(p);
-                p = strdup_printf(CMA_SYSFS_DIR "/%s/available_pages", names[i]);
-                if (!p)
-                        return -ENOMEM;
-                a->has_available = read_u64_root(root, p, &a->available_pages) >= 0;
+                /* Older kernels list the areas without some of these. */
+                const struct { const char *attr; uint64_t *v; bool *has; } attrs[] = {
+                        { "total_pages", &a->total_pages, &a->has_total },
+                        { "available_pages", &a->available_pages, &a->has_available },
+                        { "alloc_pages_success", &a->alloc_success_pages, &a->has_alloc_success },
+                        { "alloc_pages_fail", &a->alloc_fail_pages, &a->has_alloc_fail },
+                };
+                for (size_t k = 0; k < ELEMENTSOF(attrs); k++) {
+                        _cleanup_free_ char *p = strdup_printf(CMA_SYSFS_DIR "/%s/%s", names[i], attrs[k].attr);
+                        if (!p)
+                                return -ENOMEM;
+                        *attrs[k].has = read_u64_root(root, p, attrs[k].v) >= 0;
+                }
                 if (streq(names[i], "reserved"))
                         a->kind = AREA_DEFAULT;
                 else if ((a->node = area_node_from_name(names[i], "pernuma")) >= 0)

@@ -22,6 +22,8 @@ typedef struct {
         bool has_total;
         uint64_t available_pages; /* valid when has_available */
         bool has_available;
+        uint64_t alloc_success_pages, alloc_fail_pages;  /* counters since boot (about 6.9+) */
+        bool has_alloc_success, has_alloc_fail;
 } CmaArea;
 
 typedef struct {

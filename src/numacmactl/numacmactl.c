@@ -3,6 +3,7 @@
 #include <getopt.h>
 
 #include "basic/log.h"
+#include "status/status_prometheus.h"
 #include "basic/util.h"
 #include "bootcfg/writer_lock.h"
 #include "build-config.h"
@@ -11,6 +12,7 @@
 
 static const char *arg_root = "/";
 static bool arg_json = false;
+static bool arg_prometheus = false;
 static bool arg_explain = false;
 static bool arg_dry_run = false;
 static bool arg_no_commands = false;
@@ -20,7 +22,7 @@ static void help(void) {
         printf("numacmactl [OPTIONS] COMMAND\n\n"
                "Per-NUMA-node CMA pools for coherent DMA: status and plan.\n\n"
                "Commands:\n"
-               "  status [--json]        the four layers (desired, next boot, booted, active) node by node\n"
+               "  status [--format=FMT]  the four layers (desired, next boot, booted, active) node by node\n"
                "  check                  one monitoring-plugin line; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n"
                "  plan [--explain]       the kernel arguments the policy asks for, and why\n"
                "  config check [FILE]    check the policy (or one file) and report errors with file:line\n"
@@ -28,7 +30,9 @@ static void help(void) {
                "  diff                   the unified diff apply would make; exit 1 when there is one\n\n"
                "Options:\n"
                "  --root DIR             read the system below DIR (a captured tree) instead of /\n"
-               "  --json                 JSON output (status, plan)\n"
+               "  --format=FMT           human (default), json (status, plan) or prometheus (status:\n"
+               "                         node_exporter textfile text)\n"
+               "  --json                 the same as --format=json\n"
                "  --explain              say why each node gets what it gets (plan)\n"
                "  --dry-run              apply: print the diff and the commands, change nothing\n"
                "  --no-commands          apply: write the files, run no command (kernel-install plugin)\n"
@@ -53,7 +57,12 @@ static int cmd_status(void) {
         _cleanup_snapshot_ Snapshot *s = NULL;
         if (load(0, &s) < 0)
                 return 1;
-        int r = arg_json ? status_print_json(stdout, s->status) : status_print_human(stdout, s->status);
+        int r;
+        if (arg_prometheus) {
+                MetricsExtra x = { .last_apply_known = s->next.last_apply_known, .last_apply_seconds = s->next.last_apply };
+                r = status_print_prometheus(stdout, s->status, &x);
+        } else
+                r = arg_json ? status_print_json(stdout, s->status) : status_print_human(stdout, s->status);
         return r < 0 ? 1 : 0;
 }
 
@@ -68,6 +77,10 @@ static int cmd_check(void) {
 
 static int cmd_plan(void) {
         _cleanup_snapshot_ Snapshot *s = NULL;
+        if (arg_prometheus) {
+                log_error("--format=prometheus is for status only.");
+                return 2;
+        }
         if (load(0, &s) < 0)
                 return 1;
         const Plan *p = s->plan;
@@ -200,10 +213,11 @@ static int cmd_config_check(const char *file) {
 }
 
 int main(int argc, char *argv[]) {
-        enum { ARG_ROOT = 0x100, ARG_JSON, ARG_EXPLAIN, ARG_VERSION, ARG_DRY_RUN, ARG_NO_COMMANDS, ARG_REMOVE_ALL };
+        enum { ARG_ROOT = 0x100, ARG_JSON, ARG_EXPLAIN, ARG_VERSION, ARG_DRY_RUN, ARG_NO_COMMANDS, ARG_REMOVE_ALL, ARG_FORMAT };
         static const struct option options[] = {
                 { "root", required_argument, NULL, ARG_ROOT },
                 { "json", no_argument, NULL, ARG_JSON },
+                { "format", required_argument, NULL, ARG_FORMAT },
                 { "explain", no_argument, NULL, ARG_EXPLAIN },
                 { "dry-run", no_argument, NULL, ARG_DRY_RUN },
                 { "no-commands", no_argument, NULL, ARG_NO_COMMANDS },
@@ -218,7 +232,15 @@ int main(int argc, char *argv[]) {
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
                 case ARG_ROOT: arg_root = optarg; break;
-                case ARG_JSON: arg_json = true; break;
+                case ARG_JSON: arg_json = true; arg_prometheus = false; break;
+                case ARG_FORMAT:
+                        arg_json = streq(optarg, "json");
+                        arg_prometheus = streq(optarg, "prometheus");
+                        if (!arg_json && !arg_prometheus && !streq(optarg, "human")) {
+                                fprintf(stderr, "Unknown format '%s': human, json or prometheus.\n", optarg);
+                                return 2;
+                        }
+                        break;
                 case ARG_EXPLAIN: arg_explain = true; break;
                 case ARG_DRY_RUN: arg_dry_run = true; break;
                 case ARG_NO_COMMANDS: arg_no_commands = true; break;

@@ -10,6 +10,7 @@
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 
+#include "basic/chase.h"
 #include "basic/fileio.h"
 #include "basic/log.h"
 #include "basic/util.h"
@@ -17,7 +18,9 @@
 #include "build-config.h"
 #include "numacmad/settle.h"
 #include "numacmad/udev_monitor.h"
+#include "shared/metrics_file.h"
 #include "shared/report.h"
+#include "status/status_prometheus.h"
 #include "snapshot/snapshot.h"
 
 
@@ -65,6 +68,7 @@ typedef struct {
 
         char *sent_status;           /* the last STATUS= sent */
         char *logged_summary;        /* the last summary logged */
+        bool metrics_failed;         /* the last metrics write failed (logged once) */
 
         unsigned long n_events, n_relevant, n_recomputes, n_applies;
 } Manager;
@@ -148,6 +152,42 @@ static int apply_plan(Manager *m, char **ret_error) {
         return 1;
 }
 
+/* node_exporter's textfile: where (NULL: nowhere), below the root. */
+static char *metrics_dir(const Manager *m) {
+        const char *d = m->policy ? m->policy->metrics_dir : NULL;
+        _cleanup_free_ char *full = NULL;
+        if (d && !*d)
+                return NULL;
+        if (chase_for_write(m->root, d ? d : METRICS_TEXTFILE_DIR_DEFAULT, &full) < 0)
+                return NULL;
+        /* auto: only where Debian's node exporter is installed. */
+        if (!d && access(full, F_OK) < 0)
+                return NULL;
+        return TAKE_PTR(full);
+}
+
+/* The metrics, from the same status as STATUS=, written when they changed
+ * (write_file_atomic keeps an identical file as it is): at start, and after
+ * every recompute; never on a timer. */
+static void manager_write_metrics(Manager *m) {
+        _cleanup_free_ char *dir = metrics_dir(m), *text = NULL;
+        if (!dir || !m->snap)
+                return;
+        MetricsExtra x = {
+                .last_apply_known = m->snap->next.last_apply_known,
+                .last_apply_seconds = m->snap->next.last_apply,
+                .last_apply_failed = m->apply_error != NULL,
+        };
+        if (!(text = status_format_prometheus(m->snap->status, &x))) {
+                (void) log_oom();
+                return;
+        }
+        int r = metrics_write_textfile(dir, text);
+        if (r < 0 && !m->metrics_failed)
+                (void) log_warning_errno(r, "Failed to write the metrics into '%s': %m", dir);
+        m->metrics_failed = r < 0;
+}
+
 static int manager_send_status(Manager *m, const char *prefix) {
         StrBuf b = {0};
         if (m->policy_error)
@@ -160,6 +200,7 @@ static int manager_send_status(Manager *m, const char *prefix) {
         _cleanup_free_ char *line = strbuf_steal(&b);
         if (!line)
                 return log_oom();
+        manager_write_metrics(m);
         if (!prefix && streq_ptr(line, m->sent_status))
                 return 0;
         int r = sd_notifyf(false, "%sSTATUS=%s", strempty(prefix), line);

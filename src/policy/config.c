@@ -340,6 +340,31 @@ static int key_settle(ParseCtx *c, const KeySpec *k, const char *value, void *da
         return 0;
 }
 
+static bool endswith_dotdot(const char *s) {
+        size_t l = strlen(s);
+        return l >= 3 && streq(s + l - 3, "/..");
+}
+
+static int key_metrics_dir(ParseCtx *c, const KeySpec *k, const char *value, void *data) {
+        Policy *p = data;
+        char *v = NULL;
+        if (strcaseeq(value, "auto"))
+                v = NULL;
+        else if (strcaseeq(value, "none"))
+                v = strdup("");
+        else if (value[0] == '/' && !strstr(value, "/../") && !endswith_dotdot(value))
+                v = strdup(value);
+        else {
+                ctx_error(c, value, "expected auto, none or an absolute directory", "invalid value for '%s'", k->name);
+                return 0;
+        }
+        if (!strcaseeq(value, "auto") && !v)
+                return -ENOMEM;
+        free(p->metrics_dir);
+        p->metrics_dir = v;
+        return 0;
+}
+
 /* The items of a list value: separated by whitespace and/or commas. Calls
  * item() for each; returns its first negative result. */
 static int for_each_item(ParseCtx *c, const KeySpec *k, const char *value, void *data,
@@ -455,6 +480,7 @@ static const KeySpec keys[] = {
         { SECTION_BOOT, "backend", false, key_backend, 0 },
         { SECTION_DAEMON, "settle", false, key_settle, 0 },
         { SECTION_DAEMON, "apply", false, key_bool, offsetof(Policy, apply) },
+        { SECTION_DAEMON, "metrics_dir", false, key_metrics_dir, 0 },
 };
 
 static Section section_from_name(const char *name, int *ret_node) {
@@ -796,6 +822,7 @@ void policy_free(Policy *p) {
         strv_free(p->include);
         strv_free(p->exclude);
         strv_free(p->sources);
+        free(p->metrics_dir);
         free(p);
 }
 
@@ -980,6 +1007,9 @@ int policy_copy(const Policy *p, Policy **ret) {
         c->overrides = NULL;
         c->pci_classes = NULL;
         c->drivers = c->include = c->exclude = c->sources = NULL;
+        c->metrics_dir = NULL;
+        if (p->metrics_dir && !(c->metrics_dir = strdup(p->metrics_dir)))
+                return -ENOMEM;
         if (p->nodes_list && !(c->nodes_list = nodeset_dup(p->nodes_list)))
                 return -ENOMEM;
         if (p->n_overrides) {

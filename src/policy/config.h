@@ -93,6 +93,9 @@ typedef struct {
         /* [daemon] */
         uint64_t settle_usec;
         bool apply;
+        /* node_exporter's textfile directory: NULL auto (Debian's, when it
+         * exists), "" none, else an absolute path. */
+        char *metrics_dir;
 
         /* Files that were read, in order (for messages). */
         char **sources;
