@@ -23,51 +23,69 @@ char *root_join(const char *root, const char *path) {
         return strdup_printf("%.*s/%s", (int) rl, root, path);
 }
 
+/* Read to the end straight into a buffer that doubles: one copy less than
+ * chunks appended, and a few reads for a 4 MiB zoneinfo instead of 256. */
 static int read_fd_full(int fd, char **ret, size_t *ret_size) {
-        StrBuf b = {0};
-        char chunk[16384];
+        _cleanup_free_ char *buf = NULL;
+        size_t len = 0, cap = 0;
 
         for (;;) {
-                ssize_t n = read(fd, chunk, sizeof(chunk));
+                if (cap - len < 2) {
+                        if (cap > READ_FULL_MAX)
+                                return -EFBIG;
+                        /* A page first: a sysfs attribute is one read. */
+                        size_t ncap = MAX(cap * 2, (size_t) 4096);
+                        char *nb = realloc(buf, ncap);
+                        if (!nb)
+                                return -ENOMEM;
+                        buf = nb;
+                        cap = ncap;
+                }
+                ssize_t n = read(fd, buf + len, cap - len - 1);
                 if (n < 0) {
                         if (errno == EINTR)
                                 continue;
-                        int r = -errno;
-                        strbuf_done(&b);
-                        return r;
+                        return -errno;
                 }
                 if (n == 0)
                         break;
-                if (b.len + (size_t) n > READ_FULL_MAX) {
-                        strbuf_done(&b);
-                        return -EFBIG;
-                }
-                strbuf_appendn(&b, chunk, (size_t) n);
+                len += (size_t) n;
         }
-        size_t len = b.len;
-        char *s = strbuf_steal(&b);
-        if (!s)
-                return -ENOMEM;
-        *ret = s;
+        if (len > READ_FULL_MAX)
+                return -EFBIG;
+        buf[len] = 0;
+        *ret = TAKE_PTR(buf);
         if (ret_size)
                 *ret_size = len;
         return 0;
+}
+
+int open_dir_root(const char *root, const char *path) {
+        _cleanup_free_ char *p = root_join(root, path);
+        if (!p)
+                return -ENOMEM;
+        int fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        return fd < 0 ? -errno : fd;
+}
+
+int read_full_file_at(int dfd, const char *path, char **ret, size_t *ret_size) {
+        _cleanup_close_ int fd = openat(dfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        return read_fd_full(fd, ret, ret_size);
 }
 
 int read_full_file_root(const char *root, const char *path, char **ret, size_t *ret_size) {
         _cleanup_free_ char *p = root_join(root, path);
         if (!p)
                 return -ENOMEM;
-        _cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0)
-                return -errno;
-        return read_fd_full(fd, ret, ret_size);
+        return read_full_file_at(AT_FDCWD, p, ret, ret_size);
 }
 
-int read_line_root(const char *root, const char *path, char **ret) {
+int read_line_at(int dfd, const char *path, char **ret) {
         char *s;
         size_t n;
-        int r = read_full_file_root(root, path, &s, &n);
+        int r = read_full_file_at(dfd, path, &s, &n);
         if (r < 0)
                 return r;
         char *nl = strchr(s, '\n');
@@ -80,33 +98,51 @@ int read_line_root(const char *root, const char *path, char **ret) {
         return 0;
 }
 
-int read_u64_root(const char *root, const char *path, uint64_t *ret) {
+int read_line_root(const char *root, const char *path, char **ret) {
+        _cleanup_free_ char *p = root_join(root, path);
+        if (!p)
+                return -ENOMEM;
+        return read_line_at(AT_FDCWD, p, ret);
+}
+
+int read_u64_at(int dfd, const char *path, uint64_t *ret) {
         _cleanup_free_ char *s = NULL;
-        int r = read_line_root(root, path, &s);
+        int r = read_line_at(dfd, path, &s);
         if (r < 0)
                 return r;
         return safe_atou64(s, 0, ret);
 }
 
-int read_int_root(const char *root, const char *path, int *ret) {
+int read_u64_root(const char *root, const char *path, uint64_t *ret) {
+        _cleanup_free_ char *p = root_join(root, path);
+        if (!p)
+                return -ENOMEM;
+        return read_u64_at(AT_FDCWD, p, ret);
+}
+
+int read_int_at(int dfd, const char *path, int *ret) {
         _cleanup_free_ char *s = NULL;
-        int r = read_line_root(root, path, &s);
+        int r = read_line_at(dfd, path, &s);
         if (r < 0)
                 return r;
         return safe_atoi(s, ret);
 }
 
-int read_link_basename_root(const char *root, const char *path, char **ret) {
+int read_int_root(const char *root, const char *path, int *ret) {
         _cleanup_free_ char *p = root_join(root, path);
         if (!p)
                 return -ENOMEM;
+        return read_int_at(AT_FDCWD, p, ret);
+}
+
+int read_link_basename_at(int dfd, const char *path, char **ret) {
         _cleanup_free_ char *buf = NULL;
         for (size_t sz = 256;; sz *= 2) {
                 free(buf);
                 buf = malloc(sz);
                 if (!buf)
                         return -ENOMEM;
-                ssize_t n = readlink(p, buf, sz);
+                ssize_t n = readlinkat(dfd, path, buf, sz);
                 if (n < 0)
                         return -errno;
                 if ((size_t) n < sz) {
@@ -119,6 +155,13 @@ int read_link_basename_root(const char *root, const char *path, char **ret) {
         char *b = strrchr(buf, '/');
         *ret = strdup(b ? b + 1 : buf);
         return *ret ? 0 : -ENOMEM;
+}
+
+int read_link_basename_root(const char *root, const char *path, char **ret) {
+        _cleanup_free_ char *p = root_join(root, path);
+        if (!p)
+                return -ENOMEM;
+        return read_link_basename_at(AT_FDCWD, p, ret);
 }
 
 bool exists_root(const char *root, const char *path) {
@@ -170,13 +213,14 @@ static int cmp_str(const void *a, const void *b) {
         return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
-int list_dir_root(const char *root, const char *path, bool (*filter)(const char *name), char ***ret) {
-        _cleanup_free_ char *p = root_join(root, path);
-        if (!p)
-                return -ENOMEM;
-        DIR *d = opendir(p);
-        if (!d)
-                return -errno;
+/* Takes fd (closedir() closes it). */
+static int list_dir_fd(int fd, bool (*filter)(const char *name), char ***ret) {
+        DIR *d = fdopendir(fd);
+        if (!d) {
+                int r = -errno;
+                close(fd);
+                return r;
+        }
         char **l = NULL;
         size_t n = 0, cap = 0;
         struct dirent *de;
@@ -211,6 +255,21 @@ int list_dir_root(const char *root, const char *path, bool (*filter)(const char 
         qsort(l, n, sizeof(char *), cmp_str);
         *ret = l;
         return 0;
+}
+
+int list_dir_at(int dfd, bool (*filter)(const char *name), char ***ret) {
+        /* fdopendir() takes the fd it is given: a copy leaves dfd open. */
+        int copy = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+        if (copy < 0)
+                return -errno;
+        return list_dir_fd(copy, filter, ret);
+}
+
+int list_dir_root(const char *root, const char *path, bool (*filter)(const char *name), char ***ret) {
+        int fd = open_dir_root(root, path);
+        if (fd < 0)
+                return fd;
+        return list_dir_fd(fd, filter, ret);
 }
 
 static int fsync_dir_of(const char *path) {

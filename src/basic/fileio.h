@@ -25,6 +25,18 @@ int read_int_root(const char *root, const char *path, int *ret);
 int read_link_basename_root(const char *root, const char *path, char **ret);
 bool exists_root(const char *root, const char *path);
 
+/* The same reads relative to a directory opened once below root (path is
+ * relative to dfd, or absolute for AT_FDCWD): a loop over thousands of
+ * sysfs files then does not walk the root's path again for each file. */
+int open_dir_root(const char *root, const char *path);
+int read_full_file_at(int dfd, const char *path, char **ret, size_t *ret_size);
+int read_line_at(int dfd, const char *path, char **ret);
+int read_u64_at(int dfd, const char *path, uint64_t *ret);
+int read_int_at(int dfd, const char *path, int *ret);
+int read_link_basename_at(int dfd, const char *path, char **ret);
+/* Sorted entries of the directory dfd itself, as list_dir_root(). */
+int list_dir_at(int dfd, bool (*filter)(const char *name), char ***ret);
+
 /* Read a gzip file (proc/config.gz) whole. */
 int read_gz_file_root(const char *root, const char *path, char **ret, size_t *ret_size);
 
