@@ -3,8 +3,9 @@
 #include <inttypes.h>
 
 #include "basic/fileio.h"
-#include "machine/topology.h"
 #include "basic/util.h"
+#include "kernel/pci_address.h"
+#include "machine/topology.h"
 
 #define NODE_DIR "/sys/devices/system/node"
 #define PCI_DIR "/sys/bus/pci/devices"
@@ -133,9 +134,7 @@ static int load_nodes(const char *root, Topology *t) {
 }
 
 static bool is_pci_address(const char *name) {
-        unsigned d, b, s, f;
-        char c;
-        return sscanf(name, "%4x:%2x:%2x.%1x%c", &d, &b, &s, &f, &c) == 4;
+        return pci_address_parse(name, NULL) == 0;
 }
 
 static int cmp_device(const void *key, const void *elem) {
