@@ -131,7 +131,7 @@ static void test_real_meminfo(void **state) {
         for (size_t i = 0; i < ELEMENTSOF(c); i++) {
                 _cleanup_free_ char *root = strdup_printf(TREES "/%s", c[i].tree);
                 CmaState s;
-                assert_int_equal(cma_state_load(root, &s), 0);
+                assert_int_equal(cma_state_load(root, NULL, &s), 0);
                 assert_true(s.has_zoneinfo);
                 assert_int_equal(s.has_meminfo, c[i].meminfo);
                 assert_int_equal(s.cma_total_kb, c[i].total_kb);
@@ -265,7 +265,7 @@ static void test_sysfs_with_sizes(void **state) {
         }
 
         CmaState s;
-        assert_int_equal(cma_state_load(root, &s), 0);
+        assert_int_equal(cma_state_load(root, NULL, &s), 0);
         assert_true(s.has_zoneinfo);
         assert_true(s.zoneinfo_has_cma);
         assert_int_equal(s.n_nodes, 2);
@@ -278,17 +278,17 @@ static void test_sysfs_with_sizes(void **state) {
         assert_true(s.has_sysfs);
         assert_int_equal(s.n_areas, 4);
 
-        /* list_dir_root() sorts: hugetlb0, numa0, pernuma1, reserved. */
+        /* Sorted by kind, then node: reserved, numa0, pernuma1, hugetlb0. */
         static const struct {
                 const char *name;
                 CmaAreaKind kind;
                 int node;
                 uint64_t total;
         } want[] = {
-                { "hugetlb0", AREA_OTHER, -1, 4 * 16384 },
+                { "reserved", AREA_DEFAULT, -1, 1 * 16384 },
                 { "numa0", AREA_NUMA, 0, 2 * 16384 },
                 { "pernuma1", AREA_PERNUMA, 1, 3 * 16384 },
-                { "reserved", AREA_DEFAULT, -1, 1 * 16384 },
+                { "hugetlb0", AREA_OTHER, -1, 4 * 16384 },
         };
         for (size_t i = 0; i < ELEMENTSOF(want); i++) {
                 const CmaArea *a = &s.areas[i];
@@ -300,8 +300,8 @@ static void test_sysfs_with_sizes(void **state) {
                 assert_true(a->has_available);
                 assert_int_equal(a->available_pages, want[i].total - 10);
         }
-        assert_ptr_equal(cma_state_area(&s, AREA_DEFAULT, -1), &s.areas[3]);
-        assert_ptr_equal(cma_state_area(&s, AREA_DEFAULT, 5), &s.areas[3]);
+        assert_ptr_equal(cma_state_area(&s, AREA_DEFAULT, -1), &s.areas[0]);
+        assert_ptr_equal(cma_state_area(&s, AREA_DEFAULT, 5), &s.areas[0]);
         assert_ptr_equal(cma_state_area(&s, AREA_NUMA, 0), &s.areas[1]);
         assert_null(cma_state_area(&s, AREA_NUMA, 1));
         assert_ptr_equal(cma_state_area(&s, AREA_PERNUMA, 1), &s.areas[2]);
@@ -326,7 +326,7 @@ static void test_sysfs_without_sizes(void **state) {
         put(root, "/sys/kernel/mm/cma/numa12/total_pages", "lots\n");
 
         CmaState s;
-        assert_int_equal(cma_state_load(root, &s), 0);
+        assert_int_equal(cma_state_load(root, NULL, &s), 0);
         assert_false(s.has_meminfo);
         assert_true(s.has_sysfs);
         assert_int_equal(s.n_areas, ELEMENTSOF(areas));
@@ -370,7 +370,7 @@ static void test_sysfs_empty_and_missing(void **state) {
         char *root = make_root();
         mkdir_in(root, "/sys/kernel/mm/cma");
         CmaState s;
-        assert_int_equal(cma_state_load(root, &s), 0);
+        assert_int_equal(cma_state_load(root, NULL, &s), 0);
         assert_true(s.has_sysfs);
         assert_int_equal(s.n_areas, 0);
         assert_false(s.has_zoneinfo);
@@ -381,7 +381,7 @@ static void test_sysfs_empty_and_missing(void **state) {
 
         root = make_root();
         put(root, "/proc/zoneinfo", "Node 0, zone DMA\n        cma      0\n");
-        assert_int_equal(cma_state_load(root, &s), 0);
+        assert_int_equal(cma_state_load(root, NULL, &s), 0);
         assert_false(s.has_sysfs);
         assert_true(s.has_zoneinfo);
         assert_true(s.zoneinfo_has_cma);
@@ -395,7 +395,7 @@ static void test_bad_zoneinfo(void **state) {
         char *root = make_root();
         put(root, "/proc/zoneinfo", "Node 70000, zone DMA\n        cma      1\n");
         CmaState s;
-        assert_int_equal(cma_state_load(root, &s), -EBADMSG);
+        assert_int_equal(cma_state_load(root, NULL, &s), -EBADMSG);
         rm_root(root);
 }
 

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <ctype.h>
-#include <inttypes.h>
 
 #include "kernel/cma_state.h"
 #include "basic/fileio.h"
@@ -16,90 +15,6 @@ void cma_state_done(CmaState *s) {
         *s = (CmaState){0};
 }
 
-static ZoneCma *zone_for(ZoneCma **nodes, size_t *n, int node) {
-        /* Zones come node by node: the last one is almost always it. */
-        if (*n > 0 && (*nodes)[*n - 1].node == node)
-                return &(*nodes)[*n - 1];
-        for (size_t i = 0; i < *n; i++)
-                if ((*nodes)[i].node == node)
-                        return &(*nodes)[i];
-        ZoneCma *nn = realloc(*nodes, (*n + 1) * sizeof(ZoneCma));
-        if (!nn)
-                return NULL;
-        *nodes = nn;
-        nn[*n] = (ZoneCma){ .node = node };
-        return &nn[(*n)++];
-}
-
-/* /proc/zoneinfo: "Node N, zone NAME" starts a zone; inside it, lines
- * "        cma      <pages>" and "      nr_free_cma  <pages>" (the
- * latter may also sit in the per-node stats). Unknown lines are skipped. */
-int zoneinfo_parse(const char *text, ZoneCma **ret, size_t *ret_n, bool *ret_has_cma) {
-        ZoneCma *nodes = NULL, *cur = NULL;
-        size_t n = 0;
-        bool has_cma = false;
-
-        /* No sscanf() here: glibc's takes the strlen() of the whole rest of
-         * the text on every call, which made this quadratic (seconds on a
-         * 1024-node zoneinfo of 4 MiB). */
-        for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
-                const char *s = l, *h;
-                if ((h = startswith(s, "Node "))) {
-                        bool neg = *h == '-';
-                        const char *d = h + neg;
-                        unsigned long node = 0;
-                        for (; *d >= '0' && *d <= '9'; d++)
-                                node = MIN(node * 10 + (unsigned long) (*d - '0'), 1ul << 16);
-                        if (d > h + neg && startswith(d, ", zone")) {
-                                if (neg || node >= 1 << 16) {
-                                        free(nodes);
-                                        return -EBADMSG;
-                                }
-                                cur = zone_for(&nodes, &n, (int) node);
-                                if (!cur) {
-                                        free(nodes);
-                                        return -ENOMEM;
-                                }
-                                continue;
-                        }
-                }
-                if (!cur)
-                        continue;
-                while (*s == ' ' || *s == '\t')
-                        s++;
-                const char *v;
-                bool is_free = false;
-                if ((v = startswith(s, "nr_free_cma")))
-                        is_free = true;
-                else if (!(v = startswith(s, "cma")))
-                        continue;
-                if (*v != ' ' && *v != '\t')
-                        continue;
-                while (*v == ' ' || *v == '\t')
-                        v++;
-                if (*v < '0' || *v > '9')
-                        continue;
-                uint64_t pages = strtoull(v, NULL, 10);
-                if (is_free)
-                        cur->free_cma_pages += pages;
-                else {
-                        cur->cma_pages += pages;
-                        has_cma = true;
-                }
-        }
-        for (size_t i = 1; i < n; i++)
-                for (size_t j = i; j > 0 && nodes[j - 1].node > nodes[j].node; j--) {
-                        ZoneCma x = nodes[j];
-                        nodes[j] = nodes[j - 1];
-                        nodes[j - 1] = x;
-                }
-        *ret = nodes;
-        *ret_n = n;
-        if (ret_has_cma)
-                *ret_has_cma = has_cma;
-        return 0;
-}
-
 static int area_node_from_name(const char *name, const char *prefix) {
         const char *s = startswith(name, prefix);
         int node;
@@ -108,11 +23,51 @@ static int area_node_from_name(const char *name, const char *prefix) {
         return node;
 }
 
+static void area_kind(CmaArea *a) {
+        a->node = -1;
+        if (streq(a->name, "reserved"))
+                a->kind = AREA_DEFAULT;
+        else if ((a->node = area_node_from_name(a->name, "pernuma")) >= 0)
+                a->kind = AREA_PERNUMA;
+        else if ((a->node = area_node_from_name(a->name, "numa")) >= 0)
+                a->kind = AREA_NUMA;
+        else
+                a->kind = AREA_OTHER;
+}
+
+/* One area's sizes, relative to the open CMA directory. Older kernels
+ * list the areas without their size. */
+static int load_area(int dfd, const char *name, CmaArea *a) {
+        _cleanup_free_ char *p = strdup_printf("%s/total_pages", name);
+        _cleanup_free_ char *q = strdup_printf("%s/available_pages", name);
+        if (!p || !q || !(a->name = strdup(name)))
+                return -ENOMEM;
+        a->has_total = read_u64_at(dfd, p, &a->total_pages) >= 0;
+        a->has_available = read_u64_at(dfd, q, &a->available_pages) >= 0;
+        area_kind(a);
+        return 0;
+}
+
+static int cmp_area_key(CmaAreaKind ka, int na, const CmaArea *b) {
+        if (ka != b->kind)
+                return ka < b->kind ? -1 : 1;
+        return (na > b->node) - (na < b->node);
+}
+
+static int cmp_area(const void *x, const void *y) {
+        const CmaArea *a = x, *b = y;
+        int c = cmp_area_key(a->kind, a->node, b);
+        return c ? c : strcmp(a->name, b->name);
+}
+
 static int load_areas(const char *root, CmaState *s) {
         _cleanup_strv_free_ char **names = NULL;
-        int r = list_dir_root(root, CMA_SYSFS_DIR, NULL, &names);
-        if (r == -ENOENT)
+        _cleanup_close_ int dfd = open_dir_root(root, CMA_SYSFS_DIR);
+        if (dfd == -ENOENT)
                 return 0;
+        if (dfd < 0)
+                return dfd;
+        int r = list_dir_at(dfd, NULL, &names);
         if (r < 0)
                 return r;
         s->has_sysfs = true;
@@ -122,60 +77,41 @@ static int load_areas(const char *root, CmaState *s) {
         s->areas = calloc(n, sizeof(CmaArea));
         if (!s->areas)
                 return -ENOMEM;
-        for (size_t i = 0; i < n; i++) {
-                CmaArea *a = &s->areas[s->n_areas];
-                *a = (CmaArea){ .node = -1 };
-                _cleanup_free_ char *p = strdup_printf(CMA_SYSFS_DIR "/%s/total_pages", names[i]);
-                if (!p)
-                        return -ENOMEM;
-                /* Older kernels list the areas without their size. */
-                a->has_total = read_u64_root(root, p, &a->total_pages) >= 0;
-                free(p);
-                p = strdup_printf(CMA_SYSFS_DIR "/%s/available_pages", names[i]);
-                if (!p)
-                        return -ENOMEM;
-                a->has_available = read_u64_root(root, p, &a->available_pages) >= 0;
-                if (streq(names[i], "reserved"))
-                        a->kind = AREA_DEFAULT;
-                else if ((a->node = area_node_from_name(names[i], "pernuma")) >= 0)
-                        a->kind = AREA_PERNUMA;
-                else if ((a->node = area_node_from_name(names[i], "numa")) >= 0)
-                        a->kind = AREA_NUMA;
-                else
-                        a->kind = AREA_OTHER;
-                a->name = strdup(names[i]);
-                if (!a->name)
-                        return -ENOMEM;
-                s->n_areas++;
-        }
+        for (; s->n_areas < n; s->n_areas++)
+                if ((r = load_area(dfd, names[s->n_areas], &s->areas[s->n_areas])) < 0)
+                        return r;
+        /* Sorted for cma_state_area(): status asks once per node. */
+        qsort(s->areas, s->n_areas, sizeof(CmaArea), cmp_area);
         return 0;
 }
 
-static void parse_meminfo(const char *text, CmaState *s) {
-        const char *p;
-        if ((p = strstr(text, "\nCmaTotal:")) && sscanf(p, "\nCmaTotal: %" SCNu64, &s->cma_total_kb) == 1)
-                s->has_meminfo = true;
-        if ((p = strstr(text, "\nCmaFree:")))
-                (void) sscanf(p, "\nCmaFree: %" SCNu64, &s->cma_free_kb);
+static int take_memory(const KernelMemory *m, CmaState *s) {
+        s->has_zoneinfo = m->has_zoneinfo;
+        s->zoneinfo_has_cma = m->zoneinfo_has_cma;
+        s->has_meminfo = m->has_cma_total;
+        s->cma_total_kb = m->cma_total_kb;
+        s->cma_free_kb = m->cma_free_kb;
+        if (m->n_nodes == 0)
+                return 0;
+        s->nodes = malloc(m->n_nodes * sizeof(ZoneCma));
+        if (!s->nodes)
+                return -ENOMEM;
+        memcpy(s->nodes, m->nodes, m->n_nodes * sizeof(ZoneCma));
+        s->n_nodes = m->n_nodes;
+        return 0;
 }
 
-int cma_state_load(const char *root, CmaState *s) {
-        _cleanup_free_ char *zi = NULL, *mi = NULL;
+int cma_state_load(const char *root, const KernelMemory *mem, CmaState *s) {
+        _cleanup_(kernel_memory_done) KernelMemory own = {0};
         int r;
 
         *s = (CmaState){0};
-        r = read_full_file_root(root, "/proc/zoneinfo", &zi, NULL);
-        if (r >= 0) {
-                r = zoneinfo_parse(zi, &s->nodes, &s->n_nodes, &s->zoneinfo_has_cma);
-                if (r < 0)
+        if (!mem) {
+                if ((r = kernel_memory_load(root, &own)) < 0)
                         return r;
-                s->has_zoneinfo = true;
-        } else if (r != -ENOENT)
-                return r;
-        if (read_full_file_root(root, "/proc/meminfo", &mi, NULL) >= 0)
-                parse_meminfo(mi, s);
-        r = load_areas(root, s);
-        if (r < 0) {
+                mem = &own;
+        }
+        if ((r = take_memory(mem, s)) < 0 || (r = load_areas(root, s)) < 0) {
                 cma_state_done(s);
                 return r;
         }
@@ -183,15 +119,22 @@ int cma_state_load(const char *root, CmaState *s) {
 }
 
 const ZoneCma *cma_state_zone(const CmaState *s, int node) {
-        for (size_t i = 0; i < s->n_nodes; i++)
-                if (s->nodes[i].node == node)
-                        return &s->nodes[i];
-        return NULL;
+        return zone_cma_find(s->nodes, s->n_nodes, node);
 }
 
 const CmaArea *cma_state_area(const CmaState *s, CmaAreaKind kind, int node) {
-        for (size_t i = 0; i < s->n_areas; i++)
-                if (s->areas[i].kind == kind && (kind == AREA_DEFAULT || s->areas[i].node == node))
-                        return &s->areas[i];
-        return NULL;
+        /* The first at or after (kind, node): the default area's node is -1. */
+        size_t lo = 0, hi = s->n_areas;
+        if (kind == AREA_DEFAULT)
+                node = -1;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (cmp_area_key(kind, node, &s->areas[mid]) > 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        if (lo == s->n_areas || cmp_area_key(kind, node, &s->areas[lo]) != 0)
+                return NULL;
+        return &s->areas[lo];
 }

@@ -412,7 +412,7 @@ static int compute(Status *s, NextBoot *next) {
         if (r < 0)
                 return r;
 
-        r = cma_state_load(s->root, &s->cma);
+        r = cma_state_load(s->root, &s->topology->memory, &s->cma);
         if (r < 0)
                 return r;
         s->page_size = page_size_of(s);
