@@ -60,6 +60,68 @@ static int read_fd_full(int fd, char **ret, size_t *ret_size) {
         return 0;
 }
 
+/* Hand the complete lines in buf[0, *len) to line(), keep the rest at the front. */
+static int feed_lines(char *buf, size_t *len, bool last, int (*line)(char *l, void *userdata), void *userdata) {
+        size_t start = 0;
+        for (;;) {
+                char *nl = memchr(buf + start, '\n', *len - start);
+                if (!nl && !(last && start < *len))
+                        break;
+                size_t end = nl ? (size_t) (nl - buf) : *len;
+                buf[end] = 0;
+                int r = line(buf + start, userdata);
+                if (r < 0)
+                        return r;
+                start = end + 1;
+                if (start >= *len)
+                        break;
+        }
+        start = MIN(start, *len);
+        memmove(buf, buf + start, *len - start);
+        *len -= start;
+        return 0;
+}
+
+int read_lines_root(const char *root, const char *path, int (*line)(char *l, void *userdata), void *userdata) {
+        _cleanup_free_ char *p = root_join(root, path);
+        if (!p)
+                return -ENOMEM;
+        _cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        /* 64 KiB stays in the cache while it is parsed; it grows only for a longer line. */
+        size_t cap = 65536, len = 0, total = 0;
+        _cleanup_free_ char *buf = malloc(cap);
+        bool eof = false;
+        int r;
+        if (!buf)
+                return -ENOMEM;
+        while (!eof) {
+                if (cap - len < 2) {
+                        char *nb = cap > READ_FULL_MAX ? NULL : realloc(buf, cap * 2);
+                        if (!nb)
+                                return cap > READ_FULL_MAX ? -EFBIG : -ENOMEM;
+                        buf = nb;
+                        cap *= 2;
+                }
+                ssize_t n = read(fd, buf + len, cap - len - 1);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                /* A NUL ends the text, as it does for a file read whole. */
+                char *nul = memchr(buf + len, 0, (size_t) n);
+                eof = n == 0 || nul;
+                len = nul ? (size_t) (nul - buf) : len + (size_t) n;
+                if ((total += (size_t) n) > READ_LINES_MAX)
+                        return -EFBIG;
+                if ((r = feed_lines(buf, &len, eof, line, userdata)) < 0)
+                        return r;
+        }
+        return 0;
+}
+
 int open_dir_root(const char *root, const char *path) {
         _cleanup_free_ char *p = root_join(root, path);
         if (!p)

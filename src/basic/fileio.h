@@ -11,12 +11,20 @@
 /* Limit for any file we read whole: sysfs/proc/config files are small;
  * this bounds what a hostile or broken tree can make us allocate. */
 #define READ_FULL_MAX (64u * 1024 * 1024)
+/* Files read line by line need no memory for their size, only time: a
+ * zoneinfo lists every CPU in every zone, tens of MiB on a large machine. */
+#define READ_LINES_MAX (1024u * 1024 * 1024)
 
 /* "root" + "/abs/path", with no doubled slash. Returns NULL on ENOMEM. */
 char *root_join(const char *root, const char *path);
 
 /* Read a whole file below root. NUL-terminated; *ret_size excludes the NUL. */
 int read_full_file_root(const char *root, const char *path, char **ret, size_t *ret_size);
+/* Call line() for every line of a file, its newline replaced by a NUL (the
+ * last line may have none). A NUL byte ends the text, as for a file read
+ * whole. Reads in chunks, so memory stays at the longest line; a line()
+ * below 0 stops the reading with that error. */
+int read_lines_root(const char *root, const char *path, int (*line)(char *l, void *userdata), void *userdata);
 /* First line, trailing whitespace stripped. */
 int read_line_root(const char *root, const char *path, char **ret);
 int read_u64_root(const char *root, const char *path, uint64_t *ret);

@@ -10,25 +10,49 @@ void kernel_memory_done(KernelMemory *m) {
         *m = (KernelMemory){0};
 }
 
-static ZoneCma *zone_for(ZoneCma **nodes, size_t *n, int node) {
-        /* Zones come node by node: the last one is almost always it. */
-        if (*n > 0 && (*nodes)[*n - 1].node == node)
-                return &(*nodes)[*n - 1];
-        for (size_t i = 0; i < *n; i++)
-                if ((*nodes)[i].node == node)
-                        return &(*nodes)[i];
-        ZoneCma *nn = realloc(*nodes, (*n + 1) * sizeof(ZoneCma));
-        if (!nn)
-                return NULL;
-        *nodes = nn;
-        nn[*n] = (ZoneCma){ .node = node };
-        return &nn[(*n)++];
+/* The parse so far: the nodes seen, the zone being read. */
+typedef struct {
+        ZoneCma *nodes;
+        size_t n, cap;
+        ssize_t cur;          /* index in nodes of the current zone's node, -1 before any */
+        bool has_cma;
+} ZoneParser;
+
+static int zone_for(ZoneParser *p, int node) {
+        /* Zones come node by node: the current one is almost always it. */
+        if (p->cur >= 0 && p->nodes[p->cur].node == node)
+                return 0;
+        for (size_t i = 0; i < p->n; i++)
+                if (p->nodes[i].node == node) {
+                        p->cur = (ssize_t) i;
+                        return 0;
+                }
+        if (p->n == p->cap) {
+                size_t cap = MAX(p->cap * 2, (size_t) 8);
+                ZoneCma *nn = realloc(p->nodes, cap * sizeof(ZoneCma));
+                if (!nn)
+                        return -ENOMEM;
+                p->nodes = nn;
+                p->cap = cap;
+        }
+        p->nodes[p->n] = (ZoneCma){ .node = node };
+        p->cur = (ssize_t) p->n++;
+        return 0;
+}
+
+/* Does l start with key? By hand: zoneinfo has some 150 lines per zone, and
+ * the first characters rule out almost all of them. */
+static bool has_prefix(const char *l, const char *key) {
+        for (; *key; l++, key++)
+                if (*l != *key)
+                        return false;
+        return true;
 }
 
 /* "Node N, zone NAME": the node number, -1 for another line, -2 for a
  * number out of range. */
 static int zone_header(const char *l) {
-        if (l[0] != 'N' || strncmp(l, "Node ", 5) != 0)
+        if (!has_prefix(l, "Node "))
                 return -1;
         const char *h = l + 5;
         bool neg = *h == '-';
@@ -36,29 +60,28 @@ static int zone_header(const char *l) {
         unsigned long node = 0;
         for (; *d >= '0' && *d <= '9'; d++)
                 node = MIN(node * 10 + (unsigned long) (*d - '0'), 1ul << 16);
-        if (d == h + neg || strncmp(d, ", zone", 6) != 0)
+        if (d == h + neg || !has_prefix(d, ", zone"))
                 return -1;
         return neg || node >= 1 << 16 ? -2 : (int) node;
 }
 
 typedef enum { FIELD_NONE, FIELD_CMA, FIELD_FREE_CMA, FIELD_MANAGED } ZoneField;
 
-/* "        <key>   <number>" for the three keys we want. The first letter
- * decides before any comparison: zoneinfo has some 150 lines per zone. */
+/* "        <key>   <number>" for the three keys we want. */
 static ZoneField zone_field(const char *l, uint64_t *ret) {
         static const struct {
                 const char *key;
                 size_t len;
                 ZoneField field;
         } keys[] = {
-                { "cma", 3, FIELD_CMA },
-                { "nr_free_cma", 11, FIELD_FREE_CMA },
-                { "managed", 7, FIELD_MANAGED },
+                { "cma", sizeof("cma") - 1, FIELD_CMA },
+                { "nr_free_cma", sizeof("nr_free_cma") - 1, FIELD_FREE_CMA },
+                { "managed", sizeof("managed") - 1, FIELD_MANAGED },
         };
         while (*l == ' ' || *l == '\t')
                 l++;
         for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
-                if (l[0] != keys[i].key[0] || strncmp(l, keys[i].key, keys[i].len) != 0)
+                if (!has_prefix(l, keys[i].key))
                         continue;
                 const char *v = l + keys[i].len;
                 if (*v != ' ' && *v != '\t')
@@ -82,52 +105,63 @@ static void sort_nodes(ZoneCma *nodes, size_t n) {
                 }
 }
 
-/* /proc/zoneinfo (zoneinfo_show_print() in mm/vmstat.c): "Node N, zone
- * NAME" starts a zone; inside it "        managed  <pages>",
+/* One line of /proc/zoneinfo (zoneinfo_show_print() in mm/vmstat.c):
+ * "Node N, zone NAME" starts a zone; inside it "        managed  <pages>",
  * "        cma      <pages>" and "      nr_free_cma  <pages>" (the latter
- * may also sit in the per-node stats). Unknown lines are skipped. */
-int zoneinfo_parse(const char *text, ZoneCma **ret, size_t *ret_n, bool *ret_has_cma) {
-        _cleanup_free_ ZoneCma *nodes = NULL;
-        ZoneCma *cur = NULL;
-        size_t n = 0;
-        bool has_cma = false;
-
-        /* No sscanf() here: glibc's takes the strlen() of the whole rest of
-         * the text on every call, which made this quadratic (seconds on a
-         * 1024-node zoneinfo of 4 MiB). */
-        for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
-                int node = zone_header(l);
-                uint64_t v;
-                if (node == -2)
-                        return -EBADMSG;
-                if (node >= 0) {
-                        if (!(cur = zone_for(&nodes, &n, node)))
-                                return -ENOMEM;
-                        continue;
-                }
-                if (!cur)
-                        continue;
-                switch (zone_field(l, &v)) {
-                case FIELD_CMA:
-                        cur->cma_pages += v;
-                        has_cma = true;
-                        break;
-                case FIELD_FREE_CMA:
-                        cur->free_cma_pages += v;
-                        break;
-                case FIELD_MANAGED:
-                        cur->managed_pages += v;
-                        break;
-                case FIELD_NONE:
-                        break;
-                }
+ * may also sit in the per-node stats). Unknown lines are skipped. The line
+ * ends at a newline or a NUL: nothing here reads past either. */
+static int zone_parser_line(ZoneParser *p, const char *l) {
+        int node = zone_header(l);
+        uint64_t v;
+        if (node == -2)
+                return -EBADMSG;
+        if (node >= 0)
+                return zone_for(p, node);
+        if (p->cur < 0)
+                return 0;
+        ZoneCma *z = &p->nodes[p->cur];
+        switch (zone_field(l, &v)) {
+        case FIELD_CMA:
+                z->cma_pages += v;
+                p->has_cma = true;
+                break;
+        case FIELD_FREE_CMA:
+                z->free_cma_pages += v;
+                break;
+        case FIELD_MANAGED:
+                z->managed_pages += v;
+                break;
+        case FIELD_NONE:
+                break;
         }
-        sort_nodes(nodes, n);
-        *ret = TAKE_PTR(nodes);
-        *ret_n = n;
-        if (ret_has_cma)
-                *ret_has_cma = has_cma;
         return 0;
+}
+
+static int zone_parser_cb(char *l, void *userdata) {
+        return zone_parser_line(userdata, l);
+}
+
+static int zone_parser_finish(ZoneParser *p, int r, ZoneCma **ret, size_t *ret_n, bool *ret_has_cma) {
+        if (r < 0) {
+                free(p->nodes);
+                return r;
+        }
+        sort_nodes(p->nodes, p->n);
+        *ret = p->nodes;
+        *ret_n = p->n;
+        if (ret_has_cma)
+                *ret_has_cma = p->has_cma;
+        return 0;
+}
+
+int zoneinfo_parse(const char *text, ZoneCma **ret, size_t *ret_n, bool *ret_has_cma) {
+        ZoneParser p = { .cur = -1 };
+        int r = 0;
+        /* No sscanf(): glibc's takes the strlen() of the whole rest of the
+         * text on every call, which made this quadratic. */
+        for (const char *l = text; l && *l && r >= 0; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
+                r = zone_parser_line(&p, l);
+        return zone_parser_finish(&p, r, ret, ret_n, ret_has_cma);
 }
 
 /* "\nKey: <number> kB" of /proc/meminfo. */
@@ -163,18 +197,20 @@ static uint64_t derive_page_size(const KernelMemory *m) {
 }
 
 int kernel_memory_load(const char *root, KernelMemory *ret) {
-        _cleanup_free_ char *zi = NULL, *mi = NULL;
+        _cleanup_free_ char *mi = NULL;
         KernelMemory m = {0};
         int r;
 
-        r = read_full_file_root(root, "/proc/zoneinfo", &zi, NULL);
-        if (r >= 0) {
-                r = zoneinfo_parse(zi, &m.nodes, &m.n_nodes, &m.zoneinfo_has_cma);
-                if (r < 0)
-                        return r;
-                m.has_zoneinfo = true;
-        } else if (r != -ENOENT)
+        /* Line by line: on a large machine zoneinfo is megabytes (every CPU
+         * of every zone), parsed while each chunk is in the cache. */
+        ZoneParser p = { .cur = -1 };
+        r = read_lines_root(root, "/proc/zoneinfo", zone_parser_cb, &p);
+        if (r == -ENOENT)
+                free(p.nodes);
+        else if ((r = zone_parser_finish(&p, r, &m.nodes, &m.n_nodes, &m.zoneinfo_has_cma)) < 0)
                 return r;
+        else
+                m.has_zoneinfo = true;
         if (read_full_file_root(root, "/proc/meminfo", &mi, NULL) >= 0) {
                 if (!meminfo_field(mi, "MemTotal", &m.mem_total_kb))
                         m.mem_total_kb = 0;
