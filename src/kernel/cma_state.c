@@ -35,17 +35,18 @@ static void area_kind(CmaArea *a) {
                 a->kind = AREA_OTHER;
 }
 
-/* One area's sizes, relative to the open CMA directory. Older kernels
- * list the areas without their size. */
-static int load_area(int dfd, const char *name, CmaArea *a) {
-        _cleanup_free_ char *p = strdup_printf("%s/total_pages", name);
-        _cleanup_free_ char *q = strdup_printf("%s/available_pages", name);
-        if (!p || !q || !(a->name = strdup(name)))
+/* One size file of an area, relative to the open CMA directory. Older
+ * kernels list the areas without their sizes. */
+static int read_size(int dfd, const CmaArea *a, const char *file, uint64_t *ret, bool *ret_has) {
+        _cleanup_free_ char *p = strdup_printf("%s/%s", a->name, file);
+        if (!p)
                 return -ENOMEM;
-        a->has_total = read_u64_at(dfd, p, &a->total_pages) >= 0;
-        a->has_available = read_u64_at(dfd, q, &a->available_pages) >= 0;
-        area_kind(a);
+        *ret_has = read_u64_at(dfd, p, ret) >= 0;
         return 0;
+}
+
+static int read_total(int dfd, CmaArea *a) {
+        return read_size(dfd, a, "total_pages", &a->total_pages, &a->has_total);
 }
 
 static int cmp_area_key(CmaAreaKind ka, int na, const CmaArea *b) {
@@ -58,6 +59,108 @@ static int cmp_area(const void *x, const void *y) {
         const CmaArea *a = x, *b = y;
         int c = cmp_area_key(a->kind, a->node, b);
         return c ? c : strcmp(a->name, b->name);
+}
+
+/* The first area at (kind, node) by binary search, or n_areas; the
+ * default area's node is -1. */
+static size_t area_index(const CmaState *s, CmaAreaKind kind, int node) {
+        size_t lo = 0, hi = s->n_areas;
+        if (kind == AREA_DEFAULT)
+                node = -1;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (cmp_area_key(kind, node, &s->areas[mid]) > 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo < s->n_areas && cmp_area_key(kind, node, &s->areas[lo]) == 0 ? lo : s->n_areas;
+}
+
+/* The default area's node, from zoneinfo: the one node with more CMA than
+ * its own area could hold alone (or with CMA and no area of its own).
+ * -1 for none (no default area, or an empty one), -2 when zoneinfo does
+ * not tell: CMA on a node without an area, or no such node, or more. */
+static int default_area_node(const CmaState *s, uint64_t def) {
+        int found = -1;
+        for (size_t i = 0; i < s->n_nodes; i++) {
+                const ZoneCma *z = &s->nodes[i];
+                bool own = cma_state_area(s, AREA_NUMA, z->node) || cma_state_area(s, AREA_PERNUMA, z->node);
+                if (own ? def == 0 || z->cma_pages <= def : z->cma_pages == 0)
+                        continue;
+                if (def == 0 || found >= 0 || (!own && z->cma_pages != def))
+                        return -2;
+                found = z->node;
+        }
+        return def == 0 || found >= 0 ? found : -2;
+}
+
+/* Can zoneinfo give the per-node areas' sizes? Only with no areas but the
+ * default one and per-node ones, at most one per node, each on a node
+ * zoneinfo lists. */
+static bool zoneinfo_can_tell(const CmaState *s) {
+        if (!s->has_zoneinfo)
+                return false;
+        for (size_t i = 0; i < s->n_areas; i++) {
+                const CmaArea *a = &s->areas[i];
+                if (a->kind == AREA_DEFAULT)
+                        continue;
+                if (a->kind == AREA_OTHER || !cma_state_zone(s, a->node))
+                        return false;
+                if (a->kind == AREA_PERNUMA && cma_state_area(s, AREA_NUMA, a->node))
+                        return false;
+        }
+        return true;
+}
+
+/* The per-node areas' total_pages from zoneinfo where it gives them
+ * exactly; 1 when every total is known, 0 when the rest must be read.
+ *
+ * cma_activate_area() (mm/cma.c) counts an area's pages in the zone that
+ * holds them (zone->cma_pages: zoneinfo's "cma"), and only when the whole
+ * area lies in one zone, so on one node; a per-node area is reserved on its
+ * node (cma_declare_contiguous_nid()). With no other areas, a node's "cma"
+ * is its own area's size, plus the default area's on the node that holds
+ * that. One total_pages read confirms it, and that this kernel has the file
+ * at all: where it has not, nothing is made up. */
+static int derive_totals(int dfd, CmaState *s, CmaArea **ret_read) {
+        CmaArea *def = s->n_areas && s->areas[0].kind == AREA_DEFAULT ? &s->areas[0] : NULL;
+        CmaArea *check = NULL;
+        int r, x;
+
+        if (!zoneinfo_can_tell(s))
+                return 0;
+        if (def) {
+                if ((r = read_total(dfd, def)) < 0)
+                        return r;
+                ret_read[0] = def;
+                if (!def->has_total)
+                        return 0;
+        }
+        x = default_area_node(s, def ? def->total_pages : 0);
+        if (x == -2)
+                return 0;
+        /* The area on the default area's node, or any per-node one. */
+        size_t c = s->n_areas;
+        if (x >= 0 && (c = area_index(s, AREA_NUMA, x)) == s->n_areas)
+                c = area_index(s, AREA_PERNUMA, x);
+        if (c == s->n_areas && s->n_areas > (def ? 1u : 0u))
+                c = def ? 1 : 0;
+        check = c < s->n_areas ? &s->areas[c] : NULL;
+        for (size_t i = 0; i < s->n_areas; i++) {
+                CmaArea *a = &s->areas[i];
+                if (a == def)
+                        continue;
+                a->total_pages = cma_state_zone(s, a->node)->cma_pages - (a->node == x ? def->total_pages : 0);
+                a->has_total = true;
+        }
+        if (!check)
+                return 1;
+        uint64_t want = check->total_pages;
+        if ((r = read_total(dfd, check)) < 0)
+                return r;
+        ret_read[1] = check;
+        return check->has_total && check->total_pages == want;
 }
 
 static int load_areas(const char *root, CmaState *s) {
@@ -77,11 +180,25 @@ static int load_areas(const char *root, CmaState *s) {
         s->areas = calloc(n, sizeof(CmaArea));
         if (!s->areas)
                 return -ENOMEM;
-        for (; s->n_areas < n; s->n_areas++)
-                if ((r = load_area(dfd, names[s->n_areas], &s->areas[s->n_areas])) < 0)
+        for (; s->n_areas < n; s->n_areas++) {
+                CmaArea *a = &s->areas[s->n_areas];
+                if (!(a->name = strdup(names[s->n_areas])))
+                        return -ENOMEM;
+                area_kind(a);
+                /* How much is free is in sysfs only (zoneinfo's nr_free_cma
+                 * leaves out the pages movable allocations borrowed). */
+                if ((r = read_size(dfd, a, "available_pages", &a->available_pages, &a->has_available)) < 0)
                         return r;
+        }
         /* Sorted for cma_state_area(): status asks once per node. */
         qsort(s->areas, s->n_areas, sizeof(CmaArea), cmp_area);
+
+        CmaArea *done[2] = { NULL, NULL };
+        if ((r = derive_totals(dfd, s, done)) != 0)
+                return r < 0 ? r : 0;
+        for (size_t i = 0; i < s->n_areas; i++)
+                if (&s->areas[i] != done[0] && &s->areas[i] != done[1] && (r = read_total(dfd, &s->areas[i])) < 0)
+                        return r;
         return 0;
 }
 
@@ -123,18 +240,6 @@ const ZoneCma *cma_state_zone(const CmaState *s, int node) {
 }
 
 const CmaArea *cma_state_area(const CmaState *s, CmaAreaKind kind, int node) {
-        /* The first at or after (kind, node): the default area's node is -1. */
-        size_t lo = 0, hi = s->n_areas;
-        if (kind == AREA_DEFAULT)
-                node = -1;
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (cmp_area_key(kind, node, &s->areas[mid]) > 0)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        if (lo == s->n_areas || cmp_area_key(kind, node, &s->areas[lo]) != 0)
-                return NULL;
-        return &s->areas[lo];
+        size_t i = area_index(s, kind, node);
+        return i < s->n_areas ? &s->areas[i] : NULL;
 }
