@@ -23,8 +23,19 @@ char *root_join(const char *root, const char *path) {
         return strdup_printf("%.*s/%s", (int) rl, root, path);
 }
 
-/* Read to the end straight into a buffer that doubles: one copy less than
- * chunks appended, and a few reads for a 4 MiB zoneinfo instead of 256. */
+/* The next buffer size: doubled, or at once the size of a regular file
+ * longer than a page (a kernel config), with room for the read that sees
+ * the end. sysfs and procfs files say nothing useful here. */
+static size_t next_cap(int fd, size_t cap) {
+        struct stat st;
+        if (cap != 4096 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+            (uint64_t) st.st_size > READ_FULL_MAX)
+                return MAX(cap * 2, (size_t) 4096);
+        return MAX(cap * 2, (size_t) st.st_size + 2);
+}
+
+/* Read to the end straight into a buffer that grows: one copy less than
+ * chunks appended, and a few reads for a 4 MiB file instead of 256. */
 static int read_fd_full(int fd, char **ret, size_t *ret_size) {
         _cleanup_free_ char *buf = NULL;
         size_t len = 0, cap = 0;
@@ -34,7 +45,7 @@ static int read_fd_full(int fd, char **ret, size_t *ret_size) {
                         if (cap > READ_FULL_MAX)
                                 return -EFBIG;
                         /* A page first: a sysfs attribute is one read. */
-                        size_t ncap = MAX(cap * 2, (size_t) 4096);
+                        size_t ncap = next_cap(fd, cap);
                         char *nb = realloc(buf, ncap);
                         if (!nb)
                                 return -ENOMEM;
@@ -167,12 +178,56 @@ int read_line_root(const char *root, const char *path, char **ret) {
         return read_line_at(AT_FDCWD, p, ret);
 }
 
+/* The first line of a file, for a number: read into buf while it fits
+ * (a sysfs attribute is a few bytes: no allocation, and thousands of them on
+ * a large machine), else whole into *ret_heap. Newline and trailing blanks
+ * cut, as read_line_at(). */
+static int read_short_line_at(int dfd, const char *path, char *buf, size_t size, char **ret_heap, char **ret_line) {
+        _cleanup_close_ int fd = openat(dfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        size_t len = 0;
+        char *text = buf;
+        if (fd < 0)
+                return -errno;
+        for (;;) {
+                ssize_t n = read(fd, buf + len, size - 1 - len);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (n == 0)
+                        break;
+                len += (size_t) n;
+                if (len < size - 1)
+                        continue;
+                /* Longer than buf: what came so far, then the rest. */
+                _cleanup_free_ char *rest = NULL;
+                size_t rlen;
+                int r = read_fd_full(fd, &rest, &rlen);
+                if (r < 0)
+                        return r;
+                if (!(text = *ret_heap = malloc(len + rlen + 1)))
+                        return -ENOMEM;
+                memcpy(text, buf, len);
+                memcpy(text + len, rest, rlen);
+                len += rlen;
+                break;
+        }
+        text[len] = 0;
+        text[strcspn(text, "\n")] = 0;
+        for (len = strlen(text); len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t' || text[len - 1] == '\r');)
+                text[--len] = 0;
+        *ret_line = text;
+        return 0;
+}
+
 int read_u64_at(int dfd, const char *path, uint64_t *ret) {
-        _cleanup_free_ char *s = NULL;
-        int r = read_line_at(dfd, path, &s);
+        char buf[128], *line;
+        _cleanup_free_ char *heap = NULL;
+        int r = read_short_line_at(dfd, path, buf, sizeof(buf), &heap, &line);
         if (r < 0)
                 return r;
-        return safe_atou64(s, 0, ret);
+        return safe_atou64(line, 0, ret);
 }
 
 int read_u64_root(const char *root, const char *path, uint64_t *ret) {
@@ -183,11 +238,12 @@ int read_u64_root(const char *root, const char *path, uint64_t *ret) {
 }
 
 int read_int_at(int dfd, const char *path, int *ret) {
-        _cleanup_free_ char *s = NULL;
-        int r = read_line_at(dfd, path, &s);
+        char buf[128], *line;
+        _cleanup_free_ char *heap = NULL;
+        int r = read_short_line_at(dfd, path, buf, sizeof(buf), &heap, &line);
         if (r < 0)
                 return r;
-        return safe_atoi(s, ret);
+        return safe_atoi(line, ret);
 }
 
 int read_int_root(const char *root, const char *path, int *ret) {
