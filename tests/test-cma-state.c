@@ -178,6 +178,9 @@ static const Synthetic synthetic[] = {
         { "negative node number", "Node -1, zone DMA\n cma 1\n", -EBADMSG, 0 },
         { "int overflow node number", "Node 99999999999999999999, zone DMA\n cma 1\n", -EBADMSG, 0 },
         { "not a zone header", "Node 0 zone DMA\n cma 1\nNodeX 1, zone DMA\n cma 2\n", 0, 0 },
+        { "per-CPU pagesets end what counts in a zone",
+          "Node 0, zone DMA\n        cma      7\n  pagesets\n    cpu: 0\n        cma      5\n"
+          "Node 1, zone DMA\n        cma      1\n", 0, 2, { { 0, 7, 0 }, { 1, 1, 0 } }, true },
         { "64-bit counts", "Node 0, zone DMA\n cma 4294967296\n nr_free_cma 4294967297\n", 0, 1,
           { { 0, UINT64_C(4294967296), UINT64_C(4294967297) } }, true },
 };

@@ -15,6 +15,7 @@ typedef struct {
         ZoneCma *nodes;
         size_t n, cap;
         ssize_t cur;          /* index in nodes of the current zone's node, -1 before any */
+        bool in_pagesets;     /* past the zone's "  pagesets" line */
         bool has_cma;
 } ZoneParser;
 
@@ -115,10 +116,18 @@ static int zone_parser_line(ZoneParser *p, const char *l) {
         uint64_t v;
         if (node == -2)
                 return -EBADMSG;
-        if (node >= 0)
+        if (node >= 0) {
+                p->in_pagesets = false;
                 return zone_for(p, node);
-        if (p->cur < 0)
+        }
+        /* The per-CPU pagesets come last in a zone, one block per online
+         * CPU: most of a large machine's zoneinfo, and nothing we need. */
+        if (p->cur < 0 || p->in_pagesets)
                 return 0;
+        if (has_prefix(l, "  pagesets")) {
+                p->in_pagesets = true;
+                return 0;
+        }
         ZoneCma *z = &p->nodes[p->cur];
         switch (zone_field(l, &v)) {
         case FIELD_CMA:
