@@ -15,15 +15,18 @@ typedef struct {
         ZoneCma *nodes;
         size_t n, cap;
         ssize_t cur;          /* index in nodes of the current zone's node, -1 before any */
+        int max_node;         /* the largest node seen, -1 before any */
         bool in_pagesets;     /* past the zone's "  pagesets" line */
         bool has_cma;
 } ZoneParser;
 
 static int zone_for(ZoneParser *p, int node) {
-        /* Zones come node by node: the current one is almost always it. */
+        /* Zones come node by node, in order: the current node, or a new one
+         * above all before it. Searching only otherwise keeps 1024 nodes
+         * from being quadratic. */
         if (p->cur >= 0 && p->nodes[p->cur].node == node)
                 return 0;
-        for (size_t i = 0; i < p->n; i++)
+        for (size_t i = 0; node <= p->max_node && i < p->n; i++)
                 if (p->nodes[i].node == node) {
                         p->cur = (ssize_t) i;
                         return 0;
@@ -38,6 +41,7 @@ static int zone_for(ZoneParser *p, int node) {
         }
         p->nodes[p->n] = (ZoneCma){ .node = node };
         p->cur = (ssize_t) p->n++;
+        p->max_node = MAX(p->max_node, node);
         return 0;
 }
 
@@ -164,7 +168,7 @@ static int zone_parser_finish(ZoneParser *p, int r, ZoneCma **ret, size_t *ret_n
 }
 
 int zoneinfo_parse(const char *text, ZoneCma **ret, size_t *ret_n, bool *ret_has_cma) {
-        ZoneParser p = { .cur = -1 };
+        ZoneParser p = { .cur = -1, .max_node = -1 };
         int r = 0;
         /* No sscanf(): glibc's takes the strlen() of the whole rest of the
          * text on every call, which made this quadratic. */
@@ -212,7 +216,7 @@ int kernel_memory_load(const char *root, KernelMemory *ret) {
 
         /* Line by line: on a large machine zoneinfo is megabytes (every CPU
          * of every zone), parsed while each chunk is in the cache. */
-        ZoneParser p = { .cur = -1 };
+        ZoneParser p = { .cur = -1, .max_node = -1 };
         r = read_lines_root(root, "/proc/zoneinfo", zone_parser_cb, &p);
         if (r == -ENOENT)
                 free(p.nodes);
