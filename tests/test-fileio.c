@@ -216,6 +216,9 @@ static void test_read_at(void **state) {
         assert_int_equal(read_link_basename_at(dfd, "0000:81:00.0/driver", &drv), 0);
         assert_string_equal(drv, "nvme");
         assert_int_equal(open_dir_root(f->root, "/nosuch"), -ENOENT);
+        char jb[8];
+        assert_string_equal(path_join_buf(jb, sizeof(jb), "abc", "def"), "abc/def");
+        assert_null(path_join_buf(jb, sizeof(jb), "abcd", "def"));
 
         _cleanup_free_ char *text = NULL;
         size_t n = 0;

@@ -133,6 +133,16 @@ int read_lines_root(const char *root, const char *path, int (*line)(char *l, voi
         return 0;
 }
 
+const char *path_join_buf(char *buf, size_t size, const char *a, const char *b) {
+        size_t la = strlen(a), lb = strlen(b);
+        if (la + 1 + lb + 1 > size)
+                return NULL;
+        memcpy(buf, a, la);
+        buf[la] = '/';
+        memcpy(buf + la + 1, b, lb + 1);
+        return buf;
+}
+
 int open_dir_root(const char *root, const char *path) {
         _cleanup_free_ char *p = root_join(root, path);
         if (!p)

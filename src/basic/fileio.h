@@ -42,6 +42,10 @@ int read_line_at(int dfd, const char *path, char **ret);
 int read_u64_at(int dfd, const char *path, uint64_t *ret);
 int read_int_at(int dfd, const char *path, int *ret);
 int read_link_basename_at(int dfd, const char *path, char **ret);
+/* "a/b" into buf, for the files below an open directory read in a loop
+ * (a directory entry's name is at most NAME_MAX): no allocation. NULL when
+ * it does not fit. */
+const char *path_join_buf(char *buf, size_t size, const char *a, const char *b);
 /* Sorted entries of the directory dfd itself, as list_dir_root(). */
 int list_dir_at(int dfd, bool (*filter)(const char *name), char ***ret);
 

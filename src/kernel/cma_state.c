@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <ctype.h>
+#include <limits.h>
 
 #include "kernel/cma_state.h"
 #include "basic/fileio.h"
@@ -38,9 +39,10 @@ static void area_kind(CmaArea *a) {
 /* One size file of an area, relative to the open CMA directory. Older
  * kernels list the areas without their sizes. */
 static int read_size(int dfd, const CmaArea *a, const char *file, uint64_t *ret, bool *ret_has) {
-        _cleanup_free_ char *p = strdup_printf("%s/%s", a->name, file);
+        char buf[NAME_MAX + sizeof("/available_pages")];
+        const char *p = path_join_buf(buf, sizeof(buf), a->name, file);
         if (!p)
-                return -ENOMEM;
+                return -ENAMETOOLONG;
         *ret_has = read_u64_at(dfd, p, ret) >= 0;
         return 0;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <ctype.h>
 #include <inttypes.h>
+#include <limits.h>
 
 #include "basic/fileio.h"
 #include "basic/util.h"
@@ -158,8 +159,7 @@ static int cmp_device(const void *key, const void *elem) {
  * is_pci_address(), so the name is bounded. */
 #define DEV_ATTR_MAX (PCI_ADDRESS_MAX + sizeof("/numa_node"))
 static const char *dev_attr(char buf[static DEV_ATTR_MAX], const char *address, const char *attr) {
-        int n = snprintf(buf, DEV_ATTR_MAX, "%s/%s", address, attr);
-        return n > 0 && (size_t) n < DEV_ATTR_MAX ? buf : NULL;
+        return path_join_buf(buf, DEV_ATTR_MAX, address, attr);
 }
 
 static int read_driver(int dfd, PciDevice *d) {
@@ -215,11 +215,10 @@ static int load_accel_nodes(const char *root, Topology *t) {
         if (r < 0)
                 return r == -ENOMEM ? r : 0;
         for (char **a = accels; *a; a++) {
-                _cleanup_free_ char *p = strdup_printf("%s/device", *a);
+                char buf[NAME_MAX + sizeof("/device")];
+                const char *p = path_join_buf(buf, sizeof(buf), *a, "device");
                 _cleanup_free_ char *addr = NULL;
-                if (!p)
-                        return -ENOMEM;
-                if (read_link_basename_at(dfd, p, &addr) < 0)
+                if (!p || read_link_basename_at(dfd, p, &addr) < 0)
                         continue;
                 PciDevice *d = bsearch(addr, t->devices, t->n_devices, sizeof(PciDevice), cmp_device);
                 if (d && !d->accel && !(d->accel = strdup(*a)))
