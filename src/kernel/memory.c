@@ -101,13 +101,9 @@ static ZoneField zone_field(const char *l, uint64_t *ret) {
         return FIELD_NONE;
 }
 
-static void sort_nodes(ZoneCma *nodes, size_t n) {
-        for (size_t i = 1; i < n; i++)
-                for (size_t j = i; j > 0 && nodes[j - 1].node > nodes[j].node; j--) {
-                        ZoneCma x = nodes[j];
-                        nodes[j] = nodes[j - 1];
-                        nodes[j - 1] = x;
-                }
+static int cmp_zone(const void *a, const void *b) {
+        int x = ((const ZoneCma *) a)->node, y = ((const ZoneCma *) b)->node;
+        return (x > y) - (x < y);
 }
 
 /* One line of /proc/zoneinfo (zoneinfo_show_print() in mm/vmstat.c):
@@ -159,7 +155,8 @@ static int zone_parser_finish(ZoneParser *p, int r, ZoneCma **ret, size_t *ret_n
                 free(p->nodes);
                 return r;
         }
-        sort_nodes(p->nodes, p->n);
+        /* Already in order from a kernel; any order from a broken tree. */
+        qsort(p->nodes, p->n, sizeof(ZoneCma), cmp_zone);
         *ret = p->nodes;
         *ret_n = p->n;
         if (ret_has_cma)
