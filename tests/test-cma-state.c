@@ -19,13 +19,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <inttypes.h>
-#include <sys/stat.h>
 
 #include "kernel/cma_state.h"
 #include "basic/fileio.h"
 #include "basic/util.h"
+#include "test-tree.h"
 
 #define TREES SRCDIR "/tests/fixtures/trees"
 
@@ -212,40 +211,6 @@ static void test_synthetic(void **state) {
 }
 
 /* ---- sysfs trees ---- */
-
-static char *make_root(void) {
-        char *d = strdup("/tmp/test-cma-state-XXXXXX");
-        assert_non_null(d);
-        assert_non_null(mkdtemp(d));
-        return d;
-}
-
-static void put(const char *root, const char *path, const char *content) {
-        _cleanup_free_ char *p = root_join(root, path);
-        _cleanup_free_ char *dir = strdup(p);
-        assert_non_null(p);
-        assert_non_null(dir);
-        *strrchr(dir, '/') = 0;
-        assert_int_equal(mkdir_parents(dir, 0755), 0);
-        FILE *f = fopen(p, "we");
-        assert_non_null(f);
-        fputs(content, f);
-        assert_int_equal(fclose(f), 0);
-}
-
-static void mkdir_in(const char *root, const char *path) {
-        _cleanup_free_ char *p = root_join(root, path);
-        assert_int_equal(mkdir_parents(p, 0755), 0);
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-        return remove(path);
-}
-
-static void rm_root(char *root) {
-        assert_int_equal(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
-        free(root);
-}
 
 #define ZONEINFO "Node 0, zone DMA\n        cma      32768\n      nr_free_cma  32000\n" \
                  "Node 1, zone Normal\n        cma      16384\n      nr_free_cma  16384\n"

@@ -18,13 +18,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
-#include <ftw.h>
 #include <inttypes.h>
-#include <sys/stat.h>
 
 #include "basic/fileio.h"
 #include "basic/util.h"
+#include "test-tree.h"
 #include "kernel/memory.h"
 #include "machine/topology.h"
 
@@ -83,41 +81,6 @@ static void test_captured_trees(void **state) {
 }
 
 /* ---- trees made here ---- */
-
-static char *make_root(void) {
-        char *d = strdup("/tmp/test-memory-XXXXXX");
-        assert_non_null(d);
-        assert_non_null(mkdtemp(d));
-        return d;
-}
-
-static void put(const char *root, const char *path, const char *content) {
-        _cleanup_free_ char *p = root_join(root, path);
-        _cleanup_free_ char *dir = strdup(p);
-        *strrchr(dir, '/') = 0;
-        assert_int_equal(mkdir_parents(dir, 0755), 0);
-        FILE *f = fopen(p, "we");
-        assert_non_null(f);
-        fputs(content, f);
-        assert_int_equal(fclose(f), 0);
-}
-
-static void link_in(const char *root, const char *target, const char *path) {
-        _cleanup_free_ char *p = root_join(root, path);
-        _cleanup_free_ char *dir = strdup(p);
-        *strrchr(dir, '/') = 0;
-        assert_int_equal(mkdir_parents(dir, 0755), 0);
-        assert_int_equal(symlink(target, p), 0);
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-        return remove(path);
-}
-
-static void rm_root(char *root) {
-        assert_int_equal(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
-        free(root);
-}
 
 /* Two nodes; node 1's zones as a 1024-node kernel prints them. */
 #define ZONEINFO_2 "Node 0, zone      DMA\n  pages free     3\n        managed  1000\n        cma      0\n" \

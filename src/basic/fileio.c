@@ -23,6 +23,15 @@ char *root_join(const char *root, const char *path) {
         return strdup_printf("%.*s/%s", (int) rl, root, path);
 }
 
+/* read(), again when a signal came first; -errno on failure. */
+static ssize_t read_retry(int fd, char *buf, size_t n) {
+        for (;;) {
+                ssize_t r = read(fd, buf, n);
+                if (r >= 0 || errno != EINTR)
+                        return r < 0 ? -errno : r;
+        }
+}
+
 /* The next buffer size: doubled, or at once the size of a regular file
  * longer than a page (a kernel config), with room for the read that sees
  * the end. sysfs and procfs files say nothing useful here. */
@@ -52,12 +61,9 @@ static int read_fd_full(int fd, char **ret, size_t *ret_size) {
                         buf = nb;
                         cap = ncap;
                 }
-                ssize_t n = read(fd, buf + len, cap - len - 1);
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
+                ssize_t n = read_retry(fd, buf + len, cap - len - 1);
+                if (n < 0)
+                        return (int) n;
                 if (n == 0)
                         break;
                 len += (size_t) n;
@@ -115,12 +121,9 @@ int read_lines_root(const char *root, const char *path, int (*line)(char *l, voi
                         buf = nb;
                         cap *= 2;
                 }
-                ssize_t n = read(fd, buf + len, cap - len - 1);
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
+                ssize_t n = read_retry(fd, buf + len, cap - len - 1);
+                if (n < 0)
+                        return (int) n;
                 /* A NUL ends the text, as it does for a file read whole. */
                 char *nul = memchr(buf + len, 0, (size_t) n);
                 eof = n == 0 || nul;
@@ -199,12 +202,9 @@ static int read_short_line_at(int dfd, const char *path, char *buf, size_t size,
         if (fd < 0)
                 return -errno;
         for (;;) {
-                ssize_t n = read(fd, buf + len, size - 1 - len);
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
+                ssize_t n = read_retry(fd, buf + len, size - 1 - len);
+                if (n < 0)
+                        return (int) n;
                 if (n == 0)
                         break;
                 len += (size_t) n;
