@@ -19,14 +19,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <inttypes.h>
-#include <sys/stat.h>
 
 #include "kernel/cma_state.h"
 #include "basic/atomic_write.h"
 #include "basic/fileio.h"
 #include "basic/util.h"
+#include "test-tree.h"
 
 #define TREES SRCDIR "/tests/fixtures/trees"
 
@@ -132,7 +131,7 @@ static void test_real_meminfo(void **state) {
         for (size_t i = 0; i < ELEMENTSOF(c); i++) {
                 _cleanup_free_ char *root = strdup_printf(TREES "/%s", c[i].tree);
                 CmaState s;
-                assert_int_equal(cma_state_load(root, &s), 0);
+                assert_int_equal(cma_state_load(root, NULL, &s), 0);
                 assert_true(s.has_zoneinfo);
                 assert_int_equal(s.has_meminfo, c[i].meminfo);
                 assert_int_equal(s.cma_total_kb, c[i].total_kb);
@@ -179,6 +178,9 @@ static const Synthetic synthetic[] = {
         { "negative node number", "Node -1, zone DMA\n cma 1\n", -EBADMSG, 0 },
         { "int overflow node number", "Node 99999999999999999999, zone DMA\n cma 1\n", -EBADMSG, 0 },
         { "not a zone header", "Node 0 zone DMA\n cma 1\nNodeX 1, zone DMA\n cma 2\n", 0, 0 },
+        { "per-CPU pagesets end what counts in a zone",
+          "Node 0, zone DMA\n        cma      7\n  pagesets\n    cpu: 0\n        cma      5\n"
+          "Node 1, zone DMA\n        cma      1\n", 0, 2, { { 0, 7, 0 }, { 1, 1, 0 } }, true },
         { "64-bit counts", "Node 0, zone DMA\n cma 4294967296\n nr_free_cma 4294967297\n", 0, 1,
           { { 0, UINT64_C(4294967296), UINT64_C(4294967297) } }, true },
 };
@@ -211,40 +213,6 @@ static void test_synthetic(void **state) {
 
 /* ---- sysfs trees ---- */
 
-static char *make_root(void) {
-        char *d = strdup("/tmp/test-cma-state-XXXXXX");
-        assert_non_null(d);
-        assert_non_null(mkdtemp(d));
-        return d;
-}
-
-static void put(const char *root, const char *path, const char *content) {
-        _cleanup_free_ char *p = root_join(root, path);
-        _cleanup_free_ char *dir = strdup(p);
-        assert_non_null(p);
-        assert_non_null(dir);
-        *strrchr(dir, '/') = 0;
-        assert_int_equal(mkdir_parents(dir, 0755), 0);
-        FILE *f = fopen(p, "we");
-        assert_non_null(f);
-        fputs(content, f);
-        assert_int_equal(fclose(f), 0);
-}
-
-static void mkdir_in(const char *root, const char *path) {
-        _cleanup_free_ char *p = root_join(root, path);
-        assert_int_equal(mkdir_parents(p, 0755), 0);
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-        return remove(path);
-}
-
-static void rm_root(char *root) {
-        assert_int_equal(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
-        free(root);
-}
-
 #define ZONEINFO "Node 0, zone DMA\n        cma      32768\n      nr_free_cma  32000\n" \
                  "Node 1, zone Normal\n        cma      16384\n      nr_free_cma  16384\n"
 #define MEMINFO "MemTotal:        4000000 kB\nMemFree:         3000000 kB\nCmaTotal:         196608 kB\nCmaFree:          193536 kB\n"
@@ -266,7 +234,7 @@ static void test_sysfs_with_sizes(void **state) {
         }
 
         CmaState s;
-        assert_int_equal(cma_state_load(root, &s), 0);
+        assert_int_equal(cma_state_load(root, NULL, &s), 0);
         assert_true(s.has_zoneinfo);
         assert_true(s.zoneinfo_has_cma);
         assert_int_equal(s.n_nodes, 2);
@@ -279,17 +247,17 @@ static void test_sysfs_with_sizes(void **state) {
         assert_true(s.has_sysfs);
         assert_int_equal(s.n_areas, 4);
 
-        /* list_dir_root() sorts: hugetlb0, numa0, pernuma1, reserved. */
+        /* Sorted by kind, then node: reserved, numa0, pernuma1, hugetlb0. */
         static const struct {
                 const char *name;
                 CmaAreaKind kind;
                 int node;
                 uint64_t total;
         } want[] = {
-                { "hugetlb0", AREA_OTHER, -1, 4 * 16384 },
+                { "reserved", AREA_DEFAULT, -1, 1 * 16384 },
                 { "numa0", AREA_NUMA, 0, 2 * 16384 },
                 { "pernuma1", AREA_PERNUMA, 1, 3 * 16384 },
-                { "reserved", AREA_DEFAULT, -1, 1 * 16384 },
+                { "hugetlb0", AREA_OTHER, -1, 4 * 16384 },
         };
         for (size_t i = 0; i < ELEMENTSOF(want); i++) {
                 const CmaArea *a = &s.areas[i];
@@ -301,8 +269,8 @@ static void test_sysfs_with_sizes(void **state) {
                 assert_true(a->has_available);
                 assert_int_equal(a->available_pages, want[i].total - 10);
         }
-        assert_ptr_equal(cma_state_area(&s, AREA_DEFAULT, -1), &s.areas[3]);
-        assert_ptr_equal(cma_state_area(&s, AREA_DEFAULT, 5), &s.areas[3]);
+        assert_ptr_equal(cma_state_area(&s, AREA_DEFAULT, -1), &s.areas[0]);
+        assert_ptr_equal(cma_state_area(&s, AREA_DEFAULT, 5), &s.areas[0]);
         assert_ptr_equal(cma_state_area(&s, AREA_NUMA, 0), &s.areas[1]);
         assert_null(cma_state_area(&s, AREA_NUMA, 1));
         assert_ptr_equal(cma_state_area(&s, AREA_PERNUMA, 1), &s.areas[2]);
@@ -327,7 +295,7 @@ static void test_sysfs_without_sizes(void **state) {
         put(root, "/sys/kernel/mm/cma/numa12/total_pages", "lots\n");
 
         CmaState s;
-        assert_int_equal(cma_state_load(root, &s), 0);
+        assert_int_equal(cma_state_load(root, NULL, &s), 0);
         assert_false(s.has_meminfo);
         assert_true(s.has_sysfs);
         assert_int_equal(s.n_areas, ELEMENTSOF(areas));
@@ -371,7 +339,7 @@ static void test_sysfs_empty_and_missing(void **state) {
         char *root = make_root();
         mkdir_in(root, "/sys/kernel/mm/cma");
         CmaState s;
-        assert_int_equal(cma_state_load(root, &s), 0);
+        assert_int_equal(cma_state_load(root, NULL, &s), 0);
         assert_true(s.has_sysfs);
         assert_int_equal(s.n_areas, 0);
         assert_false(s.has_zoneinfo);
@@ -382,11 +350,180 @@ static void test_sysfs_empty_and_missing(void **state) {
 
         root = make_root();
         put(root, "/proc/zoneinfo", "Node 0, zone DMA\n        cma      0\n");
-        assert_int_equal(cma_state_load(root, &s), 0);
+        assert_int_equal(cma_state_load(root, NULL, &s), 0);
         assert_false(s.has_sysfs);
         assert_true(s.has_zoneinfo);
         assert_true(s.zoneinfo_has_cma);
         assert_int_equal(s.n_nodes, 1);
+        cma_state_done(&s);
+        rm_root(root);
+}
+
+/* ---- sizes from zoneinfo ----
+ *
+ * Where zoneinfo gives a per-node area's size, total_pages is not read
+ * (one is, to confirm): on every captured kernel with total_pages, what
+ * comes out must equal the file, read here independently. */
+static void test_real_totals(void **state) {
+        static const char *const dirs[] = { TREES, SRCDIR "/tests/kernel/trees" };
+        size_t checked = 0;
+        for (size_t d = 0; d < ELEMENTSOF(dirs); d++) {
+                _cleanup_strv_free_ char **names = NULL;
+                assert_int_equal(list_dir_root(NULL, dirs[d], NULL, &names), 0);
+                for (char **n = names; *n; n++) {
+                        _cleanup_free_ char *root = strdup_printf("%s/%s", dirs[d], *n);
+                        _cleanup_free_ char *proc = strdup_printf("%s/proc", root);
+                        CmaState s;
+                        if (access(proc, F_OK) < 0)
+                                continue;  /* README.md */
+                        assert_int_equal(cma_state_load(root, NULL, &s), 0);
+                        for (size_t i = 0; i < s.n_areas; i++) {
+                                _cleanup_free_ char *p = strdup_printf("%s/sys/kernel/mm/cma/%s/total_pages", root,
+                                                                       s.areas[i].name);
+                                FILE *f = fopen(p, "re");
+                                uint64_t v = 0;
+                                bool has = f && fscanf(f, "%" SCNu64, &v) == 1;
+                                if (f)
+                                        fclose(f);
+                                if (s.areas[i].has_total != has || (has && s.areas[i].total_pages != v))
+                                        fail_msg("%s %s: has_total %d total %" PRIu64 ", file %d %" PRIu64, *n,
+                                                 s.areas[i].name, s.areas[i].has_total, s.areas[i].total_pages, has, v);
+                                checked += has;
+                        }
+                        cma_state_done(&s);
+                }
+        }
+        assert_true(checked >= 10);
+}
+
+/* 7.2's implicit areas on 4 nodes, the default area on node 2. */
+#define ZONEINFO_4 "Node 0, zone Normal\n        cma      16384\n" \
+                   "Node 1, zone Normal\n        cma      16384\n" \
+                   "Node 2, zone DMA32\n        cma      16384\n" \
+                   "Node 2, zone Normal\n        cma      16384\n" \
+                   "Node 3, zone Normal\n        cma      16384\n"
+
+static void put_area(const char *root, const char *name, const char *total, const char *available) {
+        _cleanup_free_ char *t = strdup_printf("/sys/kernel/mm/cma/%s/total_pages", name);
+        _cleanup_free_ char *a = strdup_printf("/sys/kernel/mm/cma/%s/available_pages", name);
+        if (total)
+                put(root, t, total);
+        put(root, a, available);
+}
+
+static char *implicit_tree(void) {
+        char *root = make_root();
+        put(root, "/proc/zoneinfo", ZONEINFO_4);
+        put_area(root, "reserved", "16384\n", "16000\n");
+        for (int n = 0; n < 4; n++) {
+                _cleanup_free_ char *name = strdup_printf("numa%d", n);
+                _cleanup_free_ char *avail = strdup_printf("%d\n", 16300 + n);
+                put_area(root, name, "16384\n", avail);
+        }
+        return root;
+}
+
+static void assert_totals(const CmaState *s, uint64_t def, const uint64_t numa[4]) {
+        const CmaArea *r = cma_state_area(s, AREA_DEFAULT, -1);
+        assert_non_null(r);
+        assert_true(r->has_total);
+        assert_int_equal(r->total_pages, def);
+        for (int n = 0; n < 4; n++) {
+                const CmaArea *a = cma_state_area(s, AREA_NUMA, n);
+                assert_non_null(a);
+                assert_true(a->has_total);
+                assert_int_equal(a->total_pages, numa[n]);
+                assert_true(a->has_available);
+                assert_int_equal(a->available_pages, 16300 + n);
+        }
+}
+
+static void test_totals_from_zoneinfo(void **state) {
+        /* numa0, numa1 and numa3's total_pages are directories: not files
+         * one can read. The sizes come from zoneinfo all the same; numa2's
+         * (the default area's node) is read. */
+        char *root = implicit_tree();
+        for (int n = 0; n < 4; n += n == 1 ? 2 : 1) {
+                _cleanup_free_ char *t = strdup_printf("%s/sys/kernel/mm/cma/numa%d/total_pages", root, n);
+                assert_int_equal(unlink(t), 0);
+                assert_int_equal(mkdir(t, 0755), 0);
+        }
+        CmaState s;
+        assert_int_equal(cma_state_load(root, NULL, &s), 0);
+        assert_totals(&s, 16384, (const uint64_t[4]){ 16384, 16384, 16384, 16384 });
+        cma_state_done(&s);
+        rm_root(root);
+}
+
+/* When zoneinfo and the one total read disagree, every total is read. */
+static void test_totals_disagree(void **state) {
+        char *root = implicit_tree();
+        put(root, "/sys/kernel/mm/cma/numa2/total_pages", "8192\n");
+        put(root, "/sys/kernel/mm/cma/numa0/total_pages", "4096\n");
+        CmaState s;
+        assert_int_equal(cma_state_load(root, NULL, &s), 0);
+        assert_totals(&s, 16384, (const uint64_t[4]){ 4096, 16384, 8192, 16384 });
+        cma_state_done(&s);
+        rm_root(root);
+}
+
+/* Zoneinfo cannot tell: CMA on a node without an area of its own beyond
+ * the default area's size, two nodes above the default area's size, an
+ * area of another kind. Every total is read. */
+static void test_totals_ambiguous(void **state) {
+        static const struct {
+                const char *zoneinfo, *extra;
+        } t[] = {
+                { "Node 0, zone Normal\n cma 16384\nNode 1, zone Normal\n cma 16384\nNode 2, zone Normal\n cma 32768\n"
+                  "Node 3, zone Normal\n cma 16384\nNode 4, zone Normal\n cma 8\n", NULL },
+                { "Node 0, zone Normal\n cma 32768\nNode 1, zone Normal\n cma 16384\nNode 2, zone Normal\n cma 32768\n"
+                  "Node 3, zone Normal\n cma 16384\n", NULL },
+                { ZONEINFO_4, "hugetlb0" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(t); i++) {
+                char *root = implicit_tree();
+                put(root, "/proc/zoneinfo", t[i].zoneinfo);
+                /* The file says 1000 where zoneinfo would say 16384: only a read gives 1000. */
+                put(root, "/sys/kernel/mm/cma/numa1/total_pages", "1000\n");
+                if (t[i].extra)
+                        put_area(root, t[i].extra, "0\n", "0\n");
+                CmaState s;
+                assert_int_equal(cma_state_load(root, NULL, &s), 0);
+                assert_totals(&s, 16384, (const uint64_t[4]){ 16384, 1000, 16384, 16384 });
+                cma_state_done(&s);
+                rm_root(root);
+        }
+}
+
+/* A kernel without total_pages (before 6.15): nothing is made up. */
+static void test_totals_not_in_kernel(void **state) {
+        char *root = make_root();
+        put(root, "/proc/zoneinfo", ZONEINFO_4);
+        put_area(root, "reserved", NULL, "16000\n");
+        put_area(root, "numa0", NULL, "16000\n");
+        put_area(root, "numa2", NULL, "16000\n");
+        CmaState s;
+        assert_int_equal(cma_state_load(root, NULL, &s), 0);
+        assert_int_equal(s.n_areas, 3);
+        for (size_t i = 0; i < s.n_areas; i++)
+                assert_false(s.areas[i].has_total);
+        cma_state_done(&s);
+
+        /* No default area: the one read of a per-node area's total decides. */
+        _cleanup_free_ char *r = strdup_printf("%s/sys/kernel/mm/cma/reserved/available_pages", root);
+        _cleanup_free_ char *rd = strdup_printf("%s/sys/kernel/mm/cma/reserved", root);
+        assert_int_equal(unlink(r), 0);
+        assert_int_equal(rmdir(rd), 0);
+        put(root, "/proc/zoneinfo", "Node 0, zone Normal\n cma 16384\nNode 2, zone Normal\n cma 8192\n");
+        assert_int_equal(cma_state_load(root, NULL, &s), 0);
+        for (size_t i = 0; i < s.n_areas; i++)
+                assert_false(s.areas[i].has_total);
+        cma_state_done(&s);
+        put(root, "/sys/kernel/mm/cma/numa0/total_pages", "16384\n");
+        assert_int_equal(cma_state_load(root, NULL, &s), 0);
+        assert_int_equal(cma_state_area(&s, AREA_NUMA, 0)->total_pages, 16384);
+        assert_true(cma_state_area(&s, AREA_NUMA, 2)->has_total);
+        assert_int_equal(cma_state_area(&s, AREA_NUMA, 2)->total_pages, 8192);
         cma_state_done(&s);
         rm_root(root);
 }
@@ -396,7 +533,7 @@ static void test_bad_zoneinfo(void **state) {
         char *root = make_root();
         put(root, "/proc/zoneinfo", "Node 70000, zone DMA\n        cma      1\n");
         CmaState s;
-        assert_int_equal(cma_state_load(root, &s), -EBADMSG);
+        assert_int_equal(cma_state_load(root, NULL, &s), -EBADMSG);
         rm_root(root);
 }
 
@@ -409,6 +546,11 @@ int main(void) {
                 cmocka_unit_test(test_sysfs_without_sizes),
                 cmocka_unit_test(test_sysfs_empty_and_missing),
                 cmocka_unit_test(test_bad_zoneinfo),
+                cmocka_unit_test(test_real_totals),
+                cmocka_unit_test(test_totals_from_zoneinfo),
+                cmocka_unit_test(test_totals_disagree),
+                cmocka_unit_test(test_totals_ambiguous),
+                cmocka_unit_test(test_totals_not_in_kernel),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

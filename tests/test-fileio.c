@@ -226,6 +226,127 @@ static void test_read(void **state) {
         assert_true(u == 42);
 }
 
+/* Reads relative to a directory opened once; numbers longer than the
+ * small buffer; a file longer than a page. */
+static void test_read_at(void **state) {
+        Fixture *f = *state;
+        StrBuf long_num = {0}, big = {0};
+        strbuf_append(&long_num, "0x");
+        for (int i = 0; i < 300; i++)
+                strbuf_append(&long_num, "0");
+        strbuf_append(&long_num, "1f \n2\n");
+        for (int i = 0; i < 20000; i++)
+                strbuf_printf(&big, "CONFIG_X%d=y\n", i);
+        assert_false(long_num.oom || big.oom);
+        put(f, "sys/bus/pci/devices/0000:81:00.0/class", "0x038000\n");
+        put(f, "sys/bus/pci/devices/0000:81:00.0/numa_node", "-1\n");
+        put(f, "sys/bus/pci/devices/0000:81:00.0/long", long_num.buf);
+        put(f, "boot/config", big.buf);
+        _cleanup_free_ char *link = path_in(f, "sys/bus/pci/devices/0000:81:00.0/driver");
+        assert_int_equal(symlink("../../../bus/pci/drivers/nvme", link), 0);
+
+        _cleanup_close_ int dfd = open_dir_root(f->root, "/sys/bus/pci/devices");
+        assert_true(dfd >= 0);
+        _cleanup_strv_free_ char **l = NULL;
+        assert_int_equal(list_dir_at(dfd, NULL, &l), 0);
+        assert_string_equal(l[0], "0000:81:00.0");
+        assert_null(l[1]);
+        /* dfd is still open after the listing. */
+        uint64_t u = 0;
+        int i = 0;
+        assert_int_equal(read_u64_at(dfd, "0000:81:00.0/class", &u), 0);
+        assert_true(u == 0x038000);
+        assert_int_equal(read_int_at(dfd, "0000:81:00.0/numa_node", &i), 0);
+        assert_int_equal(i, -1);
+        assert_int_equal(read_u64_at(dfd, "0000:81:00.0/long", &u), 0);
+        assert_true(u == 0x1f);
+        assert_int_equal(read_u64_at(dfd, "0000:81:00.0/nosuch", &u), -ENOENT);
+        _cleanup_free_ char *drv = NULL;
+        assert_int_equal(read_link_basename_at(dfd, "0000:81:00.0/driver", &drv), 0);
+        assert_string_equal(drv, "nvme");
+        assert_int_equal(open_dir_root(f->root, "/nosuch"), -ENOENT);
+        char jb[8];
+        assert_string_equal(path_join_buf(jb, sizeof(jb), "abc", "def"), "abc/def");
+        assert_null(path_join_buf(jb, sizeof(jb), "abcd", "def"));
+
+        _cleanup_free_ char *text = NULL;
+        size_t n = 0;
+        assert_int_equal(read_full_file_root(f->root, "/boot/config", &text, &n), 0);
+        assert_int_equal(n, big.len);
+        assert_string_equal(text, big.buf);
+        strbuf_done(&long_num);
+        strbuf_done(&big);
+}
+
+typedef struct {
+        char **lines;
+        int stop_at;
+} Lines;
+
+static int collect(char *l, void *userdata) {
+        Lines *c = userdata;
+        if (c->stop_at >= 0 && (int) strv_length(c->lines) == c->stop_at)
+                return -ECANCELED;
+        return strv_extend(&c->lines, l);
+}
+
+/* read_lines_root(): every line once, in order, the last one with or
+ * without a newline, a line longer than the 64 KiB chunk, a NUL as the end,
+ * and an error from the callback. */
+static void test_read_lines(void **state) {
+        Fixture *f = *state;
+        StrBuf longline = {0};
+        for (int i = 0; i < 100000; i++)
+                strbuf_append(&longline, "x");
+        assert_false(longline.oom);
+        _cleanup_free_ char *text = strdup_printf("a\n\nb c\n%s\nlast", longline.buf);
+        put(f, "proc/zoneinfo", text);
+        put(f, "proc/nl", "one\ntwo\n");
+        put(f, "proc/empty", "");
+
+        Lines c = { .stop_at = -1 };
+        assert_int_equal(read_lines_root(f->root, "/proc/zoneinfo", collect, &c), 0);
+        assert_int_equal(strv_length(c.lines), 5);
+        assert_string_equal(c.lines[0], "a");
+        assert_string_equal(c.lines[1], "");
+        assert_string_equal(c.lines[2], "b c");
+        assert_string_equal(c.lines[3], longline.buf);
+        assert_string_equal(c.lines[4], "last");
+        strv_free(c.lines);
+
+        c = (Lines){ .stop_at = -1 };
+        assert_int_equal(read_lines_root(f->root, "/proc/nl", collect, &c), 0);
+        assert_int_equal(strv_length(c.lines), 2);
+        assert_string_equal(c.lines[1], "two");
+        strv_free(c.lines);
+
+        c = (Lines){ .stop_at = -1 };
+        assert_int_equal(read_lines_root(f->root, "/proc/empty", collect, &c), 0);
+        assert_null(c.lines);
+
+        c = (Lines){ .stop_at = 2 };
+        assert_int_equal(read_lines_root(f->root, "/proc/zoneinfo", collect, &c), -ECANCELED);
+        assert_int_equal(strv_length(c.lines), 2);
+        strv_free(c.lines);
+
+        /* A NUL ends the text, as for a file read whole. */
+        _cleanup_free_ char *p = path_in(f, "proc/nul");
+        FILE *fp = fopen(p, "we");
+        assert_non_null(fp);
+        assert_int_equal(fwrite("one\ntw\0o\nthree\n", 1, 15, fp), 15);
+        assert_int_equal(fclose(fp), 0);
+        c = (Lines){ .stop_at = -1 };
+        assert_int_equal(read_lines_root(f->root, "/proc/nul", collect, &c), 0);
+        assert_int_equal(strv_length(c.lines), 2);
+        assert_string_equal(c.lines[0], "one");
+        assert_string_equal(c.lines[1], "tw");
+        strv_free(c.lines);
+
+        c = (Lines){ .stop_at = -1 };
+        assert_int_equal(read_lines_root(f->root, "/proc/nosuch", collect, &c), -ENOENT);
+        strbuf_done(&longline);
+}
+
 static void test_read_link(void **state) {
         Fixture *f = *state;
         put(f, "sys/devices/pci0000:00/0000:00:01.0/vendor", "0x10de\n");
@@ -544,6 +665,8 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_root_join),
                 cmocka_unit_test_setup_teardown(test_read, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_read_at, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_read_lines, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_read_link, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_list_dir, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_read_gz, setup, teardown),

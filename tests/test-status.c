@@ -46,7 +46,9 @@ static void add_area(CmaState *c, const char *name, CmaAreaKind kind, int node, 
         CmaArea *a = realloc(c->areas, (c->n_areas + 1) * sizeof(CmaArea));
         assert_non_null(a);
         c->areas = a;
-        c->areas[c->n_areas++] = (CmaArea){ .name = strdup(name), .kind = kind, .node = node,
+        /* The area's node is in its name; the default area's is not (-1).
+         * Callers add them in cma_state_area()'s order: kind, then node. */
+        c->areas[c->n_areas++] = (CmaArea){ .name = strdup(name), .kind = kind, .node = kind == AREA_DEFAULT ? -1 : node,
                                             .total_pages = PAGES(bytes), .has_total = true,
                                             .available_pages = PAGES(bytes), .has_available = true };
         ZoneCma *z = NULL;

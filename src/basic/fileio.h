@@ -11,6 +11,9 @@
 /* Limit for any file we read whole: sysfs/proc/config files are small;
  * this bounds what a hostile or broken tree can make us allocate. */
 #define READ_FULL_MAX (64u * 1024 * 1024)
+/* Files read line by line need no memory for their size, only time: a
+ * zoneinfo lists every CPU in every zone, tens of MiB on a large machine. */
+#define READ_LINES_MAX (1024u * 1024 * 1024)
 
 /* "root" + "/abs/path", with no doubled slash. Returns NULL on ENOMEM. */
 char *root_join(const char *root, const char *path);
@@ -20,6 +23,11 @@ bool root_is_live(const char *root);
 
 /* Read a whole file below root. NUL-terminated; *ret_size excludes the NUL. */
 int read_full_file_root(const char *root, const char *path, char **ret, size_t *ret_size);
+/* Call line() for every line of a file, its newline replaced by a NUL (the
+ * last line may have none). A NUL byte ends the text, as for a file read
+ * whole. Reads in chunks, so memory stays at the longest line; a line()
+ * below 0 stops the reading with that error. */
+int read_lines_root(const char *root, const char *path, int (*line)(char *l, void *userdata), void *userdata);
 /* First line, trailing whitespace stripped. */
 int read_line_root(const char *root, const char *path, char **ret);
 int read_u64_root(const char *root, const char *path, uint64_t *ret);
@@ -27,6 +35,22 @@ int read_int_root(const char *root, const char *path, int *ret);
 /* Basename of a symlink's target (e.g. a sysfs "driver" link). */
 int read_link_basename_root(const char *root, const char *path, char **ret);
 bool exists_root(const char *root, const char *path);
+
+/* The same reads relative to a directory opened once below root (path is
+ * relative to dfd, or absolute for AT_FDCWD): a loop over thousands of
+ * sysfs files then does not walk the root's path again for each file. */
+int open_dir_root(const char *root, const char *path);
+int read_full_file_at(int dfd, const char *path, char **ret, size_t *ret_size);
+int read_line_at(int dfd, const char *path, char **ret);
+int read_u64_at(int dfd, const char *path, uint64_t *ret);
+int read_int_at(int dfd, const char *path, int *ret);
+int read_link_basename_at(int dfd, const char *path, char **ret);
+/* "a/b" into buf, for the files below an open directory read in a loop
+ * (a directory entry's name is at most NAME_MAX): no allocation. NULL when
+ * it does not fit. */
+const char *path_join_buf(char *buf, size_t size, const char *a, const char *b);
+/* Sorted entries of the directory dfd itself, as list_dir_root(). */
+int list_dir_at(int dfd, bool (*filter)(const char *name), char ***ret);
 
 /* Read a gzip file (proc/config.gz) whole. */
 int read_gz_file_root(const char *root, const char *path, char **ret, size_t *ret_size);

@@ -1,50 +1,61 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include <numa.h>
-
 #include "basic/nodeset.h"
 #include "basic/util.h"
 
+/* Our own bitmap, not libnuma's struct bitmask: libnuma's constructor reads
+ * the live /proc/self/status and /sys/devices/system/node in every process
+ * that links it, even one pointed at a captured tree. */
+#define WORD_BITS (sizeof(unsigned long) * 8)
+struct NodeSet {
+        unsigned long words[NODESET_MAX / WORD_BITS];
+};
+
 NodeSet *nodeset_new(void) {
-        return numa_bitmask_alloc(NODESET_MAX);
+        return calloc(1, sizeof(NodeSet));
 }
 
 void nodeset_free(NodeSet *s) {
-        if (s)
-                numa_bitmask_free(s);
+        free(s);
 }
 
 NodeSet *nodeset_dup(const NodeSet *s) {
         NodeSet *d = nodeset_new();
         if (d && s)
-                for (int n = -1; (n = nodeset_next(s, n)) >= 0;)
-                        numa_bitmask_setbit(d, (unsigned) n);
+                *d = *s;
         return d;
+}
+
+static void set_bit(NodeSet *s, unsigned n) {
+        s->words[n / WORD_BITS] |= 1ul << (n % WORD_BITS);
 }
 
 int nodeset_add(NodeSet *s, int node) {
         if (node < 0 || node >= NODESET_MAX)
                 return -ERANGE;
-        numa_bitmask_setbit(s, (unsigned) node);
+        set_bit(s, (unsigned) node);
         return 0;
 }
 
 bool nodeset_contains(const NodeSet *s, int node) {
         if (!s || node < 0 || node >= NODESET_MAX)
                 return false;
-        return numa_bitmask_isbitset(s, (unsigned) node);
+        return s->words[(unsigned) node / WORD_BITS] >> ((unsigned) node % WORD_BITS) & 1;
 }
 
 size_t nodeset_count(const NodeSet *s) {
-        return s ? numa_bitmask_weight(s) : 0;
+        size_t n = 0;
+        for (size_t i = 0; s && i < ELEMENTSOF(s->words); i++)
+                n += (size_t) __builtin_popcountl(s->words[i]);
+        return n;
 }
 
 int nodeset_next(const NodeSet *s, int after) {
         if (!s)
                 return -1;
         /* Walk the words: a 4096-bit set costs 64 word tests, not 4096 bit tests. */
-        unsigned bits = sizeof(unsigned long) * 8;
-        for (unsigned i = (unsigned) (after + 1); i < s->size;) {
-                unsigned long w = s->maskp[i / bits] >> (i % bits);
+        unsigned bits = WORD_BITS;
+        for (unsigned i = (unsigned) (after + 1); i < NODESET_MAX;) {
+                unsigned long w = s->words[i / bits] >> (i % bits);
                 if (!w) {
                         i = (i / bits + 1) * bits;
                         continue;
@@ -98,7 +109,7 @@ int nodeset_parse(const char *str, NodeSet **ret) {
                                 return -EINVAL;
                 }
                 for (unsigned i = a; i <= b; i++)
-                        numa_bitmask_setbit(s, i);
+                        set_bit(s, i);
                 if (*p == ',') {
                         p++;
                         if (!*p || *p == '\n')

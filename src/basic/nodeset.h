@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Sets of NUMA node numbers, on libnuma's struct bitmask. */
+/* Sets of NUMA node numbers: a bitmap of NODESET_MAX bits. */
 #pragma once
 
 #include <stdbool.h>
@@ -7,7 +7,7 @@
 
 #define NODESET_MAX 4096  /* far above MAX_NUMNODES of any distro kernel (1024) */
 
-typedef struct bitmask NodeSet;
+typedef struct NodeSet NodeSet;
 
 NodeSet *nodeset_new(void);
 void nodeset_free(NodeSet *s);

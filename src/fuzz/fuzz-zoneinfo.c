@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Fuzz target for zoneinfo_parse() (src/cma_state.c): the input is a
+/* Fuzz target for zoneinfo_parse() (src/kernel/memory.c): the input is a
  * /proc/zoneinfo, copied into a NUL-terminated buffer (a NUL inside ends
  * the text, as for a file read whole). Checks, abort()ing on any failure:
  *  - the result is 0 or -EBADMSG (a node number out of range), nothing

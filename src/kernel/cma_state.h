@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/memory.h"
+
 typedef enum {
         AREA_DEFAULT,   /* "reserved" */
         AREA_NUMA,      /* "numa<N>" */
@@ -27,27 +29,22 @@ typedef struct {
 } CmaArea;
 
 typedef struct {
-        int node;
-        uint64_t cma_pages;       /* sum of "cma" over the node's zones */
-        uint64_t free_cma_pages;  /* sum of "nr_free_cma" */
-} ZoneCma;
-
-typedef struct {
         bool has_zoneinfo;
         bool zoneinfo_has_cma;    /* the kernel is built with CMA */
         ZoneCma *nodes;           /* sorted by node */
         size_t n_nodes;
 
         bool has_sysfs;           /* sys/kernel/mm/cma exists */
-        CmaArea *areas;
+        CmaArea *areas;           /* sorted by kind, then node */
         size_t n_areas;
 
-        bool has_meminfo;
+        bool has_meminfo;         /* /proc/meminfo has CmaTotal */
         uint64_t cma_total_kb, cma_free_kb;
 } CmaState;
 
-int zoneinfo_parse(const char *text, ZoneCma **ret, size_t *ret_n, bool *ret_has_cma);
-int cma_state_load(const char *root, CmaState *ret);
+/* The zone counts come from mem, read before (the topology's: so each
+ * file is read once); NULL reads them here. */
+int cma_state_load(const char *root, const KernelMemory *mem, CmaState *ret);
 void cma_state_done(CmaState *s);
 
 const ZoneCma *cma_state_zone(const CmaState *s, int node);

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <ctype.h>
 #include <inttypes.h>
+#include <limits.h>
 
 #include "basic/fileio.h"
-#include "machine/topology.h"
 #include "basic/util.h"
+#include "kernel/pci_address.h"
+#include "machine/topology.h"
 
 #define NODE_DIR "/sys/devices/system/node"
 #define PCI_DIR "/sys/bus/pci/devices"
@@ -24,6 +26,7 @@ void topology_free(Topology *t) {
         nodeset_free(t->possible);
         nodeset_free(t->with_memory);
         free(t->accel_count);
+        kernel_memory_done(&t->memory);
         free(t);
 }
 
@@ -65,11 +68,24 @@ static int parse_node_memtotal(const char *text, uint64_t *ret) {
         return -ENODATA;
 }
 
-static int load_nodes(const char *root, Topology *t) {
-        _cleanup_strv_free_ char **dirs = NULL;
-        int r;
+/* A node's MemTotal. node_read_meminfo() (drivers/base/node.c) prints the
+ * sum of the node's zone_managed_pages(), which /proc/zoneinfo prints zone
+ * by zone as "managed": the node's own meminfo is read only when zoneinfo
+ * does not give it. */
+static int node_memory(const char *root, const KernelMemory *m, const char *dir, NumaNode *node) {
+        if (kernel_memory_node_total(m, node->id, &node->mem_total))
+                return 0;
+        _cleanup_free_ char *p = strdup_printf(NODE_DIR "/%s/meminfo", dir);
+        _cleanup_free_ char *text = NULL;
+        if (!p)
+                return -ENOMEM;
+        if (read_full_file_root(root, p, &text, NULL) >= 0)
+                (void) parse_node_memtotal(text, &node->mem_total);
+        return 0;
+}
 
-        r = read_nodeset(root, "online", &t->online);
+static int load_node_sets(const char *root, Topology *t) {
+        int r = read_nodeset(root, "online", &t->online);
         if (r == -ENOENT) {
                 /* A kernel without NUMA: one node, 0, holding all memory. */
                 t->online = nodeset_new();
@@ -87,9 +103,20 @@ static int load_nodes(const char *root, Topology *t) {
                 t->with_memory = nodeset_dup(t->online);
         else if (r < 0)
                 return r;
-        if (!t->possible || !t->with_memory)
-                return -ENOMEM;
+        return t->possible && t->with_memory ? 0 : -ENOMEM;
+}
 
+static int cmp_node(const void *a, const void *b) {
+        int x = ((const NumaNode *) a)->id, y = ((const NumaNode *) b)->id;
+        return (x > y) - (x < y);
+}
+
+static int load_nodes(const char *root, Topology *t) {
+        _cleanup_strv_free_ char **dirs = NULL;
+        int r;
+
+        if ((r = load_node_sets(root, t)) < 0)
+                return r;
         r = list_dir_root(root, NODE_DIR, is_node_dir, &dirs);
         if (r < 0 && r != -ENOENT)
                 return r;
@@ -105,144 +132,128 @@ static int load_nodes(const char *root, Topology *t) {
                 *node = (NumaNode){ .id = id };
                 node->online = nodeset_contains(t->online, id);
                 node->has_memory = nodeset_contains(t->with_memory, id);
-
-                _cleanup_free_ char *p = strdup_printf(NODE_DIR "/%s/meminfo", dirs[i]);
-                _cleanup_free_ char *text = NULL;
-                if (!p)
-                        return -ENOMEM;
-                if (read_full_file_root(root, p, &text, NULL) >= 0)
-                        (void) parse_node_memtotal(text, &node->mem_total);
+                if ((r = node_memory(root, &t->memory, dirs[i], node)) < 0)
+                        return r;
                 t->n_nodes++;
         }
-        /* list_dir_root sorts by name: node10 before node2. */
-        for (size_t i = 1; i < t->n_nodes; i++)
-                for (size_t j = i; j > 0 && t->nodes[j - 1].id > t->nodes[j].id; j--) {
-                        NumaNode x = t->nodes[j];
-                        t->nodes[j] = t->nodes[j - 1];
-                        t->nodes[j - 1] = x;
-                }
+        /* list_dir_root sorts by name: node10 before node2 (an insertion
+         * sort of that order is quadratic on 1024 nodes). */
+        qsort(t->nodes, t->n_nodes, sizeof(NumaNode), cmp_node);
         if (t->n_nodes == 0) {
                 /* No node directories (CONFIG_NUMA off): node 0 has MemTotal. */
-                _cleanup_free_ char *text = NULL;
-                t->nodes[0] = (NumaNode){ .id = 0, .online = true, .has_memory = true };
-                if (read_full_file_root(root, "/proc/meminfo", &text, NULL) >= 0)
-                        (void) parse_node_memtotal(text, &t->nodes[0].mem_total);
+                t->nodes[0] = (NumaNode){ .id = 0, .online = true, .has_memory = true,
+                                          .mem_total = t->memory.mem_total_kb * KIB };
                 t->n_nodes = 1;
         }
         return 0;
 }
 
 static bool is_pci_address(const char *name) {
-        unsigned d, b, s, f;
-        char c;
-        return sscanf(name, "%4x:%2x:%2x.%1x%c", &d, &b, &s, &f, &c) == 4;
+        return pci_address_parse(name, NULL) == 0;
 }
 
 static int cmp_device(const void *key, const void *elem) {
         return strcmp(key, ((const PciDevice *) elem)->address);
 }
 
-static int read_details(const char *root, StrBuf *path, size_t base, PciDevice *d, bool driver) {
-        uint64_t v;
-        int node;
-        path->len = base;
-        strbuf_append(path, "vendor");
-        if (!path->oom && read_u64_root(root, path->buf, &v) >= 0)
-                d->vendor = (uint16_t) v;
-        path->len = base;
-        strbuf_append(path, "device");
-        if (!path->oom && read_u64_root(root, path->buf, &v) >= 0)
-                d->device = (uint16_t) v;
-        path->len = base;
-        strbuf_append(path, "numa_node");
-        if (!path->oom && read_int_root(root, path->buf, &node) >= 0 && node >= 0 && node < NODESET_MAX)
-                d->numa_node = node;
-        if (driver) {
-                path->len = base;
-                strbuf_append(path, "driver");
-                if (!path->oom)
-                        (void) read_link_basename_root(root, path->buf, &d->driver);
-        }
-        return path->oom ? -ENOMEM : 0;
+/* "ADDRESS/ATTR" below the PCI device directory. Addresses passed
+ * is_pci_address(), so the name is bounded. */
+#define DEV_ATTR_MAX (PCI_ADDRESS_MAX + sizeof("/numa_node"))
+static const char *dev_attr(char buf[static DEV_ATTR_MAX], const char *address, const char *attr) {
+        return path_join_buf(buf, DEV_ATTR_MAX, address, attr);
 }
 
-/* Every device's class is read; the rest only for devices that can count
- * under the policy (all of them when policy is NULL): on a large machine
- * most PCI functions are bridges and NICs, and each file costs a syscall. */
-static int load_pci(const char *root, const Policy *policy, Topology *t) {
-        _cleanup_strv_free_ char **devs = NULL;
-        int r = list_dir_root(root, PCI_DIR, is_pci_address, &devs);
-        if (r == -ENOENT)
-                return 0;
-        if (r < 0)
-                return r;
+static int read_driver(int dfd, PciDevice *d) {
+        char buf[DEV_ATTR_MAX];
+        const char *p = dev_attr(buf, d->address, "driver");
+        if (!p)
+                return -EINVAL;
+        int r = read_link_basename_at(dfd, p, &d->driver);
+        return r == -ENOMEM ? r : 0;  /* unbound: no link */
+}
+
+static int read_numa_node(int dfd, PciDevice *d) {
+        char buf[DEV_ATTR_MAX];
+        const char *p = dev_attr(buf, d->address, "numa_node");
+        int node;
+        if (!p)
+                return -EINVAL;
+        if (read_int_at(dfd, p, &node) >= 0 && node >= 0 && node < NODESET_MAX)
+                d->numa_node = node;
+        return 0;
+}
+
+/* Every device's class: what the policy decides on first. */
+static int load_classes(int dfd, char **devs, Topology *t) {
         size_t n = strv_length(devs);
         if (n == 0)
                 return 0;
         t->devices = calloc(n, sizeof(PciDevice));
         if (!t->devices)
                 return -ENOMEM;
-        StrBuf path = {0};
         for (size_t i = 0; i < n; i++) {
                 PciDevice *d = &t->devices[t->n_devices];
+                char buf[DEV_ATTR_MAX];
+                const char *p = dev_attr(buf, devs[i], "class");
                 uint64_t v;
-                *d = (PciDevice){ .numa_node = -1 };
-                path.len = 0;
-                strbuf_printf(&path, PCI_DIR "/%s/class", devs[i]);
-                if (path.oom) {
-                        strbuf_done(&path);
-                        return -ENOMEM;
-                }
-                if (read_u64_root(root, path.buf, &v) < 0)
+                if (!p || read_u64_at(dfd, p, &v) < 0)
                         continue; /* not a device we can judge */
-                d->class_code = (uint32_t) v;
-                if (!(d->address = strdup(devs[i]))) {
-                        strbuf_done(&path);
+                *d = (PciDevice){ .numa_node = -1, .class_code = (uint32_t) v };
+                if (!(d->address = strdup(devs[i])))
                         return -ENOMEM;
-                }
                 t->n_devices++;
         }
+        return 0;
+}
 
-        /* DRM accel nodes name their PCI device through the "device" link. */
+/* DRM accel nodes name their PCI device through the "device" link. */
+static int load_accel_nodes(const char *root, Topology *t) {
         _cleanup_strv_free_ char **accels = NULL;
-        if (list_dir_root(root, ACCEL_DIR, NULL, &accels) >= 0)
-                for (char **a = accels; *a; a++) {
-                        _cleanup_free_ char *p = strdup_printf(ACCEL_DIR "/%s/device", *a);
-                        _cleanup_free_ char *addr = NULL;
-                        if (!p) {
-                                strbuf_done(&path);
-                                return -ENOMEM;
-                        }
-                        if (read_link_basename_root(root, p, &addr) < 0)
-                                continue;
-                        PciDevice *d = bsearch(addr, t->devices, t->n_devices, sizeof(PciDevice), cmp_device);
-                        if (d && !d->accel && !(d->accel = strdup(*a))) {
-                                strbuf_done(&path);
-                                return -ENOMEM;
-                        }
-                }
+        _cleanup_close_ int dfd = open_dir_root(root, ACCEL_DIR);
+        if (dfd < 0)
+                return dfd == -ENOMEM ? dfd : 0;
+        int r = list_dir_at(dfd, NULL, &accels);
+        if (r < 0)
+                return r == -ENOMEM ? r : 0;
+        for (char **a = accels; *a; a++) {
+                char buf[NAME_MAX + sizeof("/device")];
+                const char *p = path_join_buf(buf, sizeof(buf), *a, "device");
+                _cleanup_free_ char *addr = NULL;
+                if (!p || read_link_basename_at(dfd, p, &addr) < 0)
+                        continue;
+                PciDevice *d = bsearch(addr, t->devices, t->n_devices, sizeof(PciDevice), cmp_device);
+                if (d && !d->accel && !(d->accel = strdup(*a)))
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+/* Every device's class is read; node and driver only for devices that can
+ * count under the policy (all of them when policy is NULL): on a large
+ * machine most PCI functions are bridges and NICs, and each file costs a
+ * syscall. The driver comes first when the policy names drivers. */
+static int load_pci(const char *root, const Policy *policy, Topology *t) {
+        _cleanup_strv_free_ char **devs = NULL;
+        _cleanup_close_ int dfd = open_dir_root(root, PCI_DIR);
+        int r;
+        if (dfd == -ENOENT)
+                return 0;
+        if (dfd < 0)
+                return dfd;
+        if ((r = list_dir_at(dfd, is_pci_address, &devs)) < 0 || (r = load_classes(dfd, devs, t)) < 0 ||
+            (r = load_accel_nodes(root, t)) < 0)
+                return r;
 
         bool by_driver = !policy || policy->drivers[0];
         for (size_t i = 0; i < t->n_devices; i++) {
                 PciDevice *d = &t->devices[i];
-                size_t base;
-                path.len = 0;
-                strbuf_printf(&path, PCI_DIR "/%s/", d->address);
-                base = path.len;
-                if (by_driver) {
-                        strbuf_append(&path, "driver");
-                        if (!path.oom)
-                                (void) read_link_basename_root(root, path.buf, &d->driver);
-                }
+                if (by_driver && (r = read_driver(dfd, d)) < 0)
+                        return r;
                 if (policy && !accelerator_rule(policy, d->address, d->class_code, d->driver, d->accel != NULL))
                         continue;
-                r = read_details(root, &path, base, d, !by_driver);
-                if (r < 0) {
-                        strbuf_done(&path);
+                if ((r = read_numa_node(dfd, d)) < 0 || (!by_driver && (r = read_driver(dfd, d)) < 0))
                         return r;
-                }
         }
-        strbuf_done(&path);
         return 0;
 }
 
@@ -251,7 +262,7 @@ int topology_load(const char *root, const Policy *policy, Topology **ret) {
         int r;
         if (!t)
                 return -ENOMEM;
-        if ((r = load_nodes(root, t)) < 0)
+        if ((r = kernel_memory_load(root, &t->memory)) < 0 || (r = load_nodes(root, t)) < 0)
                 return r;
         if ((r = load_pci(root, policy, t)) < 0)
                 return r;
@@ -295,11 +306,14 @@ void topology_classify(Topology *t, const Policy *p) {
                         t->accel_count[t->devices[i].numa_node]++;
 }
 
+static int cmp_node_id(const void *key, const void *elem) {
+        int a = *(const int *) key, b = ((const NumaNode *) elem)->id;
+        return (a > b) - (a < b);
+}
+
+/* Nodes are sorted by id: plan and status ask once per node. */
 const NumaNode *topology_node(const Topology *t, int id) {
-        for (size_t i = 0; i < t->n_nodes; i++)
-                if (t->nodes[i].id == id)
-                        return &t->nodes[i];
-        return NULL;
+        return t->n_nodes ? bsearch(&id, t->nodes, t->n_nodes, sizeof(NumaNode), cmp_node_id) : NULL;
 }
 
 size_t topology_accelerators_on(const Topology *t, int node) {

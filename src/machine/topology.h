@@ -5,20 +5,20 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "policy/config.h"
 #include "basic/nodeset.h"
+#include "kernel/memory.h"
+#include "policy/config.h"
 
 typedef struct {
         int id;
         bool online;
         bool has_memory;
-        uint64_t mem_total;   /* bytes, node<N>/meminfo MemTotal */
+        uint64_t mem_total;   /* bytes: MemTotal of node<N>/meminfo, from zoneinfo */
 } NumaNode;
 
 typedef struct {
         char *address;        /* "0000:81:00.0" */
         uint32_t class_code;  /* 0x038000 */
-        uint16_t vendor, device;
         int numa_node;        /* -1: the firmware gave it no node */
         char *driver;         /* NULL when unbound */
         char *accel;          /* "accel0" when it has a DRM accel node */
@@ -36,10 +36,13 @@ typedef struct {
          * topology_accelerators_on() then counts). */
         size_t *accel_count;
         int accel_count_n;
+        /* /proc/zoneinfo and /proc/meminfo, read once for the node sizes;
+         * the CMA state takes its zone counts from here too. */
+        KernelMemory memory;
 } Topology;
 
-/* With a policy, the details (vendor, device, numa_node, driver) are read
- * only for devices that can count under it; NULL reads every device whole. */
+/* With a policy, the details (numa_node, driver) are read only for devices
+ * that can count under it; NULL reads them for every device. */
 int topology_load(const char *root, const Policy *policy, Topology **ret);
 void topology_free(Topology *t);
 static inline void topology_freep(Topology **t) { topology_free(*t); }

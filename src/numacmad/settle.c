@@ -2,6 +2,7 @@
 #include <ctype.h>
 
 #include "numacmad/settle.h"
+#include "kernel/pci_address.h"
 #include "machine/topology.h"
 #include "basic/util.h"
 
@@ -61,19 +62,9 @@ static size_t hex_run(const char *s, size_t n) {
         return i;
 }
 
-/* "DDDD:BB:SS.F" with a domain of 4 or more hex digits, exactly n bytes. */
-static bool is_pci_address_n(const char *s, size_t n) {
-        size_t d = hex_run(s, n);
-        if (d < 4 || d > 8 || n != d + 8)
-                return false;
-        s += d;
-        return s[0] == ':' && hex_run(s + 1, 2) == 2 && s[3] == ':' && hex_run(s + 4, 2) == 2 &&
-               s[6] == '.' && s[7] >= '0' && s[7] <= '7';
-}
-
 int devpath_pci_address(const char *devpath, char **ret) {
-        const char *best = NULL;
-        size_t best_len = 0;
+        PciAddress best = {0};
+        bool found = false;
 
         if (!devpath)
                 return -ENOENT;
@@ -81,19 +72,17 @@ int devpath_pci_address(const char *devpath, char **ret) {
                 while (*p == '/')
                         p++;
                 size_t n = strcspn(p, "/");
-                if (n && is_pci_address_n(p, n)) {
-                        best = p;
-                        best_len = n;
-                }
+                if (n && pci_address_parse_n(p, n, &best) == 0)
+                        found = true;
                 p += n;
         }
-        if (!best)
+        if (!found)
                 return -ENOENT;
-        char *a = strndup(best, best_len);
+        char buf[PCI_ADDRESS_MAX];
+        pci_address_format(&best, buf);
+        char *a = strdup(buf);
         if (!a)
                 return -ENOMEM;
-        for (char *c = a; *c; c++)
-                *c = (char) tolower((unsigned char) *c);
         *ret = a;
         return 0;
 }

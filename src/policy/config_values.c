@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <strings.h>
 
+#include "kernel/pci_address.h"
 #include "policy/config_values.h"
 #include "basic/util.h"
 
@@ -176,41 +177,11 @@ static bool scan_hex(const char **p, size_t min, size_t max, uint32_t *ret) {
 }
 
 int parse_pci_address(const char *s, char **ret) {
-        uint32_t a, b, dev, fn, domain = 0, bus;
-        const char *p = s;
-
-        if (!s)
-                return -EINVAL;
-        /* Either DOMAIN:BUS:DEV.FN or BUS:DEV.FN. Domains above 0xffff exist
-         * (Intel VMD uses 10000 and up), so a domain takes 4 to 8 digits. */
-        if (!scan_hex(&p, 2, 8, &a) || *p++ != ':')
-                return -EINVAL;
-        size_t first = (size_t) (p - 1 - s);
-        if (!scan_hex(&p, 2, 2, &b))
-                return -EINVAL;
-        if (*p == ':') {
-                if (first < 4)
-                        return -EINVAL;
-                p++;
-                domain = a;
-                bus = b;
-                if (!scan_hex(&p, 2, 2, &dev))
-                        return -EINVAL;
-        } else {
-                if (first != 2)
-                        return -EINVAL;
-                bus = a;
-                dev = b;
-        }
-        if (*p++ != '.' || !scan_hex(&p, 1, 1, &fn) || *p)
-                return -EINVAL;
-        if (dev > 0x1f || fn > 7)
-                return -EINVAL;
-        char *r = strdup_printf("%04x:%02x:%02x.%x", domain, bus, dev, fn);
-        if (!r)
+        /* lspci's short form BUS:SLOT.FN (7 characters) names domain 0. */
+        _cleanup_free_ char *full = s && strlen(s) == 7 ? strdup_printf("0000:%s", s) : NULL;
+        if (s && strlen(s) == 7 && !full)
                 return -ENOMEM;
-        *ret = r;
-        return 0;
+        return pci_address_normalize(full ? full : s, ret);
 }
 
 int parse_pci_class(const char *s, PciClassPrefix *ret) {

@@ -100,7 +100,7 @@ static int load_machine(Snapshot *s) {
         s->running_config_found = r >= 0;
         if ((r = load_targets(s)) < 0)
                 return r;
-        if ((r = cma_state_load(s->root, &s->cma)) < 0)
+        if ((r = cma_state_load(s->root, &s->topology->memory, &s->cma)) < 0)
                 return r;
         return read_line_root(s->root, "/proc/cmdline", &s->booted_cmdline);
 }
