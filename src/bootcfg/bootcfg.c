@@ -80,23 +80,32 @@ int bootcfg_read(const char *root, BootBackendKind kind, NextBoot *ret) {
         return 0;
 }
 
-/* After a successful write: the failure record cleared, and the reboot
- * flags set when the next boot's CMA arguments differ from the booted
- * ones (cleared when they no longer do). */
-static int after_success(BootCtx *c, const BootBackendOps *ops) {
-        NextBoot n = {0};
+/* After a successful write: the failure record cleared, the time kept. */
+static int after_success(BootCtx *c) {
         int r = apply_failed_clear(c->root);
         if (r < 0)
                 return boot_ctx_fail(c, r, "cannot clear '%s': %s", APPLY_FAILED_PATH, strerror(-r));
         if ((r = last_apply_write(c->root)) < 0)
                 boot_ctx_note(c, "cannot write '%s': %s", LAST_APPLY_PATH, strerror(-r));
-        if (ops->read_next(c->root, &n) >= 0 && n.cmdline) {
-                r = reboot_required_update(c->root, n.cmdline);
-                if (r < 0)
-                        boot_ctx_note(c, "cannot update the reboot-required flags: %s", strerror(-r));
-        }
-        next_boot_done(&n);
         return 0;
+}
+
+/* The reboot flags from what the boot configuration now says (re-read
+ * after a write), whether or not this apply wrote anything: the
+ * administrator's own update-grub may have made a reboot pending. */
+static void sync_reboot_flags(BootCtx *c, const BootBackendOps *ops, bool wrote_any) {
+        NextBoot n = {0};
+        const char *line = c->next ? c->next->cmdline : NULL;
+        if (wrote_any && ops->read_next(c->root, &n) >= 0)
+                line = n.cmdline;
+        int r = line ? reboot_required_update(c->root, line) : 0;
+        if (r < 0)
+                boot_ctx_note(c, "cannot update the reboot-required flags: %s", strerror(-r));
+        next_boot_done(&n);
+}
+
+int bootcfg_sync_reboot_flags(const char *root, const NextBoot *next) {
+        return next && next->cmdline ? reboot_required_update(root, next->cmdline) : 0;
 }
 
 /* Temporary files an interrupted write left (a crash, kill -9) in the
@@ -151,8 +160,11 @@ int bootcfg_apply(const char *root, BootBackendKind kind, char *const *want, cha
                 int k = apply_failed_write(c.root, res.error ? res.error : "out of memory");
                 if (k < 0)
                         boot_ctx_note(&c, "cannot record the failure in '%s': %s", APPLY_FAILED_PATH, strerror(-k));
-        } else if (!(flags & BOOT_APPLY_DRY_RUN) && ops && (wrote(&res) || (next && next->last_error)))
-                r = after_success(&c, ops);
+        } else if (!(flags & BOOT_APPLY_DRY_RUN) && ops) {
+                if (wrote(&res) || (next && next->last_error))
+                        r = after_success(&c);
+                sync_reboot_flags(&c, ops, wrote(&res));
+        }
         res.diff = strbuf_steal(&c.diff);
         if (!res.diff && r >= 0)
                 r = -ENOMEM;

@@ -83,5 +83,9 @@ int bootcfg_read(const char *root, BootBackendKind kind, NextBoot *ret);
  * On failure the files are each either old or new, the failure is recorded
  * under /var/lib/numacma (NextBoot.last_error) and ret->error says why;
  * success clears that record. io NULL: boot_io_default. */
+/* The reboot flags (/run/reboot-required and the like) from next, for a
+ * writer that found nothing to write. */
+int bootcfg_sync_reboot_flags(const char *root, const NextBoot *next);
+
 int bootcfg_apply(const char *root, BootBackendKind kind, char *const *want, char *const *remove,
                   const NextBoot *next, BootApplyFlags flags, const BootIO *io, BootApplyResult *ret);

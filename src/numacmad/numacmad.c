@@ -294,8 +294,13 @@ static int manager_recompute(Manager *m, const char *why) {
         if (m->policy->apply && snapshot_needs_apply(m->snap)) {
                 if ((r = manager_apply(m)) == -ENOMEM)
                         return r;
-        } else
+        } else {
                 set_string(&m->apply_error, NULL);
+                /* What numacmactl apply does when there is nothing to write. */
+                if (m->policy->apply && !m->snap->plan->refused &&
+                    (r = bootcfg_sync_reboot_flags(m->root, &m->snap->next)) < 0)
+                        (void) log_warning_errno(r, "Failed to update the reboot-required flags: %m");
+        }
 
         const char *summary = m->snap->status->summary;
         if (!streq_ptr(summary, m->logged_summary)) {
