@@ -12,12 +12,11 @@
 
 static const char *const grubby_paths[] = { "/usr/sbin/grubby", "/usr/bin/grubby", "/sbin/grubby" };
 
+/* grubby first: where it is not, the bls backend lists the entries once. */
 static bool grubby_detect(const char *root) {
-        if (!bls_entries_exist(root))
-                return false;
         for (size_t i = 0; i < ELEMENTSOF(grubby_paths); i++)
                 if (exists_root(root, grubby_paths[i]))
-                        return true;
+                        return bls_entries_exist(root);
         return false;
 }
 

@@ -42,18 +42,24 @@ static void config_scan(const char *text, ConfigSym *syms, size_t n) {
                         by_len[syms[i].len] |= UINT64_C(1) << i;
                 }
         }
-        for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+        size_t size = strlen(text);
+        for (const char *l = text, *end = text + size; l < end;) {
+                const char *nl_at = memchr(l, '\n', (size_t) (end - l));
+                const char *eol = nl_at ? nl_at : end;
                 const char *s = l;
-                bool unset = false;
-                if (*s == '#') {
-                        s++;
-                        while (*s == ' ')
-                                s++;
-                        unset = true;
-                }
-                if (!(s = startswith(s, "CONFIG_")))
+                l = eol + 1;
+                bool unset = *s == '#';
+                if (unset)
+                        for (s++; s < eol && *s == ' '; s++)
+                                ;
+                if (eol - s < 8 || memcmp(s, "CONFIG_", 7) != 0)
                         continue;
-                size_t nl = strcspn(s, "= \n");
+                s += 7;
+                /* "NAME=value" or "NAME is not set": the name ends at '=' or ' '. */
+                const char *ne = memchr(s, unset ? ' ' : '=', (size_t) (eol - s));
+                if (!ne)
+                        continue;
+                size_t nl = (size_t) (ne - s);
                 if (nl >= 64 || !(lengths & (UINT64_C(1) << nl)))
                         continue;
                 for (uint64_t set = by_len[nl]; set; set &= set - 1) {
@@ -61,16 +67,13 @@ static void config_scan(const char *text, ConfigSym *syms, size_t n) {
                         if (syms[i].name[0] != s[0] || memcmp(s, syms[i].name, nl) != 0)
                                 continue;
                         if (unset) {
-                                if (startswith(s + nl, " is not set"))
+                                if ((size_t) (eol - ne) == strlen(" is not set") && memcmp(ne, " is not set", eol - ne) == 0)
                                         syms[i].mentioned = true;
                                 break;
                         }
-                        if (s[nl] != '=')
-                                break;
                         syms[i].mentioned = true;
-                        const char *v = s + nl + 1;
-                        size_t vl = MIN(strcspn(v, "\n"), sizeof(syms[i].value) - 1);
-                        memcpy(syms[i].value, v, vl);
+                        size_t vl = MIN((size_t) (eol - ne - 1), sizeof(syms[i].value) - 1);
+                        memcpy(syms[i].value, ne + 1, vl);
                         syms[i].value[vl] = 0;
                         break;
                 }
