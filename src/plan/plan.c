@@ -316,7 +316,7 @@ static int compute(Plan *p, const PlanInput *in) {
                 if (!pn->why)
                         return -ENOMEM;
         }
-        if ((r = plan_fit_slots(p, in)) < 0)
+        if ((r = plan_boot_limits(p, in)) < 0)
                 return r;
         for (size_t i = 0; i < p->n_nodes; i++)
                 EXPLAIN(p, "%s", p->nodes[i].why);

@@ -186,3 +186,29 @@ int plan_explain_usage(Plan *p, const PlanInput *in) {
         }
         return 0;
 }
+
+/* 7.2's dma_contiguous_reserve() returns when the default area fails,
+ * before dma_numa_cma_reserve(): per-node pools need the default area to
+ * succeed first. The running kernel shows whether it did with this cma=. */
+static int check_default_area(Plan *p, const PlanInput *in) {
+        const CmaState *c = in->cma;
+        if (!c || !c->has_zoneinfo || !c->zoneinfo_has_cma || !p->default_area)
+                return 0;
+        uint64_t pages = 0;
+        for (size_t i = 0; i < c->n_nodes; i++)
+                pages += c->nodes[i].cma_pages;
+        bool single = false;
+        for (size_t i = 0; i < in->n_targets; i++)
+                single |= in->targets[i].per_node != PERNODE_NONE && in->targets[i].single_array;
+        if (pages || !single)
+                return 0;
+        _cleanup_free_ char *d = format_mib(p->default_area);
+        const char *cma = cmdline_get(in->admin, "cma");
+        return strv_extendf(&p->problems, "the running kernel made no CMA area at all, not even the %s default area%s%s%s: when the default area fails, 7.2 makes no per-node pool either (dma_contiguous_reserve() returns before dma_numa_cma_reserve()); per-node arguments cannot help until the default area fits (a smaller cma=, below the DMA limit)",
+                            d, cma ? " (cma=" : "", strempty(cma), cma ? ")" : "") < 0 ? -ENOMEM : 0;
+}
+
+int plan_boot_limits(Plan *p, const PlanInput *in) {
+        int r = check_default_area(p, in);
+        return r < 0 ? r : plan_fit_slots(p, in);
+}

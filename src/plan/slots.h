@@ -42,6 +42,9 @@ unsigned plan_slot_budget(const PlanInput *in, CmaSlots *ret_first);
  * node number; the others lose their pool, said in their why and the
  * explanation. */
 int plan_fit_slots(Plan *p, const PlanInput *in);
+/* plan_fit_slots(), and a problem when the running kernel shows that the
+ * default area these arguments ask for fails (7.2 then makes no pool). */
+int plan_boot_limits(Plan *p, const PlanInput *in);
 
 /* A pool whose allocations failed this boot is too small: suggested size,
  * twice what was in use plus what failed, at least the size plus what

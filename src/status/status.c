@@ -55,7 +55,11 @@ static int compute_active(Status *s) {
                 s->default_area = 0;
         else
                 s->default_area = s->booted_pred.default_area;
-        if (!c->zoneinfo_has_cma)
+        uint64_t zone_pages = 0;
+        for (size_t i = 0; i < c->n_nodes; i++)
+                zone_pages += c->nodes[i].cma_pages;
+        /* No CMA page anywhere: no default area, whatever was asked. */
+        if (!c->zoneinfo_has_cma || (c->has_zoneinfo && !zone_pages))
                 s->default_area = 0;
 
         /* Per-node areas known by size from sysfs. */
