@@ -303,8 +303,8 @@ static int compute(Plan *p, const PlanInput *in) {
                         if (pn->wanted && pol->nodes_mode == NODES_LIST && nodeset_contains(pol->nodes_list, pn->node))
                                 PROBLEM(p, "node %d is listed in nodes = but cannot hold a CMA pool: its memory is not there at early boot", pn->node);
                         pn->wanted = false;
-                        pn->why = strdup_printf("node %d: no pool: the kernel reserves CMA areas at early boot and %s",
-                                                pn->node, bm ? bm->why : "this node's memory is not there then");
+                        pn->why = strdup_printf("node %d: no pool possible (%s): the kernel reserves CMA areas from early-boot memory only",
+                                                pn->node, bm ? bm->why : "its memory is not there at early boot");
                 } else if (!pn->wanted)
                         pn->why = strdup_printf("node %d: not selected by nodes = and [node.%d]", pn->node, pn->node);
                 else {

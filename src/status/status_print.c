@@ -332,6 +332,10 @@ int plan_print_json(FILE *f, const Plan *p) {
         json_bool(&w, "refused", p->refused);
         json_bool(&w, "admin_conflict", p->admin_conflict);
         json_u64(&w, "default_area_mib", to_mib(p->default_area));
+        if (p->slot_budget != UINT_MAX)
+                json_u64(&w, "slot_budget", p->slot_budget);
+        else
+                json_null(&w, "slot_budget");
         json_begin_array(&w, "nodes");
         for (size_t i = 0; i < p->n_nodes; i++) {
                 const PlanNode *n = &p->nodes[i];
@@ -340,6 +344,9 @@ int plan_print_json(FILE *f, const Plan *p) {
                 json_bool(&w, "wanted", n->wanted);
                 json_u64(&w, "size_mib", to_mib(n->size));
                 json_u64(&w, "accelerators", n->n_accelerators);
+                json_u64(&w, "dma_devices", n->n_dma_devices);
+                json_bool(&w, "boot_memory", n->boot_memory);
+                json_bool(&w, "left_out", n->left_out);
                 json_string(&w, "why", n->why);
                 json_end_object(&w);
         }
