@@ -426,6 +426,22 @@ static void test_status_slots(void **state) {
         /* The plan serves the accelerator's node. */
         assert_true(plan_node(c.plan, 21)->size > 0);
         case_done(&c);
+
+        /* The node the slots ran out before holds the default area: served
+         * locally, said, not degraded. */
+        case_init(&c, "0-19", NULL);
+        add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 19, 16 * MIB);
+        for (int n = 0; n < 19; n++) {
+                char name[16];
+                snprintf(name, sizeof name, "numa%d", n);
+                add_area(&c.cma, name, AREA_NUMA, n, n, 16 * MIB);
+        }
+        judge(&c, "cma=16M");
+        assert_int_equal(c.status->default_node, 19);
+        assert_true(node(c.status, 19)->booted_no_slot);
+        assert_int_equal(c.status->state, STATE_OK);
+        assert_true(has_problem(c.status, "node 19: the kernel's CMA slots ran out before its per-node area, but the default area lies on it"));
+        case_done(&c);
 }
 
 /* The default area failed: one reason, not one per node. */

@@ -152,8 +152,9 @@ int plan_fit_slots(Plan *p, const PlanInput *in) {
         if (r >= 0)
                 r = strv_extendf(&p->explain, "left out: %s", strempty(out.buf));
         if (r >= 0)
-                r = strv_extendf(&p->problems, "the kernel has CMA slots for %u per-node pools (CONFIG_CMA_AREAS=%u) but %zu nodes want one: nodes %s get none",
-                                 p->slot_budget, first.areas, want, strempty(out.buf));
+                r = strv_extendf(&p->problems, "the kernel has CMA slots for %u per-node pools (CONFIG_CMA_AREAS=%u) but %zu nodes want one: %s %s get%s none",
+                                 p->slot_budget, first.areas, want, n - p->slot_budget == 1 ? "node" : "nodes",
+                                 strempty(out.buf), n - p->slot_budget == 1 ? "s" : "");
         strbuf_done(&kept);
         strbuf_done(&out);
         return r < 0 ? -ENOMEM : 0;

@@ -158,16 +158,19 @@ static void compute_usage(Status *s) {
         }
 }
 
-static char *node_list(const Status *s, bool (*pick)(const NodeStatus *n)) {
+static char *node_list(const Status *s, bool (*pick)(const Status *s, const NodeStatus *n)) {
         StrBuf b = {0};
         for (size_t i = 0; i < s->n_nodes; i++)
-                if (pick(&s->nodes[i]))
+                if (pick(s, &s->nodes[i]))
                         strbuf_printf(&b, "%s%d", b.len ? ", " : "", s->nodes[i].node);
         return b.oom ? (strbuf_done(&b), NULL) : b.buf ? strbuf_steal(&b) : strdup("");
 }
 
-static bool pick_no_slot(const NodeStatus *n) {
-        return n->booted_no_slot && !n->has_local_pool;
+/* A node the slots ran out before, unless the default area lies on it:
+ * that area serves it locally (as for patch 0003's implicit areas). */
+static bool pick_no_slot(const Status *s, const NodeStatus *n) {
+        return n->booted_no_slot && !n->has_local_pool &&
+               !(s->default_area && s->default_node_known && n->node == s->default_node);
 }
 
 /* A failed default area: 7.2's dma_contiguous_reserve() returns before
@@ -201,6 +204,12 @@ static int judge_limits(Status *s, bool *failed) {
                 PROBLEM(s, "node %d cannot hold a CMA pool: %s; the kernel reserves CMA areas from early-boot memory only%s",
                         n->node, strna(n->boot_memory_why),
                         n->booted_not_boot ? " (the pool the booted command line asks for there is not made, as expected)" : "");
+        }
+        for (size_t i = 0; i < s->n_nodes; i++) {
+                NodeStatus *n = &s->nodes[i];
+                if (n->booted_no_slot && !n->has_local_pool && !pick_no_slot(s, n))
+                        PROBLEM(s, "node %d: the kernel's CMA slots ran out before its per-node area, but the default area lies on it and serves it locally",
+                                n->node);
         }
         _cleanup_free_ char *cut = node_list(s, pick_no_slot);
         if (!cut)
