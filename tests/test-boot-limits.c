@@ -514,6 +514,15 @@ static void test_status_usage(void **state) {
                 .plan = c.plan, .desired = c.desired, .usage = &c.usage,
         };
         assert_int_equal(status_judge(&in, &c.status), 0);
+        /* plan --explain says how the size was derived. */
+        PlanInput pin = { .policy = c.policy, .topology = c.topology, .targets = &k72, .n_targets = 1,
+                          .admin = c.admin, .cma = &c.cma, .usage = &c.usage };
+        _cleanup_plan_ Plan *p = NULL;
+        assert_int_equal(plan_compute(&pin, &p), 0);
+        bool said = false;
+        for (char **e = p->explain; e && *e; e++)
+                said |= strstr(*e, "node 0: the 64 MiB pool 'numa0' failed 2048 pages of allocations this boot with 60 MiB in use: suggested 136 MiB = max(2 x (in use + failed), size + failed)") != NULL;
+        assert_true(said);
         const NodeStatus *n0 = node(c.status, 0);
         assert_true(n0->usage_known);
         assert_int_equal(n0->local_pool_used, 60 * MIB);

@@ -15,7 +15,7 @@
  *    Grace Hopper's GPU memory), mapped to the node by its memory blocks.
  * 5. All of the node's memory is in ZONE_MOVABLE and the node is missing
  *    from has_normal_memory (drivers/base/node.c N_NORMAL_MEMORY, set in
- *    mm/memory_hotplug.c node_states_check_changes_online() only for zones
+ *    mm/memory_hotplug.c online_pages() only for zones
  *    up to ZONE_NORMAL): memory onlined movable after boot. Boot memory is
  *    movable only with kernelcore=/movablecore= on the command line
  *    (mm/mm_init.c find_zone_movable_pfns_for_nodes()), where this rule is
