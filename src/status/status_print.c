@@ -184,6 +184,13 @@ static void size_cell(char *buf, size_t sz, uint64_t b) {
         snprintf(buf, sz, "%" PRIu64 "M", to_mib(b));
 }
 
+static bool any_pool(const Status *s) {
+        for (size_t i = 0; i < s->n_nodes; i++)
+                if (s->nodes[i].has_local_pool)
+                        return true;
+        return false;
+}
+
 int status_print_human(FILE *f, const Status *s) {
         _cleanup_free_ char *args = plan_args_string(s->plan);
         const KernelCaps *k = s->running;
@@ -248,7 +255,7 @@ int status_print_human(FILE *f, const Status *s) {
                                 s->default_used / KIB, s->default_alloc_failures);
                 else
                         fprintf(f, "  default area: usage unknown (no CMA sysfs: CONFIG_CMA_SYSFS)\n");
-        } else if (!s->usage || !s->usage->known)
+        } else if ((!s->usage || !s->usage->known) && any_pool(s))
                 fprintf(f, "  pool usage: unknown (no CMA sysfs: CONFIG_CMA_SYSFS)\n");
         if (s->n_devices) {
                 fprintf(f, "\n  Devices (coherent DMA):\n");
