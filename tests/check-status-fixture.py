@@ -6,6 +6,10 @@ expected.json is written by a person from the tree's kernel log and sysfs
 numacmactl says. Fields it leaves out are not checked; "notes" keys are
 commentary. Lists match element by element, in order.
 
+An optional "check" object is compared with `numacmactl check --root TREE`:
+"exit" (the plugin's exit code) and "perfdata" (label -> value with its unit,
+as printed, e.g. "'node0_pool_used'": "160KB").
+
 usage: check-status-fixture.py NUMACMACTL TREE
 """
 import json
@@ -46,7 +50,20 @@ def main():
         return 1
     got = json.loads(out.stdout)
     errs = []
+    check = want.pop("check", None)
     compare("status", want, got, errs)
+    if check is not None:
+        c = subprocess.run([ctl, "check", "--root", tree], capture_output=True, text=True, check=False)
+        if "exit" in check and c.returncode != check["exit"]:
+            errs.append(f"check: exit {c.returncode}, expected {check['exit']}")
+        perf = {}
+        if "|" in c.stdout:
+            for item in c.stdout.split("|", 1)[1].split():
+                label, _, value = item.partition("=")
+                perf[label.strip("'")] = value.split(";")[0]
+        for label, value in check.get("perfdata", {}).items():
+            if perf.get(label) != value:
+                errs.append(f"check: perfdata '{label}' = {perf.get(label)!r}, expected {value!r}")
     for e in errs:
         print(e)
     print(f"{tree}: {'OK' if not errs else f'{len(errs)} mismatches'} (state {got['state']})")

@@ -127,7 +127,7 @@ int kernel_caps_parse_config(const char *text, const char *release, KernelCaps *
                 { "ARM64" }, { "X86_64" }, { "X86_32" }, { "PPC64" }, { "S390" }, { "RISCV" },
                 { "LOONGARCH" }, { "ARM" },
                 { "CMA" }, { "DMA_CMA" }, { "DMA_PERNUMA_CMA" }, { "DMA_NUMA_CMA" },
-                { "CMA_SIZE_PERNUMA" }, { "CMA_SYSFS" }, { "CMA_SIZE_MBYTES" },
+                { "CMA_SIZE_PERNUMA" }, { "CMA_SYSFS" }, { "CMA_SIZE_MBYTES" }, { "CMA_AREAS" },
                 { "CMA_SIZE_PERCENTAGE" }, { "CMA_SIZE_SEL_PERCENTAGE" }, { "CMA_SIZE_SEL_MIN" },
                 { "CMA_SIZE_SEL_MAX" }, { "ARM64_64K_PAGES" }, { "PAGE_SIZE_64KB" },
                 { "ARM64_16K_PAGES" }, { "PAGE_SIZE_16KB" }, { "ARCH_FORCE_MAX_ORDER" },
@@ -159,6 +159,10 @@ int kernel_caps_parse_config(const char *text, const char *release, KernelCaps *
         k->cma_size_pernuma = k->dma_numa_cma && sym_bool(SYM("CMA_SIZE_PERNUMA"));
         k->cma_sysfs = k->cma && sym_bool(SYM("CMA_SYSFS"));
 
+        /* mm/Kconfig: CMA_AREAS "default 20 if NUMA", else 8. */
+        if (k->cma)
+                k->cma_areas = sym_u64(SYM("CMA_AREAS"), &v) && v > 0 && v < 65536 ? (unsigned) v :
+                               sym_bool(SYM("NUMA")) ? 20 : 8;
         if (sym_u64(SYM("CMA_SIZE_MBYTES"), &v))
                 k->size_mbytes = v;
         if (sym_u64(SYM("CMA_SIZE_PERCENTAGE"), &v) && v <= 100)

@@ -32,6 +32,8 @@ typedef struct {
         unsigned percentage;    /* CONFIG_CMA_SIZE_PERCENTAGE */
         uint64_t page_size;     /* bytes */
         uint64_t cma_align;     /* CMA_MIN_ALIGNMENT_BYTES: sizes are rounded up to it */
+        unsigned cma_areas;     /* CONFIG_CMA_AREAS: slots for CMA areas; 0 without CMA
+                                 * or config (src/kernel/cma_slots.h) */
         unsigned max_numnodes;  /* MAX_NUMNODES: 1 << CONFIG_NODES_SHIFT, 1 without
                                  * NUMA, 0 when the config does not say */
 

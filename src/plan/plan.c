@@ -3,6 +3,7 @@
 
 #include "plan/plan.h"
 #include "plan/predict.h"
+#include "plan/slots.h"
 #include "basic/util.h"
 
 void plan_free(Plan *p) {
@@ -38,18 +39,7 @@ static uint64_t share_of(uint64_t bytes, uint32_t ppm) {
 }
 
 static bool node_wanted(const PlanInput *in, const NumaNode *n, unsigned n_acc) {
-        const Policy *pol = in->policy;
-        bool wanted;
-        switch (pol->nodes_mode) {
-        case NODES_ALL: wanted = true; break;
-        case NODES_ACCELERATORS: wanted = n_acc > 0; break;
-        case NODES_LIST: wanted = nodeset_contains(pol->nodes_list, n->id); break;
-        default: wanted = false; break;
-        }
-        for (size_t i = 0; i < pol->n_overrides; i++)
-                if (pol->overrides[i].node == n->id && pol->overrides[i].has_enabled)
-                        wanted = pol->overrides[i].enabled;
-        return wanted;
+        return plan_policy_covers(in->policy, n->id, n_acc);
 }
 
 static int size_node(Plan *p, const PlanInput *in, PlanNode *pn, uint64_t align) {
@@ -248,7 +238,9 @@ static int compute(Plan *p, const PlanInput *in) {
                 n_online++;
                 PlanNode *pn = &p->nodes[p->n_nodes++];
                 *pn = (PlanNode){ .node = n->id, .memory = n->mem_total,
-                                  .n_accelerators = (unsigned) topology_accelerators_on(t, n->id) };
+                                  .n_accelerators = (unsigned) topology_accelerators_on(t, n->id),
+                                  .n_dma_devices = (unsigned) dma_devices_on(in->dma, n->id),
+                                  .boot_memory = n->has_memory && boot_memory_can_hold(in->boot_memory, n->id) };
         }
 
         if (n_online <= 1) {
@@ -291,10 +283,17 @@ static int compute(Plan *p, const PlanInput *in) {
                 r = predict_pools(capable, in->admin, t, &pr);
                 if (r < 0)
                         return r;
+                PredictionLimits lim;
+                r = prediction_limit(&pr, capable, in->admin, in->boot_memory, in->cma, &lim);
+                if (r < 0) {
+                        prediction_done(&pr);
+                        return r;
+                }
                 for (size_t i = 0; i < p->n_nodes; i++)
                         p->nodes[i].size = prediction_pool(&pr, p->nodes[i].node);
+                prediction_limits_done(&lim);
                 prediction_done(&pr);
-                return 0;
+                return plan_explain_usage(p, in);
         }
 
         for (size_t i = 0; i < p->n_nodes; i++) {
@@ -306,6 +305,13 @@ static int compute(Plan *p, const PlanInput *in) {
                                 PROBLEM(p, "node %d has no memory: no pool can be made there", pn->node);
                         pn->wanted = false;
                         pn->why = strdup_printf("node %d: no memory, no pool", pn->node);
+                } else if (!pn->boot_memory) {
+                        const NodeBootMemory *bm = boot_memory_node(in->boot_memory, pn->node);
+                        if (pn->wanted && pol->nodes_mode == NODES_LIST && nodeset_contains(pol->nodes_list, pn->node))
+                                PROBLEM(p, "node %d is listed in nodes = but cannot hold a CMA pool: its memory is not there at early boot", pn->node);
+                        pn->wanted = false;
+                        pn->why = strdup_printf("node %d: no pool possible (%s): the kernel reserves CMA areas from early-boot memory only",
+                                                pn->node, bm ? bm->why : "its memory is not there at early boot");
                 } else if (!pn->wanted)
                         pn->why = strdup_printf("node %d: not selected by nodes = and [node.%d]", pn->node, pn->node);
                 else {
@@ -317,8 +323,12 @@ static int compute(Plan *p, const PlanInput *in) {
                 if (!pn->why)
                         return -ENOMEM;
         }
+        if ((r = plan_boot_limits(p, in)) < 0)
+                return r;
         for (size_t i = 0; i < p->n_nodes; i++)
                 EXPLAIN(p, "%s", p->nodes[i].why);
+        if ((r = plan_explain_usage(p, in)) < 0)
+                return r;
 
         r = choose_args(p, in, capable);
         if (r < 0)

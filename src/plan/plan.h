@@ -9,6 +9,10 @@
 #include "kernel/cmdline.h"
 #include "policy/config.h"
 #include "kernel/kernel_caps.h"
+#include "kernel/cma_state.h"
+#include "kernel/cma_usage.h"
+#include "machine/boot_memory.h"
+#include "machine/dma_devices.h"
 #include "machine/topology.h"
 
 #define COMMAND_LINE_SIZE 2048  /* x86 and arm64; includes the NUL */
@@ -18,6 +22,9 @@ typedef struct {
         uint64_t memory;
         unsigned n_accelerators;
         bool wanted;
+        bool boot_memory;        /* the kernel has the node's memory at early boot */
+        bool left_out;           /* wanted, but the CMA slots went to other nodes */
+        unsigned n_dma_devices;
         uint64_t size;           /* bytes, aligned as the kernel aligns; 0 = no pool */
         char *why;               /* one sentence for --explain */
 } PlanNode;
@@ -28,6 +35,12 @@ typedef struct {
         const KernelCaps *targets;  /* the kernels the configuration will boot */
         size_t n_targets;
         const Cmdline *admin;       /* the next boot's line without numacma's own tokens */
+        /* Optional (NULL: not known): which nodes have boot memory, the DMA
+         * devices, the running kernel's areas and their counters. */
+        const BootMemory *boot_memory;
+        const DmaDevices *dma;
+        const CmaState *cma;
+        const CmaUsage *usage;
 } PlanInput;
 
 typedef struct {
@@ -40,6 +53,7 @@ typedef struct {
         bool refused;               /* the plan cannot be written */
         char *refusal;              /* why (also in problems) */
         bool admin_conflict;        /* the administrator's per-node arguments win */
+        unsigned slot_budget;       /* per-node areas the targets' slots allow (UINT_MAX: unknown) */
         char **problems;            /* sentences an administrator can act on */
         char **explain;             /* why, line by line */
 } Plan;

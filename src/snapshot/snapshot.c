@@ -26,6 +26,10 @@ void snapshot_free(Snapshot *s) {
         cmdline_free(s->desired);
         cmdline_free(s->admin);
         free(s->booted_cmdline);
+        cma_usage_done(&s->usage);
+        dma_devices_done(&s->dma);
+        boot_memory_done(&s->boot_memory);
+        kernel_log_done(&s->log);
         cma_state_done(&s->cma);
         for (size_t i = 0; i < s->n_targets; i++)
                 kernel_caps_done(&s->targets[i]);
@@ -102,7 +106,13 @@ static int load_machine(Snapshot *s) {
                 return r;
         if ((r = cma_state_load(s->root, &s->topology->memory, &s->cma)) < 0)
                 return r;
-        return read_line_root(s->root, "/proc/cmdline", &s->booted_cmdline);
+        if ((r = read_line_root(s->root, "/proc/cmdline", &s->booted_cmdline)) < 0)
+                return r;
+        if ((r = cma_usage_load(s->root, &s->cma, &s->usage)) < 0 ||
+            (r = kernel_log_load(s->root, &s->log)) < 0 ||
+            (r = boot_memory_load(s->root, s->topology, &s->cma, &s->log, s->booted_cmdline, &s->boot_memory)) < 0)
+                return r;
+        return dma_devices_load(s->root, s->topology, &s->dma);
 }
 
 /* The plan starts from the line numacma's own update will produce, less
@@ -121,6 +131,10 @@ static int plan_and_judge(Snapshot *s) {
                 .targets = s->targets,
                 .n_targets = s->n_targets,
                 .admin = s->admin,
+                .boot_memory = &s->boot_memory,
+                .dma = &s->dma,
+                .cma = &s->cma,
+                .usage = &s->usage,
         };
         if ((r = plan_compute(&in, &s->plan)) < 0)
                 return r;
@@ -148,6 +162,10 @@ static int plan_and_judge(Snapshot *s) {
                 .next = &s->next,
                 .plan = s->plan,
                 .desired = s->desired,
+                .boot_memory = &s->boot_memory,
+                .dma = &s->dma,
+                .usage = &s->usage,
+                .log = &s->log,
         };
         return status_judge(&st, &s->status);
 }

@@ -8,6 +8,10 @@
 
 #include "bootcfg/bootcfg.h"
 #include "kernel/cma_state.h"
+#include "kernel/cma_usage.h"
+#include "kernel/kernel_log.h"
+#include "machine/boot_memory.h"
+#include "machine/dma_devices.h"
 #include "kernel/cmdline.h"
 #include "kernel/kernel_caps.h"
 #include "machine/topology.h"
@@ -35,6 +39,10 @@ typedef struct {
         size_t n_targets;
         CmaState cma;
         char *booted_cmdline;
+        KernelLog log;               /* /dev/kmsg, where readable */
+        BootMemory boot_memory;      /* which nodes can hold a pool at boot */
+        DmaDevices dma;              /* every PCI function with a node and a driver */
+        CmaUsage usage;              /* the CMA areas' counters */
 
         /* What follows. */
         Cmdline *admin;              /* the line numacma's update starts from, without its tokens */

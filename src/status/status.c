@@ -22,6 +22,8 @@ void status_free(Status *s) {
         prediction_done(&s->next_pred);
         free(s->nodes);
         free(s->accels);
+        free(s->devices);
+        prediction_limits_done(&s->booted_limits);
         free(s->summary);
         strv_free(s->problems);
         free(s);
@@ -53,7 +55,11 @@ static int compute_active(Status *s) {
                 s->default_area = 0;
         else
                 s->default_area = s->booted_pred.default_area;
-        if (!c->zoneinfo_has_cma)
+        uint64_t zone_pages = 0;
+        for (size_t i = 0; i < c->n_nodes; i++)
+                zone_pages += c->nodes[i].cma_pages;
+        /* No CMA page anywhere: no default area, whatever was asked. */
+        if (!c->zoneinfo_has_cma || (c->has_zoneinfo && !zone_pages))
                 s->default_area = 0;
 
         /* Per-node areas known by size from sysfs. */
@@ -125,6 +131,156 @@ static int compute_active(Status *s) {
         return 0;
 }
 
+/* Is a pool used? The CMA sysfs counters (kernel/cma_usage.h). */
+static void compute_usage(Status *s) {
+        const CmaState *c = s->cma;
+        uint64_t ps = s->page_size;
+        if (!s->usage || !s->usage->known)
+                return;
+        const CmaAreaUsage *d = cma_usage_area(s->usage, c, AREA_DEFAULT, -1);
+        if (d && d->has_used) {
+                s->default_usage_known = true;
+                s->default_used = d->used_pages * ps;
+                s->default_alloc_failures = d->has_fail ? d->alloc_fail : 0;
+        }
+        for (size_t i = 0; i < s->n_nodes; i++) {
+                NodeStatus *n = &s->nodes[i];
+                const CmaAreaUsage *a = cma_usage_area(s->usage, c, AREA_NUMA, n->node);
+                const CmaAreaUsage *b = cma_usage_area(s->usage, c, AREA_PERNUMA, n->node);
+                if ((!a && !b) || (a && !a->has_used) || (b && !b->has_used))
+                        continue;
+                n->usage_known = true;
+                n->local_pool_used = ((a ? a->used_pages : 0) + (b ? b->used_pages : 0)) * ps;
+                n->local_pool_alloc_failures = (a && a->has_fail ? a->alloc_fail : 0) + (b && b->has_fail ? b->alloc_fail : 0);
+                if (n->local_pool_alloc_failures)
+                        n->suggested = pool_suggested_size(n->local_pool, n->local_pool_used,
+                                                           n->local_pool_alloc_failures * ps, s->running->cma_align);
+        }
+}
+
+static char *node_list(const Status *s, bool (*pick)(const Status *s, const NodeStatus *n)) {
+        StrBuf b = {0};
+        for (size_t i = 0; i < s->n_nodes; i++)
+                if (pick(s, &s->nodes[i]))
+                        strbuf_printf(&b, "%s%d", b.len ? ", " : "", s->nodes[i].node);
+        return b.oom ? (strbuf_done(&b), NULL) : b.buf ? strbuf_steal(&b) : strdup("");
+}
+
+/* A node the slots ran out before, unless the default area lies on it:
+ * that area serves it locally (as for patch 0003's implicit areas). */
+static bool pick_no_slot(const Status *s, const NodeStatus *n) {
+        return n->booted_no_slot && !n->has_local_pool &&
+               !(s->default_area && s->default_node_known && n->node == s->default_node);
+}
+
+/* A failed default area: 7.2's dma_contiguous_reserve() returns before
+ * dma_numa_cma_reserve() (kernel/dma/contiguous.c), so no per-node area is
+ * made either; earlier releases reserve the per-node areas first. */
+static int judge_default_area(Status *s, bool *failed) {
+        if (!s->cma->zoneinfo_has_cma || !s->booted_pred.default_area || s->default_area)
+                return 0;
+        bool asked = false, any_pool = false;
+        for (size_t i = 0; i < s->n_nodes; i++) {
+                asked |= s->nodes[i].booted > 0;
+                any_pool |= s->nodes[i].has_local_pool;
+        }
+        _cleanup_free_ char *d = format_mib(s->booted_pred.default_area);
+        if (s->running->single_array && asked && !any_pool) {
+                s->default_area_failed = *failed = true;
+                PROBLEM(s, "the kernel could not reserve its %s default CMA area and so made no per-node pool at all: %s returns from dma_contiguous_reserve() before dma_numa_cma_reserve() when the default area fails (see 'dmesg | grep -i cma'); a cma= that fits below the DMA limit brings both back",
+                        d, strna(s->running->release));
+                return 0;
+        }
+        PROBLEM(s, "the kernel did not reserve its default CMA area (%" PRIu64 " MiB asked): see 'dmesg | grep -i cma'",
+                s->booted_pred.default_area / MIB);
+        return 0;
+}
+
+static int judge_limits(Status *s, bool *failed) {
+        for (size_t i = 0; i < s->n_nodes; i++) {
+                NodeStatus *n = &s->nodes[i];
+                if (!n->has_memory || n->boot_memory)
+                        continue;
+                PROBLEM(s, "node %d cannot hold a CMA pool: %s; the kernel reserves CMA areas from early-boot memory only%s",
+                        n->node, strna(n->boot_memory_why),
+                        n->booted_not_boot ? " (the pool the booted command line asks for there is not made, as expected)" : "");
+        }
+        for (size_t i = 0; i < s->n_nodes; i++) {
+                NodeStatus *n = &s->nodes[i];
+                if (n->booted_no_slot && !n->has_local_pool && !pick_no_slot(s, n))
+                        PROBLEM(s, "node %d: the kernel's CMA slots ran out before its per-node area, but the default area lies on it and serves it locally",
+                                n->node);
+        }
+        _cleanup_free_ char *cut = node_list(s, pick_no_slot);
+        if (!cut)
+                return -ENOMEM;
+        if (*cut) {
+                const CmaSlots *sl = &s->booted_slots;
+                *failed = true;
+                PROBLEM(s, "node%s %s: the booted command line asks for pools there, but the kernel's CMA slots ran out first (CONFIG_CMA_AREAS=%u: the default area %u, other areas %u, then per-node areas in node order)%s; 'numacmactl apply' writes a numa_cma= within the slots",
+                        strchr(cut, ',') ? "s" : "", cut, sl->areas, sl->default_area, sl->other,
+                        s->log && s->log->slots_exhausted ? ": 'Not enough slots for CMA reserved regions!'" : "");
+        }
+        return 0;
+}
+
+static int judge_devices(Status *s, bool *remote) {
+        for (size_t i = 0; i < s->n_nodes; i++) {
+                NodeStatus *n = &s->nodes[i];
+                if (!n->n_remote_devices)
+                        continue;
+                StrBuf b = {0};
+                bool counted = false;
+                for (size_t j = 0; j < s->n_devices; j++) {
+                        const DeviceStatus *d = &s->devices[j];
+                        if (d->dev->node != n->node || !d->remote_default || d->dev->accelerator)
+                                continue;  /* accelerators have their own line */
+                        counted |= d->covered;
+                        strbuf_printf(&b, "%s%s (%s)", b.len ? ", " : "", d->dev->address, d->dev->driver ? d->dev->driver : "no driver");
+                }
+                if (b.oom) {
+                        strbuf_done(&b);
+                        return -ENOMEM;
+                }
+                if (!b.len)
+                        continue;
+                _cleanup_free_ char *list = strbuf_steal(&b), *d = format_mib(s->default_area);
+                _cleanup_free_ char *fix = NULL;
+                if (counted && s->plan->admin_conflict) {
+                        int idx = cmdline_find_last(s->booted, "numa_cma");
+                        if (idx < 0)
+                                idx = cmdline_find_last(s->booted, "cma_pernuma");
+                        _cleanup_free_ char *sz = format_size_kernel(s->default_area);
+                        fix = strdup_printf("; the per-node arguments are the administrator's%s%s%s: to fix it, give node %d a pool there (e.g. %d:%s) or remove them and let numacma write its own (respect_admin_args = no)",
+                                            idx >= 0 ? " ('" : "", idx >= 0 ? s->booted->tokens[idx].text : "", idx >= 0 ? "')" : "",
+                                            n->node, n->node, strempty(sz));
+                        if (!fix)
+                                return -ENOMEM;
+                }
+                *remote |= counted;
+                PROBLEM(s, "node %d has no local CMA pool: the coherent DMA of %s comes from the %s default area on node %d%s%s",
+                        n->node, list, d, s->default_node, counted ? "" : " (the policy does not cover this node: not counted)",
+                        strempty(fix));
+        }
+        return 0;
+}
+
+static int judge_usage(Status *s) {
+        for (size_t i = 0; i < s->n_nodes; i++) {
+                NodeStatus *n = &s->nodes[i];
+                if (!n->local_pool_alloc_failures)
+                        continue;
+                _cleanup_free_ char *sz = format_mib(n->local_pool), *sug = format_mib(n->suggested);
+                PROBLEM(s, "node %d: the %s pool is too small: %" PRIu64 " pages of allocations failed there this boot (they fell back to the default area or the page allocator); suggested size %s (see 'numacmactl plan --explain')",
+                        n->node, sz, n->local_pool_alloc_failures, sug);
+        }
+        if (s->default_alloc_failures) {
+                _cleanup_free_ char *sz = format_mib(s->default_area);
+                PROBLEM(s, "the %s default area had %" PRIu64 " pages of failed allocations this boot", sz, s->default_alloc_failures);
+        }
+        return 0;
+}
+
 static int judge(Status *s) {
         size_t n_online = 0;
         bool failed = false, remote = false;
@@ -150,11 +306,13 @@ static int judge(Status *s) {
                         t->text, ours ? " (numacma's own: run 'numacmactl apply' to write it before '--')" : "");
         }
 
-        if (s->cma->zoneinfo_has_cma && s->booted_pred.default_area && !s->default_area)
-                PROBLEM(s, "the kernel did not reserve its default CMA area (%" PRIu64 " MiB asked): see 'dmesg | grep -i cma'",
-                        s->booted_pred.default_area / MIB);
+        int r = judge_default_area(s, &failed);
+        if (r >= 0)
+                r = judge_limits(s, &failed);
+        if (r < 0)
+                return r;
 
-        for (size_t i = 0; i < s->n_nodes; i++) {
+        for (size_t i = 0; i < s->n_nodes && !s->default_area_failed; i++) {
                 NodeStatus *n = &s->nodes[i];
                 if (!n->has_memory || !n->booted)
                         continue;
@@ -189,9 +347,13 @@ static int judge(Status *s) {
 
         /* Not only accelerators: every device's coherent DMA above a page
          * comes from the default area when its node has no pool. */
+        if ((r = judge_devices(s, &remote)) < 0 || (r = judge_usage(s)) < 0)
+                return r;
+        /* A node the plan gives a pool that has none, while the default area
+         * is elsewhere: whatever comes there later is served remotely. */
         for (size_t i = 0; i < s->n_nodes; i++) {
                 NodeStatus *n = &s->nodes[i];
-                if (!n->has_memory || !n->desired || n->has_local_pool || !s->default_area ||
+                if (!n->has_memory || !n->desired || n->has_local_pool || !s->default_area || n->n_remote_devices ||
                     !s->default_node_known || n->node == s->default_node || s->running->per_node == PERNODE_NONE)
                         continue;
                 _cleanup_free_ char *d = format_mib(s->default_area);
@@ -202,7 +364,7 @@ static int judge(Status *s) {
 
         bool pending = false;
         if (s->next->cmdline) {
-                int r = cma_args_differ(s->next->cmdline, s->booted_cmdline);
+                r = cma_args_differ(s->next->cmdline, s->booted_cmdline);
                 if (r < 0)
                         return r;
                 pending = r > 0;
@@ -257,7 +419,7 @@ static int summarize(Status *s) {
                 return -ENOMEM;
         for (size_t i = 0; i < s->n_nodes; i++) {
                 NodeStatus *n = &s->nodes[i];
-                if (n->online && n->has_memory)
+                if (n->online && n->has_memory && n->boot_memory)
                         mem_nodes++;
                 if (n->has_local_pool || (s->default_area && n->node == s->default_node))
                         pools++;
@@ -314,19 +476,31 @@ static int summarize(Status *s) {
 /* What the running kernel made of the booted line, and what the next
  * boot's kernel will make of its line and of the desired one. */
 static int predict(Status *s, const StatusInput *in, Prediction *ret_desired) {
+        PredictionLimits lim = {0};
         int r = cmdline_parse(strempty(s->booted_cmdline), &s->booted);
         if (r < 0)
                 return r;
         r = predict_pools(s->running, s->booted, s->topology, &s->booted_pred);
         if (r < 0)
                 return r;
+        /* What the kernel cannot make at boot is not asked for. */
+        r = prediction_limit(&s->booted_pred, s->running, s->booted, s->boot_memory, s->cma, &s->booted_limits);
+        if (r < 0)
+                return r;
+        s->booted_slots = s->booted_limits.slots;
         r = predict_pools(&s->targets[0], in->desired, s->topology, ret_desired);
+        if (r >= 0)
+                r = prediction_limit(ret_desired, &s->targets[0], in->desired, s->boot_memory, s->cma, &lim);
+        prediction_limits_done(&lim);
         if (r < 0 || !s->next->cmdline)
                 return r;
         _cleanup_cmdline_ Cmdline *nc = NULL;
         r = cmdline_parse(s->next->cmdline, &nc);
         if (r >= 0)
                 r = predict_pools(&s->targets[0], nc, s->topology, &s->next_pred);
+        if (r >= 0)
+                r = prediction_limit(&s->next_pred, &s->targets[0], nc, s->boot_memory, s->cma, &lim);
+        prediction_limits_done(&lim);
         s->next_pred_valid = r >= 0;
         return r;
 }
@@ -349,6 +523,13 @@ static int build_nodes(Status *s, const Prediction *desired) {
                         .booted = prediction_pool(&s->booted_pred, tn->id),
                         .n_accelerators = (unsigned) topology_accelerators_on(t, tn->id),
                 };
+                NodeStatus *n = &s->nodes[s->n_nodes - 1];
+                const NodeBootMemory *bm = boot_memory_node(s->boot_memory, tn->id);
+                n->boot_memory = tn->has_memory && (!s->boot_memory || (bm && bm->boot));
+                n->boot_memory_why = bm ? bm->why : NULL;
+                n->covered = n->boot_memory && plan_policy_covers(s->policy, tn->id, n->n_accelerators);
+                n->booted_not_boot = nodeset_contains(s->booted_limits.not_boot, tn->id);
+                n->booted_no_slot = nodeset_contains(s->booted_limits.no_slot, tn->id);
         }
         return 0;
 }
@@ -373,6 +554,32 @@ static int build_accels(Status *s) {
         return 0;
 }
 
+static int build_devices(Status *s) {
+        if (!s->dma || !s->dma->n_devices)
+                return 0;
+        s->devices = calloc(s->dma->n_devices, sizeof(DeviceStatus));
+        if (!s->devices)
+                return -ENOMEM;
+        for (size_t i = 0; i < s->dma->n_devices; i++) {
+                const DmaDevice *d = &s->dma->devices[i];
+                DeviceStatus *x = &s->devices[s->n_devices++];
+                NodeStatus *n = NULL;
+                for (size_t j = 0; j < s->n_nodes; j++)
+                        if (s->nodes[j].node == d->node)
+                                n = &s->nodes[j];
+                x->dev = d;
+                x->local_pool = n && n->has_local_pool;
+                x->covered = n && n->covered;
+                x->remote_default = n && !x->local_pool && s->default_area && s->default_node_known &&
+                                    s->default_node != d->node;
+                if (n) {
+                        n->n_devices++;
+                        n->n_remote_devices += x->remote_default;
+                }
+        }
+        return 0;
+}
+
 static int judge_all(Status *s, const StatusInput *in) {
         Prediction desired = {0};
         int r = predict(s, in, &desired);
@@ -383,8 +590,11 @@ static int judge_all(Status *s, const StatusInput *in) {
                 r = compute_active(s);
         if (r >= 0)
                 r = build_accels(s);
+        if (r >= 0)
+                r = build_devices(s);
         if (r < 0)
                 return r;
+        compute_usage(s);
         if (!in->running_config_found)
                 PROBLEM(s, "no build configuration found for the running kernel %s (/boot/config-%s or /proc/config.gz): its CMA capabilities are unknown",
                         strna(s->running->release), strna(s->running->release));
@@ -402,6 +612,7 @@ int status_judge(const StatusInput *in, Status **ret) {
                 .policy = in->policy, .topology = in->topology, .running = in->running,
                 .targets = in->targets, .n_targets = in->n_targets, .cma = in->cma,
                 .booted_cmdline = in->booted_cmdline, .next = in->next, .plan = in->plan,
+                .boot_memory = in->boot_memory, .dma = in->dma, .usage = in->usage, .log = in->log,
         };
         s->page_size = page_size_of(s);
         int r = judge_all(s, in);

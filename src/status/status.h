@@ -8,10 +8,15 @@
 #include <stdio.h>
 
 #include "kernel/cma_state.h"
+#include "kernel/cma_usage.h"
+#include "kernel/kernel_log.h"
+#include "machine/boot_memory.h"
+#include "machine/dma_devices.h"
 #include "policy/config.h"
 #include "kernel/kernel_caps.h"
 #include "plan/plan.h"
 #include "plan/predict.h"
+#include "plan/slots.h"
 #include "machine/topology.h"
 #include "bootcfg/bootcfg.h"
 
@@ -37,7 +42,24 @@ typedef struct {
         uint64_t next_boot;        /* what the next boot's line asks of the next kernel */
         uint64_t booted;           /* what /proc/cmdline asks of the running kernel */
         unsigned n_accelerators;
+        bool boot_memory;          /* can hold a pool at boot (machine/boot_memory.h) */
+        const char *boot_memory_why;
+        bool covered;              /* the policy covers the node */
+        bool booted_not_boot;      /* the booted line asks for a pool the node cannot hold */
+        bool booted_no_slot;       /* the booted line asks for a pool the slots ran out before */
+        bool usage_known;          /* CMA sysfs counters of its pool */
+        uint64_t local_pool_used;  /* bytes in use (cma_alloc) */
+        uint64_t local_pool_alloc_failures;  /* pages of failed allocations this boot */
+        uint64_t suggested;        /* a larger pool when allocations failed, else 0 */
+        unsigned n_devices, n_remote_devices;
 } NodeStatus;
+
+typedef struct {
+        const DmaDevice *dev;      /* points into the DMA device list */
+        bool local_pool;
+        bool remote_default;       /* its coherent DMA comes from the default area on another node */
+        bool covered;              /* its node is covered by the policy (counted in the state) */
+} DeviceStatus;
 
 typedef struct {
         const PciDevice *dev;      /* points into topology */
@@ -58,6 +80,11 @@ typedef struct {
         const NextBoot *next;
         const Plan *plan;
         const Cmdline *desired;      /* the administrator's line with the plan's tokens */
+        /* Optional (NULL: unknown). */
+        const BootMemory *boot_memory;
+        const DmaDevices *dma;
+        const CmaUsage *usage;
+        const KernelLog *log;
 } StatusInput;
 
 typedef struct {
@@ -71,6 +98,10 @@ typedef struct {
         const char *booted_cmdline;
         const NextBoot *next;
         const Plan *plan;
+        const BootMemory *boot_memory;
+        const DmaDevices *dma;
+        const CmaUsage *usage;
+        const KernelLog *log;
 
         uint64_t page_size;
         Cmdline *booted;
@@ -81,11 +112,19 @@ typedef struct {
         uint64_t default_area;     /* active default area, bytes */
         int default_node;          /* -1 unknown or none */
         bool default_node_known;
+        bool default_usage_known;
+        uint64_t default_used;     /* bytes in use */
+        uint64_t default_alloc_failures;  /* pages */
+        bool default_area_failed;  /* asked for, not made: 7.2 then makes no per-node area */
+        PredictionLimits booted_limits;
+        CmaSlots booted_slots;
 
         NodeStatus *nodes;
         size_t n_nodes;
         AccelStatus *accels;
         size_t n_accels;
+        DeviceStatus *devices;
+        size_t n_devices;
 
         State state;
         char *summary;             /* one line: what systemctl status shows */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Status as JSON, as a dense human summary, and as a monitoring-plugin line. */
 #include <inttypes.h>
+#include <limits.h>
 
 #include "basic/json.h"
 #include "status/status.h"
@@ -39,6 +40,28 @@ int status_print_json(FILE *f, const Status *s) {
                 json_int(&w, "node", s->default_node);
         else
                 json_null(&w, "node");
+        if (s->default_usage_known) {
+                json_u64(&w, "used_kib", s->default_used / KIB);
+                json_u64(&w, "alloc_failures", s->default_alloc_failures);
+        } else {
+                json_null(&w, "used_kib");
+                json_null(&w, "alloc_failures");
+        }
+        json_bool(&w, "failed", s->default_area_failed);
+        json_end_object(&w);
+
+        json_begin_object(&w, "slots");
+        if (s->booted_slots.areas)
+                json_u64(&w, "cma_areas", s->booted_slots.areas);
+        else
+                json_null(&w, "cma_areas");
+        json_u64(&w, "default_area", s->booted_slots.default_area);
+        json_u64(&w, "hugetlb", s->booted_slots.hugetlb);
+        json_u64(&w, "other", s->booted_slots.other);
+        if (s->plan->slot_budget != UINT_MAX)
+                json_u64(&w, "plan_budget", s->plan->slot_budget);
+        else
+                json_null(&w, "plan_budget");
         json_end_object(&w);
 
         json_begin_object(&w, "boot");
@@ -82,10 +105,29 @@ int status_print_json(FILE *f, const Status *s) {
                         json_null(&w, "next_boot_mib");
                 json_u64(&w, "booted_mib", to_mib(n->booted));
                 json_bool(&w, "default_area", s->default_area && s->default_node == n->node);
+                if (n->usage_known) {
+                        json_u64(&w, "local_pool_used_kib", n->local_pool_used / KIB);
+                        json_u64(&w, "local_pool_alloc_failures", n->local_pool_alloc_failures);
+                } else {
+                        json_null(&w, "local_pool_used_kib");
+                        json_null(&w, "local_pool_alloc_failures");
+                }
+                if (n->suggested)
+                        json_u64(&w, "suggested_mib", to_mib(n->suggested));
+                else
+                        json_null(&w, "suggested_mib");
+                json_bool(&w, "boot_memory", n->boot_memory);
+                json_string(&w, "boot_memory_why", n->boot_memory_why);
+                json_bool(&w, "covered", n->covered);
                 json_begin_array(&w, "accelerators");
                 for (size_t j = 0; j < s->n_accels; j++)
                         if (s->accels[j].dev->numa_node == n->node)
                                 json_string(&w, NULL, s->accels[j].dev->address);
+                json_end_array(&w);
+                json_begin_array(&w, "devices");
+                for (size_t j = 0; j < s->n_devices; j++)
+                        if (s->devices[j].dev->node == n->node)
+                                json_string(&w, NULL, s->devices[j].dev->address);
                 json_end_array(&w);
                 json_end_object(&w);
         }
@@ -107,6 +149,23 @@ int status_print_json(FILE *f, const Status *s) {
         }
         json_end_array(&w);
 
+        json_begin_array(&w, "devices");
+        for (size_t i = 0; i < s->n_devices; i++) {
+                const DeviceStatus *d = &s->devices[i];
+                _cleanup_free_ char *cls = class_string(d->dev->class_code);
+                json_begin_object(&w, NULL);
+                json_string(&w, "address", d->dev->address);
+                json_int(&w, "node", d->dev->node);
+                json_string(&w, "class", cls);
+                json_string(&w, "driver", d->dev->driver);
+                json_bool(&w, "accelerator", d->dev->accelerator);
+                json_bool(&w, "local_pool", d->local_pool);
+                json_bool(&w, "remote_default_area", d->remote_default);
+                json_bool(&w, "covered", d->covered);
+                json_end_object(&w);
+        }
+        json_end_array(&w);
+
         json_begin_array(&w, "problems");
         for (char **p = s->problems; p && *p; p++)
                 json_string(&w, NULL, *p);
@@ -123,6 +182,13 @@ static const char *state_bullet(State st) {
 
 static void size_cell(char *buf, size_t sz, uint64_t b) {
         snprintf(buf, sz, "%" PRIu64 "M", to_mib(b));
+}
+
+static bool any_pool(const Status *s) {
+        for (size_t i = 0; i < s->n_nodes; i++)
+                if (s->nodes[i].has_local_pool)
+                        return true;
+        return false;
 }
 
 int status_print_human(FILE *f, const Status *s) {
@@ -152,10 +218,10 @@ int status_print_human(FILE *f, const Status *s) {
                         s->next->unknown_reason ? s->next->unknown_reason : "the boot configuration could not be read");
         fprintf(f, "     Booted: %s\n\n", s->booted_cmdline);
 
-        fprintf(f, "  NODE  MEMORY   CMA      LOCAL POOL  FREE     DESIRED  NEXT     BOOTED   ACCEL\n");
+        fprintf(f, "  NODE  MEMORY   CMA      LOCAL POOL  FREE     USED     DESIRED  NEXT     BOOTED   ACCEL\n");
         for (size_t i = 0; i < s->n_nodes; i++) {
                 const NodeStatus *n = &s->nodes[i];
-                char mem[32], cma[32], pool[32], fr[32], des[32], nx[32], bt[32];
+                char mem[32], cma[32], pool[32], fr[32], des[32], nx[32], bt[32], used[32];
                 size_cell(mem, sizeof mem, n->memory);
                 size_cell(cma, sizeof cma, n->cma);
                 size_cell(pool, sizeof pool, n->local_pool);
@@ -171,9 +237,40 @@ int status_print_human(FILE *f, const Status *s) {
                 else
                         snprintf(nx, sizeof nx, "?");
                 size_cell(bt, sizeof bt, n->booted);
-                fprintf(f, "  %-4d  %-7s  %-7s  %-10s  %-7s  %-7s  %-7s  %-7s  %u%s\n", n->node, mem, cma, pool, fr,
-                        des, nx, bt, n->n_accelerators,
-                        s->default_area && s->default_node == n->node ? "  (default area)" : "");
+                if (!n->has_local_pool)
+                        snprintf(used, sizeof used, "-");
+                else if (!n->usage_known)
+                        snprintf(used, sizeof used, "?");
+                else
+                        snprintf(used, sizeof used, "%" PRIu64 "K", n->local_pool_used / KIB);
+                fprintf(f, "  %-4d  %-7s  %-7s  %-10s  %-7s  %-7s  %-7s  %-7s  %-7s  %u%s%s%s\n", n->node, mem, cma, pool, fr,
+                        used, des, nx, bt, n->n_accelerators,
+                        s->default_area && s->default_node == n->node ? "  (default area)" : "",
+                        n->has_memory && !n->boot_memory ? "  (memory after boot: no pool possible)" : "",
+                        n->local_pool_alloc_failures ? "  (allocations failed)" : "");
+        }
+        if (s->default_area) {
+                if (s->default_usage_known)
+                        fprintf(f, "  default area: %" PRIu64 "K in use, %" PRIu64 " pages of failed allocations\n",
+                                s->default_used / KIB, s->default_alloc_failures);
+                else
+                        fprintf(f, "  default area: usage unknown (no CMA sysfs: CONFIG_CMA_SYSFS)\n");
+        } else if ((!s->usage || !s->usage->known) && any_pool(s))
+                fprintf(f, "  pool usage: unknown (no CMA sysfs: CONFIG_CMA_SYSFS)\n");
+        if (s->n_devices) {
+                fprintf(f, "\n  Devices (coherent DMA):\n");
+                for (size_t i = 0; i < s->n_devices; i++) {
+                        const DeviceStatus *d = &s->devices[i];
+                        const char *where = d->local_pool ? "local pool" :
+                                            d->remote_default ? "REMOTE: the default area on node" :
+                                            s->default_area ? "the default area on its own node" : "page allocator (local)";
+                        fprintf(f, "    node %-3d %s class 0x%06x %s%s: %s", d->dev->node, d->dev->address,
+                                d->dev->class_code, d->dev->driver ? d->dev->driver : "(no driver)",
+                                d->dev->accelerator ? ", accelerator" : "", where);
+                        if (d->remote_default)
+                                fprintf(f, " %d%s", s->default_node, d->covered ? "" : " (node not covered by the policy)");
+                        fputc('\n', f);
+                }
         }
         if (s->n_accels) {
                 fprintf(f, "\n  Accelerators:\n");
@@ -204,6 +301,10 @@ int status_print_check(FILE *f, const Status *s) {
         case STATE_DEGRADED: code = 2; break;
         default: code = 1; break;
         }
+        /* A pool too small is a warning (status says which and a size). */
+        for (size_t i = 0; code == 0 && i < s->n_nodes; i++)
+                if (s->nodes[i].local_pool_alloc_failures)
+                        code = 1;
         fprintf(f, "NUMACMA %s - %s |", label[code], s->summary);
         for (size_t i = 0; i < s->n_nodes; i++) {
                 const NodeStatus *n = &s->nodes[i];
@@ -212,6 +313,15 @@ int status_print_check(FILE *f, const Status *s) {
                         fprintf(f, " 'node%d_pool_free'=%" PRIu64 "MB;;;0;%" PRIu64, n->node,
                                 to_mib(n->local_pool_free), to_mib(n->local_pool));
                 fprintf(f, " 'node%d_cma'=%" PRIu64 "MB;;;0;%" PRIu64, n->node, to_mib(n->cma), to_mib(n->memory));
+                if (n->usage_known && n->has_local_pool) {
+                        fprintf(f, " 'node%d_pool_used'=%" PRIu64 "KB;;;0;%" PRIu64, n->node,
+                                n->local_pool_used / KIB, n->local_pool / KIB);
+                        fprintf(f, " 'node%d_pool_alloc_failures'=%" PRIu64 "c", n->node, n->local_pool_alloc_failures);
+                }
+        }
+        if (s->default_area && s->default_usage_known) {
+                fprintf(f, " 'default_used'=%" PRIu64 "KB;;;0;%" PRIu64, s->default_used / KIB, s->default_area / KIB);
+                fprintf(f, " 'default_alloc_failures'=%" PRIu64 "c", s->default_alloc_failures);
         }
         fputc('\n', f);
         return code;
@@ -229,6 +339,10 @@ int plan_print_json(FILE *f, const Plan *p) {
         json_bool(&w, "refused", p->refused);
         json_bool(&w, "admin_conflict", p->admin_conflict);
         json_u64(&w, "default_area_mib", to_mib(p->default_area));
+        if (p->slot_budget != UINT_MAX)
+                json_u64(&w, "slot_budget", p->slot_budget);
+        else
+                json_null(&w, "slot_budget");
         json_begin_array(&w, "nodes");
         for (size_t i = 0; i < p->n_nodes; i++) {
                 const PlanNode *n = &p->nodes[i];
@@ -237,6 +351,9 @@ int plan_print_json(FILE *f, const Plan *p) {
                 json_bool(&w, "wanted", n->wanted);
                 json_u64(&w, "size_mib", to_mib(n->size));
                 json_u64(&w, "accelerators", n->n_accelerators);
+                json_u64(&w, "dma_devices", n->n_dma_devices);
+                json_bool(&w, "boot_memory", n->boot_memory);
+                json_bool(&w, "left_out", n->left_out);
                 json_string(&w, "why", n->why);
                 json_end_object(&w);
         }

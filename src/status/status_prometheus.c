@@ -144,23 +144,34 @@ char *status_format_prometheus(const Status *s, const MetricsExtra *x) {
                               s->nodes[i].node, pages * ps);
         }
 
-        if (s->n_accels > 0)
+        /* Every DMA device (accelerators among them): bounded labels,
+         * the address and the node. */
+        if (s->n_devices > 0)
                 family(&b, "numacma_device_local_pool", "gauge",
-                       "1 when the node of an accelerator or DMA device counted by the policy has a local CMA pool.");
-        for (size_t i = 0; i < s->n_accels; i++) {
-                const AccelStatus *a = &s->accels[i];
+                       "1 when the node of an accelerator or DMA device has a local CMA pool.");
+        for (size_t i = 0; i < s->n_devices; i++) {
+                const DeviceStatus *d = &s->devices[i];
                 strbuf_append(&b, "numacma_device_local_pool{address=\"");
-                label_value(&b, a->dev->address);
-                strbuf_printf(&b, "\",node=\"%d\"} %d\n", a->dev->numa_node, a->local_pool);
+                label_value(&b, d->dev->address);
+                strbuf_printf(&b, "\",node=\"%d\"} %d\n", d->dev->node, d->local_pool);
         }
-        if (s->n_accels > 0)
+        if (s->n_devices > 0)
                 family(&b, "numacma_device_remote_default_area", "gauge",
                        "1 when the device's coherent DMA comes from the default CMA area on another node.");
-        for (size_t i = 0; i < s->n_accels; i++) {
-                const AccelStatus *a = &s->accels[i];
+        for (size_t i = 0; i < s->n_devices; i++) {
+                const DeviceStatus *d = &s->devices[i];
                 strbuf_append(&b, "numacma_device_remote_default_area{address=\"");
-                label_value(&b, a->dev->address);
-                strbuf_printf(&b, "\",node=\"%d\"} %d\n", a->dev->numa_node, a->remote_default);
+                label_value(&b, d->dev->address);
+                strbuf_printf(&b, "\",node=\"%d\"} %d\n", d->dev->node, d->remote_default);
+        }
+        if (s->n_devices > 0)
+                family(&b, "numacma_device_accelerator", "gauge",
+                       "1 when the policy counts the device as an accelerator.");
+        for (size_t i = 0; i < s->n_devices; i++) {
+                const DeviceStatus *d = &s->devices[i];
+                strbuf_append(&b, "numacma_device_accelerator{address=\"");
+                label_value(&b, d->dev->address);
+                strbuf_printf(&b, "\",node=\"%d\"} %d\n", d->dev->node, d->dev->accelerator);
         }
 
         return strbuf_steal(&b);
