@@ -187,7 +187,6 @@ static void check_none(const char *root, const char *name, const char *token) {
 static void test_apply_reapply_change_remove(void **state) {
         for (size_t i = 0; i < ELEMENTSOF(layouts); i++) {
                 _cleanup_free_ char *root = tree(layouts[i]);
-                _cleanup_free_ char *orig = snapshot(root);
                 assert_true(apply_ok(root) > 0);
                 check_once(root, layouts[i], PLAN);
                 /* The administrator's quoted token and cma= are untouched. */
@@ -255,7 +254,6 @@ static void test_admin_args(void **state) {
                 } else
                         for (const char *const *f = files; *f; f++)
                                 sh("sed -i 's/cma=64M/cma=64M numa_cma=1:32M/' '%s%s'", root, *f);
-                _cleanup_free_ char *before = snapshot(root);
                 apply_ok(root);
                 _cleanup_free_ char *c = slurp(root, streq(layouts[i], "debian-grub") ? "/etc/default/grub" : files[0]);
                 assert_int_equal(count(c, "numa_cma="), 1);
@@ -644,7 +642,6 @@ static void test_links_stay_in_root(void **state) {
                 assert_non_null(strstr(res.error, "leads out of the root"));
                 assert_non_null(strstr(res.error, "'/var'"));
                 boot_apply_result_done(&res);
-                _cleanup_free_ char *names = NULL;
                 sh("test -z \"$(ls -A '%s')\"", out2);
         }
 }
@@ -734,7 +731,6 @@ static void test_every_entry_length(void **state) {
                 memset(pad, 'x', 2029);
                 pad[2029] = 0;
                 sh("sed -i 's/cma=64M/cma=64M pad=%.*s/' '%s%s'", streq(layouts[i], "sdboot") ? 1900 : 1960, pad, root, entry);
-                _cleanup_free_ char *before = snapshot(root);
                 BootApplyResult res = {0};
                 int r = apply(root, 0, &res);
                 if (r >= 0)

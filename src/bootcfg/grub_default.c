@@ -424,9 +424,12 @@ static const char *const merged_vars[] = {
 static int merge_shell(const char *root, char **files, const char *override_path, const char *override_text,
                        ShellVars *v, char **ret_error) {
         _cleanup_strv_free_ char **argv = NULL;
-        _cleanup_free_ char *buf = NULL;
+        _cleanup_free_ char *buf = NULL, *out = NULL;
         char tmp[] = "/tmp/numacma-grub-XXXXXX";
-        int tmpfd = -1, r;
+        char *envp[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+        SpawnOptions o = { .envp = envp, .max_output = VALUE_MAX * ELEMENTSOF(merged_vars) * 2 };
+        size_t out_len;
+        int tmpfd = -1, r, status;
         StrBuf script = {0};
 
         /* The sourcing loop of grub-mkconfig; then the variables as
@@ -468,12 +471,7 @@ static int merge_shell(const char *root, char **files, const char *override_path
                         goto out;
         }
 
-        char *envp[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
-        SpawnOptions o = { .envp = envp, .max_output = VALUE_MAX * ELEMENTSOF(merged_vars) * 2 };
-        _cleanup_free_ char *out = NULL;
-        size_t len;
-        int status;
-        r = spawn_capture(argv, &o, &out, &len, &status);
+        r = spawn_capture(argv, &o, &out, &out_len, &status);
         if (r < 0)
                 goto out;
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -483,14 +481,14 @@ static int merge_shell(const char *root, char **files, const char *override_path
         }
         buf = TAKE_PTR(out);
         /* NAME NUL VALUE NUL ... */
-        for (size_t i = 0; i < len;) {
+        for (size_t i = 0; i < out_len;) {
                 const char *name = buf + i;
-                size_t nl = strnlen(name, len - i);
-                if (i + nl + 1 >= len + 1)
+                size_t nl = strnlen(name, out_len - i);
+                if (i + nl + 1 >= out_len + 1)
                         break;
                 const char *value = name + nl + 1;
-                size_t vl = strnlen(value, len - i - nl - 1);
-                if (i + nl + 1 + vl >= len)
+                size_t vl = strnlen(value, out_len - i - nl - 1);
+                if (i + nl + 1 + vl >= out_len)
                         break;
                 if ((r = shell_vars_set(v, name, value)) < 0)
                         goto out;

@@ -19,7 +19,6 @@ struct UdevWatch {
         unsigned long received;
 };
 
-static inline void udev_unrefp(struct udev **u) { if (*u) udev_unref(*u); }
 static inline void udev_device_unrefp(struct udev_device **d) { if (*d) udev_device_unref(*d); }
 static inline void udev_enumerate_unrefp(struct udev_enumerate **e) { if (*e) udev_enumerate_unref(*e); }
 
