@@ -95,7 +95,8 @@ static int replay_dir(const char *path, size_t *count) {
                 n++;
         }
         closedir(d);
-        qsort(names, n, sizeof(char *), cmp_str);
+        if (n > 1)
+                qsort(names, n, sizeof(char *), cmp_str);
         for (size_t i = 0; r == 0 && i < n; i++) {
                 size_t l = strlen(path) + 1 + strlen(names[i]) + 1;
                 char *p = malloc(l);

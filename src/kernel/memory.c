@@ -156,7 +156,8 @@ static int zone_parser_finish(ZoneParser *p, int r, ZoneCma **ret, size_t *ret_n
                 return r;
         }
         /* Already in order from a kernel; any order from a broken tree. */
-        qsort(p->nodes, p->n, sizeof(ZoneCma), cmp_zone);
+        if (p->n > 1)
+                qsort(p->nodes, p->n, sizeof(ZoneCma), cmp_zone);
         *ret = p->nodes;
         *ret_n = p->n;
         if (ret_has_cma)

@@ -138,7 +138,8 @@ static int load_nodes(const char *root, Topology *t) {
         }
         /* list_dir_root sorts by name: node10 before node2 (an insertion
          * sort of that order is quadratic on 1024 nodes). */
-        qsort(t->nodes, t->n_nodes, sizeof(NumaNode), cmp_node);
+        if (t->n_nodes > 1)
+                qsort(t->nodes, t->n_nodes, sizeof(NumaNode), cmp_node);
         if (t->n_nodes == 0) {
                 /* No node directories (CONFIG_NUMA off): node 0 has MemTotal. */
                 t->nodes[0] = (NumaNode){ .id = 0, .online = true, .has_memory = true,
