@@ -143,6 +143,45 @@ int cmdline_parse(const char *line, Cmdline **ret) {
         return 0;
 }
 
+int cmdline_open_quote(const Cmdline *c, size_t *ret_offset) {
+        size_t pos = 0;
+        for (size_t i = 0; i < c->n; i++) {
+                const CmdlineToken *t = &c->tokens[i];
+                pos += strlen(t->sep);
+                /* Only the last token can hold an open quote: it runs to
+                 * the end of the line. */
+                if (i == c->n - 1 && !t->init && !token_closed(t->text)) {
+                        size_t open = 0;
+                        bool q = false;
+                        for (size_t k = 0; t->text[k]; k++)
+                                if (t->text[k] == '"') {
+                                        q = !q;
+                                        if (q)
+                                                open = k;
+                                }
+                        if (ret_offset)
+                                *ret_offset = pos + open;
+                        return -EBADMSG;
+                }
+                pos += strlen(t->text);
+        }
+        return 0;
+}
+
+int cmdline_parse_closed(const char *line, Cmdline **ret, size_t *ret_offset) {
+        Cmdline *c;
+        int r = cmdline_parse(line, &c);
+        if (r < 0)
+                return r;
+        r = cmdline_open_quote(c, ret_offset);
+        if (r < 0) {
+                cmdline_free(c);
+                return r;
+        }
+        *ret = c;
+        return 0;
+}
+
 bool cmdline_key_eq(const char *a, const char *b) {
         for (; *a && *b; a++, b++) {
                 char x = *a == '-' ? '_' : *a, y = *b == '-' ? '_' : *b;
@@ -229,7 +268,7 @@ int cmdline_append(Cmdline *c, const char *text) {
                         in_quote = !in_quote;
         }
         if (at == c->n && c->n > 0 && !token_closed(c->tokens[c->n - 1].text))
-                return -EINVAL;
+                return -EBADMSG;
         const char *sep = c->n == 0 ? "" : " ";
         int r = push_token(c, sep, strlen(sep), text, strlen(text), false);
         if (r < 0)
