@@ -7,11 +7,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <ftw.h>
+#include <sys/stat.h>
+
 #include "bootcfg/bls.h"
 #include "bootcfg/backend.h"
 #include "bootcfg/grub_cfg.h"
 #include "bootcfg/grub_default.h"
 #include "bootcfg/owned.h"
+#include "basic/fileio.h"
 #include "basic/udiff.h"
 #include "basic/util.h"
 
@@ -136,6 +140,113 @@ static void test_grub_default_reader(void **state) {
         shell_vars_done(&v);
 }
 
+/* Every error names its line, and a quote's error the line where it
+ * opens: an unterminated quote is reported where it starts, not at the end
+ * of the file, and an error inside a value that began lines above says
+ * which variable's value is still open. */
+static void test_grub_default_error_lines(void **state) {
+        static const struct {
+                const char *text, *error;
+        } t[] = {
+                { "A=1\nGRUB_CMDLINE_LINUX=\"quiet\nB=2\n\n",
+                  "line 2: unterminated \" (in the value of GRUB_CMDLINE_LINUX)" },
+                { "A=1\n\nGRUB_CMDLINE_LINUX='quiet\nB=2\n",
+                  "line 3: unterminated ' (in the value of GRUB_CMDLINE_LINUX)" },
+                /* Debian's /etc/default/grub with the quote of line 1 left
+                 * open: the shell stops at the backquote in a comment. */
+                { "GRUB_CMDLINE_LINUX=\"quiet\n\n# you can see them in real GRUB with the command `vbeinfo'\n"
+                  "#GRUB_GFXMODE=640x480\n",
+                  "line 3: unterminated command substitution (in the value of GRUB_CMDLINE_LINUX, which began on line 1 "
+                  "and is still open here)" },
+                { "GRUB_X=\"a\nb\" GRUB_Y=\"c\nd\ne\n",
+                  "line 2: unterminated \" (in the value of GRUB_Y)" },
+                { "GRUB_X=\"a\nb\nc ${Y:-z\n\n",
+                  "line 3: unterminated ${ (in the value of GRUB_X, which began on line 1 and is still open here)" },
+                { "A=1\nGRUB_X=$(echo\n\n",
+                  "line 2: unterminated command substitution (in the value of GRUB_X)" },
+                { "A=1\nGRUB_X=ok cmd\n", "line 2: not an assignment: 'cmd'" },
+                { "A=\"x\ny\" B=1\nC=2 D=\"a\" E=|\n", "line 3: shell operator '|' (in the value of E)" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(t); i++) {
+                ShellVars v = {0};
+                _cleanup_free_ char *err = NULL;
+                assert_int_equal(grub_default_eval(&v, t[i].text, strlen(t[i].text), &err), -EBADMSG);
+                if (!streq_ptr(err, t[i].error))
+                        fail_msg("case %zu:\n got  %s\n want %s", i, strna(err), t[i].error);
+                shell_vars_done(&v);
+        }
+}
+
+static char *make_tree(void) {
+        char *t = strdup("/tmp/test-boot-parsers-XXXXXX");
+        assert_non_null(t);
+        assert_non_null(mkdtemp(t));
+        return t;
+}
+
+static void put(const char *root, const char *path, const char *text) {
+        _cleanup_free_ char *full = root_join(root, path);
+        _cleanup_free_ char *dir = strdup(full);
+        assert_non_null(dir);
+        *strrchr(dir, '/') = 0;
+        assert_int_equal(mkdir_parents(dir, 0755), 0);
+        assert_true(write_file_atomic(full, text, strlen(text), 0644) >= 0);
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw) {
+        return remove(path);
+}
+
+/* An open quote in GRUB_CMDLINE_LINUX (issue 11): the merged variable says
+ * which file and line opened it, and a file that cannot be read names its
+ * path and line. */
+static void test_grub_default_open_quote(void **state) {
+        _cleanup_free_ char *root = make_tree();
+        put(root, "/etc/default/grub", "GRUB_DEFAULT=0\n# the arguments\nGRUB_CMDLINE_LINUX='quiet dyndbg=\"file'\n");
+        put(root, "/etc/default/grub.d/50-console.cfg", "GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX console=ttyS0\"\n");
+        ShellVars v = {0};
+        _cleanup_free_ char *err = NULL;
+        assert_int_equal(grub_defaults_merge(root, false, NULL, NULL, &v, &err), 0);
+        const ShellVar *sv = shell_vars_find(&v, "GRUB_CMDLINE_LINUX");
+        assert_non_null(sv);
+        assert_string_equal(sv->value, "quiet dyndbg=\"file console=ttyS0");
+        assert_string_equal(sv->file, "/etc/default/grub.d/50-console.cfg");
+        assert_int_equal(sv->line, 1);
+        assert_string_equal(sv->quote_file, "/etc/default/grub");
+        assert_int_equal(sv->quote_line, 3);
+        assert_int_equal(grub_cmdline_var_check(&v, "GRUB_CMDLINE_LINUX", &err), -EBADMSG);
+        assert_string_equal(err, "'/etc/default/grub' line 3: GRUB_CMDLINE_LINUX leaves a double quote open at "
+                                 "'dyndbg=\"file console=ttyS0': the kernel would take every argument after it into that one");
+        free(TAKE_PTR(err));
+        assert_int_equal(grub_cmdline_var_check(&v, "GRUB_DEFAULT", &err), 0);
+        assert_int_equal(grub_cmdline_var_check(&v, "GRUB_NOT_SET", &err), 0);
+        assert_null(err);
+        shell_vars_done(&v);
+
+        /* A later file that closes it: no longer open. */
+        put(root, "/etc/default/grub.d/60-close.cfg", "# closes it\nGRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX\\\"\"\n");
+        assert_int_equal(grub_defaults_merge(root, false, NULL, NULL, &v, &err), 0);
+        assert_int_equal(grub_cmdline_var_check(&v, "GRUB_CMDLINE_LINUX", &err), 0);
+        sv = shell_vars_find(&v, "GRUB_CMDLINE_LINUX");
+        assert_int_equal(sv->quote_line, 0);
+        assert_null(sv->quote_file);
+        assert_int_equal(sv->line, 2);
+        shell_vars_done(&v);
+
+        /* After "--" a quote is init's. */
+        put(root, "/etc/default/grub.d/60-close.cfg", "GRUB_CMDLINE_LINUX_DEFAULT='-- \"x'\n");
+        assert_int_equal(grub_defaults_merge(root, false, NULL, NULL, &v, &err), 0);
+        assert_int_equal(grub_cmdline_var_check(&v, "GRUB_CMDLINE_LINUX_DEFAULT", &err), 0);
+        shell_vars_done(&v);
+
+        /* A shell quote left open in a drop-in: its path and the line. */
+        put(root, "/etc/default/grub.d/60-close.cfg", "\n\nGRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX x\n\n");
+        assert_int_equal(grub_defaults_merge(root, false, NULL, NULL, &v, &err), -EBADMSG);
+        assert_string_equal(err, "'/etc/default/grub.d/60-close.cfg' line 3: unterminated \" (in the value of "
+                                 "GRUB_CMDLINE_LINUX): the merged value is not known without running it");
+        assert_int_equal(nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
 static void test_grub_cfg(void **state) {
         static const char cfg[] =
                 "function load_video {\n  insmod all_video\n}\n"
@@ -196,6 +307,8 @@ int main(void) {
                 cmocka_unit_test(test_bls_parse_edit),
                 cmocka_unit_test(test_bls_order),
                 cmocka_unit_test(test_grub_default_reader),
+                cmocka_unit_test(test_grub_default_error_lines),
+                cmocka_unit_test(test_grub_default_open_quote),
                 cmocka_unit_test(test_grub_cfg),
                 cmocka_unit_test(test_owned_record),
                 cmocka_unit_test(test_udiff),
