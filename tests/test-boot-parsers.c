@@ -275,6 +275,121 @@ static void test_grub_cfg(void **state) {
         assert_string_equal(s, "x-1");
 }
 
+static void assert_errors(const GrubCfg *c, const char *const *want) {
+        size_t n = 0;
+        while (want[n])
+                n++;
+        size_t got = strv_length(c->errors);
+        for (size_t i = 0; i < MAX(n, got); i++) {
+                const char *g = i < got ? c->errors[i] : "(none)", *w = i < n ? want[i] : "(none)";
+                if (!streq(g, w))
+                        fail_msg("error %zu:\n got  %s\n want %s", i, g, w);
+        }
+}
+#define ASSERT_ERRORS(c, ...) assert_errors((c), (const char *const[]) { __VA_ARGS__ })
+
+static const char entry_a[] = "menuentry 'A' $menuentry_id_option 'a' {\n\tlinux\t/boot/vmlinuz-1 root=a\n}\n";
+static const char entry_b[] = "menuentry 'B' $menuentry_id_option 'b' {\n\tlinux\t/boot/vmlinuz-2 root=b\n}\n";
+
+/* A broken menuentry is reported with its line and does not take the
+ * others with it: they keep their paths, so GRUB_DEFAULT still finds them. */
+static void test_grub_cfg_broken_entries(void **state) {
+        GrubCfg c;
+
+        /* An entry in a submenu without its '}': the submenu's '}' closed
+         * the entry before, the submenu stayed open and B became "0>2". */
+        _cleanup_free_ char *t1 = strdup_printf(
+                "submenu 'S' {\n\tmenuentry 'S0' {\n\t\tlinux /boot/vmlinuz-s0 root=s0\n"
+                "\tmenuentry 'S1' {\n\t\tlinux /boot/vmlinuz-s1 root=s1\n\t}\n}\n%s", entry_b);
+        assert_int_equal(grub_cfg_parse(t1, &c), 0);
+        assert_int_equal(c.n, 3);
+        assert_string_equal(c.entries[0].path, "0>0");
+        assert_string_equal(c.entries[1].path, "0>1");
+        assert_string_equal(c.entries[2].path, "1");
+        assert_ptr_equal(grub_cfg_default(&c, "1", NULL), &c.entries[2]);
+        ASSERT_ERRORS(&c, "line 2: menuentry 'S0' is not closed before the menuentry on line 4", NULL);
+        assert_int_equal(c.n_errors, 1);
+        grub_cfg_done(&c);
+
+        /* A linux line whose arguments end in '{' opened a block: the
+         * entry lost its kernel and the next ones their places. */
+        _cleanup_free_ char *t2 = strdup_printf("menuentry 'X' {\n\tlinux /boot/vmlinuz-x root=x opt={\n}\n%s%s",
+                                                entry_a, entry_b);
+        assert_int_equal(grub_cfg_parse(t2, &c), 0);
+        assert_int_equal(c.n, 3);
+        assert_string_equal(c.entries[0].args, "root=x opt={");
+        assert_string_equal(c.entries[1].path, "1");
+        assert_string_equal(c.entries[2].path, "2");
+        assert_null(c.errors);
+        grub_cfg_done(&c);
+
+        /* Nesting past 64 made the whole file unreadable (-E2BIG). */
+        StrBuf b = {0};
+        strbuf_append(&b, entry_a);
+        for (int i = 0; i < 70; i++)
+                strbuf_printf(&b, "function f%d {\n", i);
+        strbuf_append(&b, entry_b);
+        for (int i = 0; i < 70; i++)
+                strbuf_append(&b, "}\n");
+        strbuf_append(&b, entry_b);
+        _cleanup_free_ char *t3 = strbuf_steal(&b);
+        assert_int_equal(grub_cfg_parse(t3, &c), 0);
+        assert_int_equal(c.n, 2);
+        assert_string_equal(c.entries[0].title, "A");
+        assert_string_equal(c.entries[1].title, "B");
+        assert_string_equal(c.entries[1].path, "1");
+        ASSERT_ERRORS(&c, "line 68: blocks nested deeper than 64: skipped up to its '}'", NULL);
+        grub_cfg_done(&c);
+
+        /* A stray '}', an entry without '{', open quotes, a second linux
+         * line, an entry open at the end: each said, the rest read. */
+        _cleanup_free_ char *t4 = strdup_printf(
+                "}\n%smenuentry 'N' --class x\n{\n\tlinux /boot/vmlinuz-n\n}\n"
+                "menuentry 'Q {\n\tlinux /boot/vmlinuz-q root=\"q\n\tlinux /boot/vmlinuz-q2 root=q2\n}\n"
+                "%smenuentry 'E' {\n\tlinux /boot/vmlinuz-e root=e\n",
+                entry_a, entry_b);
+        assert_int_equal(grub_cfg_parse(t4, &c), 0);
+        assert_int_equal(c.n, 4);
+        assert_string_equal(c.entries[0].path, "0");
+        assert_string_equal(c.entries[1].title, "Q {");
+        assert_string_equal(c.entries[1].args, "root=q2");
+        assert_string_equal(c.entries[1].release, "q2");
+        assert_string_equal(c.entries[2].path, "2");
+        assert_string_equal(c.entries[3].path, "3");
+        assert_string_equal(c.entries[3].args, "root=e");
+        ASSERT_ERRORS(&c,
+                      "line 1: '}' without a block to close",
+                      "line 5: menuentry without '{' at the end of its line: not read",
+                      "line 9: the menuentry line leaves a quote open",
+                      "line 10: the linux line leaves a quote open",
+                      "line 11: another linux line in menuentry 'Q {' (line 9): this one is used",
+                      "line 16: menuentry 'E' is not closed at the end of the file",
+                      NULL);
+        grub_cfg_done(&c);
+
+        /* Reported errors are capped; all are counted. */
+        b = (StrBuf) {0};
+        for (int i = 0; i < 30; i++)
+                strbuf_append(&b, "}\n");
+        strbuf_append(&b, entry_a);
+        _cleanup_free_ char *t5 = strbuf_steal(&b);
+        assert_int_equal(grub_cfg_parse(t5, &c), 0);
+        assert_int_equal(c.n, 1);
+        assert_int_equal(c.n_errors, 30);
+        assert_int_equal(strv_length(c.errors), GRUB_CFG_ERRORS_MAX + 1);
+        assert_string_equal(c.errors[GRUB_CFG_ERRORS_MAX], "... and 10 more errors not shown");
+        grub_cfg_done(&c);
+
+        /* grub.cfg as the real grub-mkconfig writes it: nothing to say. */
+        _cleanup_free_ char *real = NULL;
+        assert_int_equal(read_full_file_root(SRCDIR "/tests/boot/trees/debian-grub", "/boot/grub/grub.cfg", &real, NULL), 0);
+        assert_int_equal(grub_cfg_parse(real, &c), 0);
+        assert_true(c.n >= 2);
+        assert_null(c.errors);
+        assert_int_equal(c.n_errors, 0);
+        grub_cfg_done(&c);
+}
+
 static void test_owned_record(void **state) {
         char *t[] = { (char *) "numa_cma=0:64M", NULL };
         _cleanup_free_ char *text = owned_format("bls", t);
@@ -310,6 +425,7 @@ int main(void) {
                 cmocka_unit_test(test_grub_default_error_lines),
                 cmocka_unit_test(test_grub_default_open_quote),
                 cmocka_unit_test(test_grub_cfg),
+                cmocka_unit_test(test_grub_cfg_broken_entries),
                 cmocka_unit_test(test_owned_record),
                 cmocka_unit_test(test_udiff),
         };
