@@ -403,6 +403,40 @@ static void test_owned_record(void **state) {
         assert_non_null(o.tokens);
         assert_null(o.tokens[0]);
         owned_record_done(&o);
+
+        /* Whatever a line can hold comes back byte for byte. */
+        char *odd[] = { (char *) "dyndbg=\"file a.c +p\"", (char *) " lead", (char *) "trail ", (char *) "cr\r",
+                        (char *) "#hash", (char *) "token x", (char *) "backend y", (char *) "\t", NULL };
+        _cleanup_free_ char *t2 = owned_format("systemd-boot", odd);
+        assert_non_null(t2);
+        assert_int_equal(owned_parse(t2, &o), 0);
+        assert_string_equal(o.backend, "systemd-boot");
+        assert_true(strv_equal(o.tokens, odd));
+        owned_record_done(&o);
+        _cleanup_free_ char *t3 = owned_format(NULL, NULL);
+        assert_int_equal(owned_parse(t3, &o), 0);
+        assert_null(o.backend);
+        assert_null(o.tokens[0]);
+        owned_record_done(&o);
+
+        /* What a line cannot hold is refused: "a\nb" recorded would read
+         * back as a token "a" numacma never wrote. */
+        char *nl[] = { (char *) "numa_cma=0:64M", (char *) "a\nb", NULL };
+        char *empty[] = { (char *) "", NULL };
+        assert_null(owned_format("grub", nl));
+        assert_null(owned_format("grub", empty));
+        assert_null(owned_format("gr\nub", t));
+        assert_null(owned_format("", t));
+
+        /* Many tokens: read in one pass. */
+        StrBuf b = {0};
+        for (int i = 0; i < 200000; i++)
+                strbuf_printf(&b, "token t%d\n", i);
+        _cleanup_free_ char *many = strbuf_steal(&b);
+        assert_int_equal(owned_parse(many, &o), 0);
+        assert_int_equal(strv_length(o.tokens), 200000);
+        assert_string_equal(o.tokens[199999], "t199999");
+        owned_record_done(&o);
 }
 
 static void test_udiff(void **state) {
