@@ -12,7 +12,7 @@
 /* Limits on what a hostile file can make the reader build: "A=$A$A"
  * repeated doubles a value per line. */
 #define VALUE_MAX (64u * 1024)
-#define VARS_MAX 4096u
+#define VARS_MAX 1024u
 
 void shell_vars_done(ShellVars *v) {
         for (size_t i = 0; i < v->n; i++) {
@@ -32,18 +32,10 @@ const ShellVar *shell_vars_find(const ShellVars *v, const char *name) {
         return NULL;
 }
 
-/* Whether a kernel command line leaves a double quote open: an even
- * number of quotes never does (the open token holds all that follow), an
- * odd one is parsed. */
-static bool cmdline_open(const char *value) {
-        size_t q = 0;
-        for (const char *p = value; *p; p++)
-                q += *p == '"';
-        if (q % 2 == 0)
-                return false;
-        _cleanup_cmdline_ Cmdline *c = NULL;
-        return cmdline_parse(value, &c) >= 0 && cmdline_open_quote(c, NULL) < 0;
-}
+/* Values that are checked for an open quote at every assignment: a kernel
+ * command line is at most 2 KiB; on a longer one (which the kernel cuts
+ * anyway) grub_cmdline_var_check() still finds it, once, at the end. */
+#define QUOTE_CHECK_MAX 4096u
 
 /* Takes value (NULL = unknown); file (may be NULL) is copied. */
 static int vars_set_take(ShellVars *v, const char *name, char *value, const char *file, unsigned line) {
@@ -84,7 +76,8 @@ static int vars_set_take(ShellVars *v, const char *name, char *value, const char
         sv->line = line;
         /* The assignment that opens a quote is the one to name; later ones
          * that only add to the value keep it. */
-        bool open = value && startswith(name, "GRUB_CMDLINE_") && cmdline_open(value);
+        bool open = value && startswith(name, "GRUB_CMDLINE_") && strnlen(value, QUOTE_CHECK_MAX + 1) <= QUOTE_CHECK_MAX &&
+                    cmdline_text_open_quote(value, NULL) < 0;
         if (!open) {
                 free(sv->quote_file);
                 sv->quote_file = NULL;
@@ -106,20 +99,23 @@ int shell_vars_set(ShellVars *v, const char *name, const char *value) {
 
 int grub_cmdline_var_check(const ShellVars *v, const char *name, char **ret_error) {
         const ShellVar *sv = shell_vars_find(v, name);
-        _cleanup_cmdline_ Cmdline *c = NULL;
         size_t off;
 
         if (!sv || !sv->value)
                 return 0;
-        int r = cmdline_parse_closed(sv->value, &c, &off);
+        int r = cmdline_text_open_quote(sv->value, &off);
         if (r != -EBADMSG)
                 return r;
         if (ret_error) {
+                /* Where it was opened; for a value too long to follow, where
+                 * it was set last. */
+                const char *file = sv->quote_line ? sv->quote_file : sv->file;
+                unsigned line = sv->quote_line ? sv->quote_line : sv->line;
                 _cleanup_free_ char *where = NULL;
-                if (sv->quote_file)
-                        where = strdup_printf("'%s' line %u: ", sv->quote_file, sv->quote_line);
-                else if (sv->quote_line)
-                        where = strdup_printf("line %u: ", sv->quote_line);
+                if (file)
+                        where = strdup_printf("'%s' line %u: ", file, line);
+                else if (line)
+                        where = strdup_printf("line %u: ", line);
                 else
                         where = strdup("");
                 /* Shown from the start of the token the quote is in. */

@@ -190,6 +190,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 CHECK(!closed && at < size && line[at] == '"');
         else
                 CHECK(closed && closed->n == c->n && at == SIZE_MAX);
+        size_t at2 = SIZE_MAX;
+        CHECK(cmdline_open_quote(c, &at2) == rc && at2 == at);
         char *s = cmdline_to_string(c);
         CHECK(s);
         if (!streq(s, line)) {

@@ -168,16 +168,51 @@ int cmdline_open_quote(const Cmdline *c, size_t *ret_offset) {
         return 0;
 }
 
+/* What token_split() and cmdline_parse() make of a token: a bare "--"
+ * (also "\"--\"" or "\"--"), which ends the kernel's part. */
+static bool token_is_dashdash(const char *s, size_t len) {
+        size_t start = s[0] == '"', end = len;
+        for (size_t i = start + 1; i < len; i++)
+                if (s[i] == '=')
+                        return false;
+        if (start && end > start && s[end - 1] == '"')
+                end--;
+        return end - start == 2 && s[start] == '-' && s[start + 1] == '-';
+}
+
+int cmdline_text_open_quote(const char *line, size_t *ret_offset) {
+        const char *p = line;
+        for (;;) {
+                while (*p && kernel_isspace(*p))
+                        p++;
+                if (!*p)
+                        return 0;
+                const char *start = p, *open = NULL;
+                bool in_quote = false;
+                for (; *p; p++) {
+                        if (kernel_isspace(*p) && !in_quote)
+                                break;
+                        if (*p == '"' && (in_quote = !in_quote))
+                                open = p;
+                }
+                if (token_is_dashdash(start, (size_t) (p - start)))
+                        return 0;  /* the rest is init's */
+                if (in_quote) {
+                        if (ret_offset)
+                                *ret_offset = (size_t) (open - line);
+                        return -EBADMSG;
+                }
+        }
+}
+
 int cmdline_parse_closed(const char *line, Cmdline **ret, size_t *ret_offset) {
         Cmdline *c;
-        int r = cmdline_parse(line, &c);
+        int r = cmdline_text_open_quote(line, ret_offset);
         if (r < 0)
                 return r;
-        r = cmdline_open_quote(c, ret_offset);
-        if (r < 0) {
-                cmdline_free(c);
+        r = cmdline_parse(line, &c);
+        if (r < 0)
                 return r;
-        }
         *ret = c;
         return 0;
 }

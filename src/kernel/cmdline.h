@@ -34,6 +34,9 @@ int cmdline_parse_closed(const char *line, Cmdline **ret, size_t *ret_offset);
  * leaves open: -EBADMSG with *ret_offset, or 0 when every quote is closed
  * (after "--" quotes are init's business). */
 int cmdline_open_quote(const Cmdline *c, size_t *ret_offset);
+/* The same on the text, in one pass and without allocating (for checks
+ * repeated on long values). */
+int cmdline_text_open_quote(const char *line, size_t *ret_offset);
 void cmdline_free(Cmdline *c);
 static inline void cmdline_freep(Cmdline **c) { cmdline_free(*c); }
 #define _cleanup_cmdline_ _cleanup_(cmdline_freep)
