@@ -239,6 +239,23 @@ static void test_grub_default_open_quote(void **state) {
         assert_int_equal(grub_cmdline_var_check(&v, "GRUB_CMDLINE_LINUX_DEFAULT", &err), 0);
         shell_vars_done(&v);
 
+        /* A value too long to follow at each assignment (the kernel takes
+         * 2 KiB): still found, at the assignment that set it last. */
+        _cleanup_free_ char *pad = malloc(5001);
+        assert_non_null(pad);
+        memset(pad, 'p', 5000);
+        pad[5000] = 0;
+        _cleanup_free_ char *longv = strdup_printf("GRUB_CMDLINE_LINUX='x=%s'\n\nGRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX y=\\\"z\"\n", pad);
+        put(root, "/etc/default/grub.d/60-close.cfg", longv);
+        assert_int_equal(grub_defaults_merge(root, false, NULL, NULL, &v, &err), 0);
+        sv = shell_vars_find(&v, "GRUB_CMDLINE_LINUX");
+        assert_int_equal(sv->quote_line, 0);
+        assert_int_equal(grub_cmdline_var_check(&v, "GRUB_CMDLINE_LINUX", &err), -EBADMSG);
+        assert_string_equal(err, "'/etc/default/grub.d/60-close.cfg' line 3: GRUB_CMDLINE_LINUX leaves a double quote open "
+                                 "at 'y=\"z': the kernel would take every argument after it into that one");
+        free(TAKE_PTR(err));
+        shell_vars_done(&v);
+
         /* A shell quote left open in a drop-in: its path and the line. */
         put(root, "/etc/default/grub.d/60-close.cfg", "\n\nGRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX x\n\n");
         assert_int_equal(grub_defaults_merge(root, false, NULL, NULL, &v, &err), -EBADMSG);
