@@ -384,6 +384,15 @@ static void test_grub_cfg_broken_entries(void **state) {
                       NULL);
         grub_cfg_done(&c);
 
+        /* A linux line without an image (fuzz-grub-cfg found "linux ''"):
+         * no entry is made of it. */
+        assert_int_equal(grub_cfg_parse("menuentry 'L' {\n\tlinux ''\n\tlinux\n}\nmenuentry 'M' {\n\tlinux /m x\n}\n", &c), 0);
+        assert_int_equal(c.n, 1);
+        assert_string_equal(c.entries[0].path, "1");
+        ASSERT_ERRORS(&c, "line 2: linux line without a kernel image in menuentry 'L'",
+                      "line 3: linux line without a kernel image in menuentry 'L'", NULL);
+        grub_cfg_done(&c);
+
         /* Reported errors are capped; all are counted. */
         b = (StrBuf) {0};
         for (int i = 0; i < 30; i++)

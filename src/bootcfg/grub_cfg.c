@@ -207,8 +207,10 @@ static void add_linux(Parser *ps, const char *p, const char *end) {
         if (!e)
                 return;
         _cleanup_free_ char *kernel = next_word(&p);
-        if (!kernel)
+        if (!kernel || !*kernel) {
+                report(ps, ps->line, "linux line without a kernel image in menuentry '%s'", strempty(e->title));
                 return;
+        }
         while (*p == ' ' || *p == '\t')
                 p++;
         GrubEntry g = {
