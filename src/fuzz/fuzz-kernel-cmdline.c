@@ -4,7 +4,10 @@
  * cmdline_append(), cmdline_to_string(), as the boot layer runs them. The
  * input is the file's text, then optionally a NUL and edit lines: "-TEXT"
  * removes the token TEXT, "+TEXT" wants it (anything else is ignored);
- * without a NUL the edit is numacma's usual one. The trailing newline and
+ * without a NUL the edit is numacma's usual one. As in the boot layer, no
+ * token is both removed and wanted (a token that stays is kept: removed
+ * and appended again, it would move to the end at every apply). The
+ * trailing newline and
  * blanks of the file stay where they are, as the boot layer keeps them.
  * Checks, abort()ing on any failure:
  *  - the edit succeeds, or fails with -EINVAL only for a wanted text that
@@ -190,10 +193,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 CHECK(strv_copy(default_remove, &remove) == 0);
                 CHECK(strv_copy(default_want, &want) == 0);
         }
-        if (!remove)
-                CHECK((remove = calloc(1, sizeof(char *))));
         if (!want)
                 CHECK((want = calloc(1, sizeof(char *))));
+        _cleanup_strv_free_ char **removed = calloc(1, sizeof(char *));
+        CHECK(removed);
+        for (char **t = remove; t && *t; t++)
+                if (!strv_contains(want, *t))
+                        CHECK(strv_extend(&removed, *t) == 0);
 
         /* The file's trailing newline and blanks stay after the tokens. */
         size_t body = strlen(text);
@@ -201,8 +207,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 body--;
         _cleanup_free_ char *head = strndup(text, body);
         CHECK(head);
-        check_edit(head, remove, want);
+        check_edit(head, removed, want);
         /* And the whole text as one line. */
-        check_edit(text, remove, want);
+        check_edit(text, removed, want);
         return 0;
 }
