@@ -261,6 +261,14 @@ static void test_grub_default_open_quote(void **state) {
         assert_int_equal(grub_defaults_merge(root, false, NULL, NULL, &v, &err), -EBADMSG);
         assert_string_equal(err, "'/etc/default/grub.d/60-close.cfg' line 3: unterminated \" (in the value of "
                                  "GRUB_CMDLINE_LINUX): the merged value is not known without running it");
+        free(TAKE_PTR(err));
+        /* Sourced by sh: what sh said, with the file and line. */
+        put(root, "/etc/default/grub.d/60-close.cfg", "\n\nGRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX `x\"\n\n");
+        assert_int_equal(grub_defaults_merge(root, true, NULL, NULL, &v, &err), -EBADMSG);
+        _cleanup_free_ char *dropin = root_join(root, "/etc/default/grub.d/60-close.cfg");
+        /* dash: "sh: 5: FILE: Syntax error: ...", bash: "FILE: line 3: ..." */
+        if (!startswith(err, "sourcing the /etc/default/grub files with sh failed: ") || !strstr(err, dropin))
+                fail_msg("got '%s'", err);
         assert_int_equal(nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
 

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdarg.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include "basic/fileio.h"
@@ -523,6 +524,7 @@ static int merge_shell(const char *root, char **files, const char *override_path
         _cleanup_strv_free_ char **argv = NULL;
         _cleanup_free_ char *buf = NULL;
         char tmp[] = "/tmp/numacma-grub-XXXXXX";
+        _cleanup_close_ int errfd = -1;
         int tmpfd = -1, r;
         StrBuf script = {0};
 
@@ -570,9 +572,14 @@ static int merge_shell(const char *root, char **files, const char *override_path
                 r = -errno;
                 goto out;
         }
+        /* What sh says on stderr ("FILE: LINE: Syntax error: ...") goes
+         * into the error: a file, so that a long message cannot block it. */
+        errfd = memfd_create("numacma-grub-sh-stderr", MFD_CLOEXEC);
         posix_spawn_file_actions_t fa;
         posix_spawn_file_actions_init(&fa);
         posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
+        if (errfd >= 0)
+                posix_spawn_file_actions_adddup2(&fa, errfd, STDERR_FILENO);
         posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
         char *envp[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
         pid_t pid;
@@ -599,7 +606,14 @@ static int merge_shell(const char *root, char **files, const char *override_path
                 ;
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
                 strbuf_done(&out);
-                *ret_error = strdup("sourcing the /etc/default/grub files with sh failed (a syntax error or a failing command in them)");
+                char said[512] = "";
+                ssize_t k = errfd >= 0 ? pread(errfd, said, sizeof(said) - 1, 0) : -1;
+                if (k > 0) {
+                        said[k] = 0;
+                        said[strcspn(said, "\n")] = 0;
+                }
+                *ret_error = k > 0 && *said ? strdup_printf("sourcing the /etc/default/grub files with sh failed: %s", said)
+                                            : strdup("sourcing the /etc/default/grub files with sh failed (a syntax error or a failing command in them)");
                 r = -EBADMSG;
                 goto out;
         }
