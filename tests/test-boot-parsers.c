@@ -7,11 +7,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <ftw.h>
+#include <sys/stat.h>
+
 #include "bootcfg/bls.h"
 #include "kernel/cmdline_tokens.h"
 #include "bootcfg/grub_cfg.h"
 #include "bootcfg/grub_default.h"
 #include "bootcfg/owned.h"
+#include "basic/atomic_write.h"
+#include "basic/fileio.h"
 #include "basic/udiff.h"
 #include "basic/util.h"
 
@@ -136,6 +141,138 @@ static void test_grub_default_reader(void **state) {
         shell_vars_done(&v);
 }
 
+/* Every error names its line, and a quote's error the line where it
+ * opens: an unterminated quote is reported where it starts, not at the end
+ * of the file, and an error inside a value that began lines above says
+ * which variable's value is still open. */
+static void test_grub_default_error_lines(void **state) {
+        static const struct {
+                const char *text, *error;
+        } t[] = {
+                { "A=1\nGRUB_CMDLINE_LINUX=\"quiet\nB=2\n\n",
+                  "line 2: unterminated \" (in the value of GRUB_CMDLINE_LINUX)" },
+                { "A=1\n\nGRUB_CMDLINE_LINUX='quiet\nB=2\n",
+                  "line 3: unterminated ' (in the value of GRUB_CMDLINE_LINUX)" },
+                /* Debian's /etc/default/grub with the quote of line 1 left
+                 * open: the shell stops at the backquote in a comment. */
+                { "GRUB_CMDLINE_LINUX=\"quiet\n\n# you can see them in real GRUB with the command `vbeinfo'\n"
+                  "#GRUB_GFXMODE=640x480\n",
+                  "line 3: unterminated command substitution (in the value of GRUB_CMDLINE_LINUX, which began on line 1 "
+                  "and is still open here)" },
+                { "GRUB_X=\"a\nb\" GRUB_Y=\"c\nd\ne\n",
+                  "line 2: unterminated \" (in the value of GRUB_Y)" },
+                { "GRUB_X=\"a\nb\nc ${Y:-z\n\n",
+                  "line 3: unterminated ${ (in the value of GRUB_X, which began on line 1 and is still open here)" },
+                { "A=1\nGRUB_X=$(echo\n\n",
+                  "line 2: unterminated command substitution (in the value of GRUB_X)" },
+                { "A=1\nGRUB_X=ok cmd\n", "line 2: not an assignment: 'cmd'" },
+                { "A=\"x\ny\" B=1\nC=2 D=\"a\" E=|\n", "line 3: shell operator '|' (in the value of E)" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(t); i++) {
+                ShellVars v = {0};
+                _cleanup_free_ char *err = NULL;
+                assert_int_equal(grub_default_eval(&v, t[i].text, strlen(t[i].text), &err), -EBADMSG);
+                if (!streq_ptr(err, t[i].error))
+                        fail_msg("case %zu:\n got  %s\n want %s", i, strna(err), t[i].error);
+                shell_vars_done(&v);
+        }
+}
+
+static char *make_tree(void) {
+        char *t = strdup("/tmp/test-boot-parsers-XXXXXX");
+        assert_non_null(t);
+        assert_non_null(mkdtemp(t));
+        return t;
+}
+
+static void put(const char *root, const char *path, const char *text) {
+        _cleanup_free_ char *full = root_join(root, path);
+        _cleanup_free_ char *dir = strdup(full);
+        assert_non_null(dir);
+        *strrchr(dir, '/') = 0;
+        assert_int_equal(mkdir_parents(dir, 0755), 0);
+        assert_true(write_file_atomic(full, text, strlen(text), 0644) >= 0);
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw) {
+        return remove(path);
+}
+
+/* An open quote in GRUB_CMDLINE_LINUX (issue 11): the merged variable says
+ * which file and line opened it, and a file that cannot be read names its
+ * path and line. */
+static void test_grub_default_open_quote(void **state) {
+        _cleanup_free_ char *root = make_tree();
+        put(root, "/etc/default/grub", "GRUB_DEFAULT=0\n# the arguments\nGRUB_CMDLINE_LINUX='quiet dyndbg=\"file'\n");
+        put(root, "/etc/default/grub.d/50-console.cfg", "GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX console=ttyS0\"\n");
+        ShellVars v = {0};
+        _cleanup_free_ char *err = NULL;
+        assert_int_equal(grub_defaults_merge(root, false, NULL, NULL, &v, &err), 0);
+        const ShellVar *sv = shell_vars_find(&v, "GRUB_CMDLINE_LINUX");
+        assert_non_null(sv);
+        assert_string_equal(sv->value, "quiet dyndbg=\"file console=ttyS0");
+        assert_string_equal(sv->file, "/etc/default/grub.d/50-console.cfg");
+        assert_int_equal(sv->line, 1);
+        assert_string_equal(sv->quote_file, "/etc/default/grub");
+        assert_int_equal(sv->quote_line, 3);
+        assert_int_equal(grub_cmdline_var_check(&v, "GRUB_CMDLINE_LINUX", &err), -EBADMSG);
+        assert_string_equal(err, "'/etc/default/grub' line 3: GRUB_CMDLINE_LINUX leaves a double quote open at "
+                                 "'dyndbg=\"file console=ttyS0': the kernel would take every argument after it into that one");
+        free(TAKE_PTR(err));
+        assert_int_equal(grub_cmdline_var_check(&v, "GRUB_DEFAULT", &err), 0);
+        assert_int_equal(grub_cmdline_var_check(&v, "GRUB_NOT_SET", &err), 0);
+        assert_null(err);
+        shell_vars_done(&v);
+
+        /* A later file that closes it: no longer open. */
+        put(root, "/etc/default/grub.d/60-close.cfg", "# closes it\nGRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX\\\"\"\n");
+        assert_int_equal(grub_defaults_merge(root, false, NULL, NULL, &v, &err), 0);
+        assert_int_equal(grub_cmdline_var_check(&v, "GRUB_CMDLINE_LINUX", &err), 0);
+        sv = shell_vars_find(&v, "GRUB_CMDLINE_LINUX");
+        assert_int_equal(sv->quote_line, 0);
+        assert_null(sv->quote_file);
+        assert_int_equal(sv->line, 2);
+        shell_vars_done(&v);
+
+        /* After "--" a quote is init's. */
+        put(root, "/etc/default/grub.d/60-close.cfg", "GRUB_CMDLINE_LINUX_DEFAULT='-- \"x'\n");
+        assert_int_equal(grub_defaults_merge(root, false, NULL, NULL, &v, &err), 0);
+        assert_int_equal(grub_cmdline_var_check(&v, "GRUB_CMDLINE_LINUX_DEFAULT", &err), 0);
+        shell_vars_done(&v);
+
+        /* A value too long to follow at each assignment (the kernel takes
+         * 2 KiB): still found, at the assignment that set it last. */
+        _cleanup_free_ char *pad = malloc(5001);
+        assert_non_null(pad);
+        memset(pad, 'p', 5000);
+        pad[5000] = 0;
+        _cleanup_free_ char *longv = strdup_printf("GRUB_CMDLINE_LINUX='x=%s'\n\nGRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX y=\\\"z\"\n", pad);
+        put(root, "/etc/default/grub.d/60-close.cfg", longv);
+        assert_int_equal(grub_defaults_merge(root, false, NULL, NULL, &v, &err), 0);
+        sv = shell_vars_find(&v, "GRUB_CMDLINE_LINUX");
+        assert_int_equal(sv->quote_line, 0);
+        assert_int_equal(grub_cmdline_var_check(&v, "GRUB_CMDLINE_LINUX", &err), -EBADMSG);
+        assert_string_equal(err, "'/etc/default/grub.d/60-close.cfg' line 3: GRUB_CMDLINE_LINUX leaves a double quote open "
+                                 "at 'y=\"z': the kernel would take every argument after it into that one");
+        free(TAKE_PTR(err));
+        shell_vars_done(&v);
+
+        /* A shell quote left open in a drop-in: its path and the line. */
+        put(root, "/etc/default/grub.d/60-close.cfg", "\n\nGRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX x\n\n");
+        assert_int_equal(grub_defaults_merge(root, false, NULL, NULL, &v, &err), -EBADMSG);
+        assert_string_equal(err, "'/etc/default/grub.d/60-close.cfg' line 3: unterminated \" (in the value of "
+                                 "GRUB_CMDLINE_LINUX): the merged value is not known without running it");
+        free(TAKE_PTR(err));
+        /* Sourced by sh: what sh said, with the file and line. */
+        put(root, "/etc/default/grub.d/60-close.cfg", "\n\nGRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX `x\"\n\n");
+        assert_int_equal(grub_defaults_merge(root, true, NULL, NULL, &v, &err), -EBADMSG);
+        _cleanup_free_ char *dropin = root_join(root, "/etc/default/grub.d/60-close.cfg");
+        /* dash: "sh: 5: FILE: Syntax error: ...", bash: "FILE: line 3: ..." */
+        if (!startswith(err, "sourcing the /etc/default/grub files with sh failed: ") || !strstr(err, dropin))
+                fail_msg("got '%s'", err);
+        assert_int_equal(nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
 static void test_grub_cfg(void **state) {
         static const char cfg[] =
                 "function load_video {\n  insmod all_video\n}\n"
@@ -164,6 +301,130 @@ static void test_grub_cfg(void **state) {
         assert_string_equal(s, "x-1");
 }
 
+static void assert_errors(const GrubCfg *c, const char *const *want) {
+        size_t n = 0;
+        while (want[n])
+                n++;
+        size_t got = strv_length(c->errors);
+        for (size_t i = 0; i < MAX(n, got); i++) {
+                const char *g = i < got ? c->errors[i] : "(none)", *w = i < n ? want[i] : "(none)";
+                if (!streq(g, w))
+                        fail_msg("error %zu:\n got  %s\n want %s", i, g, w);
+        }
+}
+#define ASSERT_ERRORS(c, ...) assert_errors((c), (const char *const[]) { __VA_ARGS__ })
+
+static const char entry_a[] = "menuentry 'A' $menuentry_id_option 'a' {\n\tlinux\t/boot/vmlinuz-1 root=a\n}\n";
+static const char entry_b[] = "menuentry 'B' $menuentry_id_option 'b' {\n\tlinux\t/boot/vmlinuz-2 root=b\n}\n";
+
+/* A broken menuentry is reported with its line and does not take the
+ * others with it: they keep their paths, so GRUB_DEFAULT still finds them. */
+static void test_grub_cfg_broken_entries(void **state) {
+        GrubCfg c;
+
+        /* An entry in a submenu without its '}': the submenu's '}' closed
+         * the entry before, the submenu stayed open and B became "0>2". */
+        _cleanup_free_ char *t1 = strdup_printf(
+                "submenu 'S' {\n\tmenuentry 'S0' {\n\t\tlinux /boot/vmlinuz-s0 root=s0\n"
+                "\tmenuentry 'S1' {\n\t\tlinux /boot/vmlinuz-s1 root=s1\n\t}\n}\n%s", entry_b);
+        assert_int_equal(grub_cfg_parse(t1, &c), 0);
+        assert_int_equal(c.n, 3);
+        assert_string_equal(c.entries[0].path, "0>0");
+        assert_string_equal(c.entries[1].path, "0>1");
+        assert_string_equal(c.entries[2].path, "1");
+        assert_ptr_equal(grub_cfg_default(&c, "1", NULL), &c.entries[2]);
+        ASSERT_ERRORS(&c, "line 2: menuentry 'S0' is not closed before the menuentry on line 4", NULL);
+        assert_int_equal(c.n_errors, 1);
+        grub_cfg_done(&c);
+
+        /* A linux line whose arguments end in '{' opened a block: the
+         * entry lost its kernel and the next ones their places. */
+        _cleanup_free_ char *t2 = strdup_printf("menuentry 'X' {\n\tlinux /boot/vmlinuz-x root=x opt={\n}\n%s%s",
+                                                entry_a, entry_b);
+        assert_int_equal(grub_cfg_parse(t2, &c), 0);
+        assert_int_equal(c.n, 3);
+        assert_string_equal(c.entries[0].args, "root=x opt={");
+        assert_string_equal(c.entries[1].path, "1");
+        assert_string_equal(c.entries[2].path, "2");
+        assert_null(c.errors);
+        grub_cfg_done(&c);
+
+        /* Nesting past 64 made the whole file unreadable (-E2BIG). */
+        StrBuf b = {0};
+        strbuf_append(&b, entry_a);
+        for (int i = 0; i < 70; i++)
+                strbuf_printf(&b, "function f%d {\n", i);
+        strbuf_append(&b, entry_b);
+        for (int i = 0; i < 70; i++)
+                strbuf_append(&b, "}\n");
+        strbuf_append(&b, entry_b);
+        _cleanup_free_ char *t3 = strbuf_steal(&b);
+        assert_int_equal(grub_cfg_parse(t3, &c), 0);
+        assert_int_equal(c.n, 2);
+        assert_string_equal(c.entries[0].title, "A");
+        assert_string_equal(c.entries[1].title, "B");
+        assert_string_equal(c.entries[1].path, "1");
+        ASSERT_ERRORS(&c, "line 68: blocks nested deeper than 64: skipped up to its '}'", NULL);
+        grub_cfg_done(&c);
+
+        /* A stray '}', an entry without '{', open quotes, a second linux
+         * line, an entry open at the end: each said, the rest read. */
+        _cleanup_free_ char *t4 = strdup_printf(
+                "}\n%smenuentry 'N' --class x\n{\n\tlinux /boot/vmlinuz-n\n}\n"
+                "menuentry 'Q {\n\tlinux /boot/vmlinuz-q root=\"q\n\tlinux /boot/vmlinuz-q2 root=q2\n}\n"
+                "%smenuentry 'E' {\n\tlinux /boot/vmlinuz-e root=e\n",
+                entry_a, entry_b);
+        assert_int_equal(grub_cfg_parse(t4, &c), 0);
+        assert_int_equal(c.n, 4);
+        assert_string_equal(c.entries[0].path, "0");
+        assert_string_equal(c.entries[1].title, "Q {");
+        assert_string_equal(c.entries[1].args, "root=q2");
+        assert_string_equal(c.entries[1].release, "q2");
+        assert_string_equal(c.entries[2].path, "2");
+        assert_string_equal(c.entries[3].path, "3");
+        assert_string_equal(c.entries[3].args, "root=e");
+        ASSERT_ERRORS(&c,
+                      "line 1: '}' without a block to close",
+                      "line 5: menuentry without '{' at the end of its line: not read",
+                      "line 9: the menuentry line leaves a quote open",
+                      "line 10: the linux line leaves a quote open",
+                      "line 11: another linux line in menuentry 'Q {' (line 9): this one is used",
+                      "line 16: menuentry 'E' is not closed at the end of the file",
+                      NULL);
+        grub_cfg_done(&c);
+
+        /* A linux line without an image (fuzz-grub-cfg found "linux ''"):
+         * no entry is made of it. */
+        assert_int_equal(grub_cfg_parse("menuentry 'L' {\n\tlinux ''\n\tlinux\n}\nmenuentry 'M' {\n\tlinux /m x\n}\n", &c), 0);
+        assert_int_equal(c.n, 1);
+        assert_string_equal(c.entries[0].path, "1");
+        ASSERT_ERRORS(&c, "line 2: linux line without a kernel image in menuentry 'L'",
+                      "line 3: linux line without a kernel image in menuentry 'L'", NULL);
+        grub_cfg_done(&c);
+
+        /* Reported errors are capped; all are counted. */
+        b = (StrBuf) {0};
+        for (int i = 0; i < 30; i++)
+                strbuf_append(&b, "}\n");
+        strbuf_append(&b, entry_a);
+        _cleanup_free_ char *t5 = strbuf_steal(&b);
+        assert_int_equal(grub_cfg_parse(t5, &c), 0);
+        assert_int_equal(c.n, 1);
+        assert_int_equal(c.n_errors, 30);
+        assert_int_equal(strv_length(c.errors), GRUB_CFG_ERRORS_MAX + 1);
+        assert_string_equal(c.errors[GRUB_CFG_ERRORS_MAX], "... and 10 more errors not shown");
+        grub_cfg_done(&c);
+
+        /* grub.cfg as the real grub-mkconfig writes it: nothing to say. */
+        _cleanup_free_ char *real = NULL;
+        assert_int_equal(read_full_file_root(SRCDIR "/tests/boot/trees/debian-grub", "/boot/grub/grub.cfg", &real, NULL), 0);
+        assert_int_equal(grub_cfg_parse(real, &c), 0);
+        assert_true(c.n >= 2);
+        assert_null(c.errors);
+        assert_int_equal(c.n_errors, 0);
+        grub_cfg_done(&c);
+}
+
 static void test_owned_record(void **state) {
         char *t[] = { (char *) "numa_cma=0:64M", NULL };
         _cleanup_free_ char *text = owned_format("bls", t);
@@ -176,6 +437,40 @@ static void test_owned_record(void **state) {
         assert_int_equal(owned_parse("# nothing\n", &o), 0);
         assert_non_null(o.tokens);
         assert_null(o.tokens[0]);
+        owned_record_done(&o);
+
+        /* Whatever a line can hold comes back byte for byte. */
+        char *odd[] = { (char *) "dyndbg=\"file a.c +p\"", (char *) " lead", (char *) "trail ", (char *) "cr\r",
+                        (char *) "#hash", (char *) "token x", (char *) "backend y", (char *) "\t", NULL };
+        _cleanup_free_ char *t2 = owned_format("systemd-boot", odd);
+        assert_non_null(t2);
+        assert_int_equal(owned_parse(t2, &o), 0);
+        assert_string_equal(o.backend, "systemd-boot");
+        assert_true(strv_equal(o.tokens, odd));
+        owned_record_done(&o);
+        _cleanup_free_ char *t3 = owned_format(NULL, NULL);
+        assert_int_equal(owned_parse(t3, &o), 0);
+        assert_null(o.backend);
+        assert_null(o.tokens[0]);
+        owned_record_done(&o);
+
+        /* What a line cannot hold is refused: "a\nb" recorded would read
+         * back as a token "a" numacma never wrote. */
+        char *nl[] = { (char *) "numa_cma=0:64M", (char *) "a\nb", NULL };
+        char *empty[] = { (char *) "", NULL };
+        assert_null(owned_format("grub", nl));
+        assert_null(owned_format("grub", empty));
+        assert_null(owned_format("gr\nub", t));
+        assert_null(owned_format("", t));
+
+        /* Many tokens: read in one pass. */
+        StrBuf b = {0};
+        for (int i = 0; i < 200000; i++)
+                strbuf_printf(&b, "token t%d\n", i);
+        _cleanup_free_ char *many = strbuf_steal(&b);
+        assert_int_equal(owned_parse(many, &o), 0);
+        assert_int_equal(strv_length(o.tokens), 200000);
+        assert_string_equal(o.tokens[199999], "t199999");
         owned_record_done(&o);
 }
 
@@ -196,7 +491,10 @@ int main(void) {
                 cmocka_unit_test(test_bls_parse_edit),
                 cmocka_unit_test(test_bls_order),
                 cmocka_unit_test(test_grub_default_reader),
+                cmocka_unit_test(test_grub_default_error_lines),
+                cmocka_unit_test(test_grub_default_open_quote),
                 cmocka_unit_test(test_grub_cfg),
+                cmocka_unit_test(test_grub_cfg_broken_entries),
                 cmocka_unit_test(test_owned_record),
                 cmocka_unit_test(test_udiff),
         };

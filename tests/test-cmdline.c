@@ -150,6 +150,53 @@ static void test_parse_unbalanced(void **state) {
                      }, "");
 }
 
+/* For lines numacma edits, an open quote is an error that says where the
+ * quote is; cmdline_parse() keeps the kernel's reading. */
+static void test_open_quote(void **state) {
+        static const struct {
+                const char *line;
+                ssize_t offset;  /* -1: every quote closed */
+        } t[] = {
+                { "ro quiet", -1 },
+                { "", -1 },
+                { "dyndbg=\"file a.c +p\" ro", -1 },
+                { "ro x=\"a b  -- c  ", 5 },
+                { "a \"b c", 2 },
+                { "a b\"c d\" e\"", 10 },
+                { "  \"", 2 },
+                { "x=\"a\"b\"c", 6 },        /* the third quote opens again */
+                { "a\t\"b\"\t\"c d", 6 },
+                { "a -- \"b", -1 },            /* init's part */
+                { "a \"--\" x=\"y", -1 },     /* a quoted "--" ends the kernel's part too */
+        };
+        for (size_t i = 0; i < ELEMENTSOF(t); i++) {
+                _cleanup_cmdline_ Cmdline *c = NULL, *d = (Cmdline *) 0x1;
+                size_t off = 12345;
+                assert_int_equal(cmdline_parse(t[i].line, &c), 0);
+                int r = cmdline_parse_closed(t[i].line, &d, &off);
+                if (t[i].offset < 0) {
+                        if (r != 0)
+                                fail_msg("'%s': %d, expected 0", t[i].line, r);
+                        assert_int_equal(off, 12345);
+                        assert_int_equal(cmdline_open_quote(c, NULL), 0);
+                        assert_int_equal(d->n, c->n);
+                        continue;
+                }
+                if (r != -EBADMSG || off != (size_t) t[i].offset)
+                        fail_msg("'%s': %d at %zu, expected -EBADMSG at %zd", t[i].line, r, off, t[i].offset);
+                assert_ptr_equal(d, (Cmdline *) 0x1);
+                d = NULL;
+                assert_int_equal(t[i].line[off], '"');
+                assert_int_equal(cmdline_parse_closed(t[i].line, &d, NULL), -EBADMSG);
+                d = NULL;
+                off = 0;
+                assert_int_equal(cmdline_open_quote(c, &off), -EBADMSG);
+                assert_int_equal(off, t[i].offset);
+                /* What would be appended is refused as such. */
+                assert_int_equal(cmdline_append(c, "numa_cma=0:64M"), -EBADMSG);
+        }
+}
+
 static void test_parse_equals(void **state) {
         check_tokens("=foo ==x key= a=b=c",
                      (const Tok[]) {
@@ -343,8 +390,8 @@ static void test_append(void **state) {
         CHECK_EDIT("a", "append", "", -EINVAL, "a");
         CHECK_EDIT("a", "append", "--", -EINVAL, "a");
         CHECK_EDIT("a", "append", "\"--\"", -EINVAL, "a");
-        CHECK_EDIT("a x=\"b c", "append", "y", -EINVAL, "a x=\"b c");
-        CHECK_EDIT("a \"", "append", "y", -EINVAL, "a \"");
+        CHECK_EDIT("a x=\"b c", "append", "y", -EBADMSG, "a x=\"b c");
+        CHECK_EDIT("a \"", "append", "y", -EBADMSG, "a \"");
         /* After "--" an open quote is init's business. */
         CHECK_EDIT("a -- \"b", "append", "y", 0, "a y -- \"b");
 }
@@ -406,6 +453,7 @@ int main(void) {
                 cmocka_unit_test(test_parse_whitespace),
                 cmocka_unit_test(test_parse_empty),
                 cmocka_unit_test(test_parse_quotes),
+                cmocka_unit_test(test_open_quote),
                 cmocka_unit_test(test_parse_unbalanced),
                 cmocka_unit_test(test_parse_equals),
                 cmocka_unit_test(test_parse_dashdash),

@@ -154,6 +154,22 @@ static void test_parse_size(void **state) {
                 { "18446744073709551616", -ERANGE, 0 },
                 { "16777216T", -ERANGE, 0 },
                 { "99999999999999999999999G", -ERANGE, 0 },
+                { "17179869184G", -ERANGE, 0 },          /* 2^34 G = 2^64 */
+                { "17179869183G", 0, UINT64_C(17179869183) << 30 },
+                { "18446744073709551615K", -ERANGE, 0 },
+                { "18014398509481984K", -ERANGE, 0 },    /* 2^54 K = 2^64 */
+                { "18014398509481983KiB", 0, UINT64_C(18014398509481983) << 10 },
+                { "9223372036854775808", 0, UINT64_C(1) << 63 },
+                { "9223372036854775808B", 0, UINT64_C(1) << 63 },
+                { "8589934592G", 0, UINT64_C(1) << 63 },
+                { "8388608T", 0, UINT64_C(1) << 63 },
+                { "0x8000000000000000", -EINVAL, 0 },
+                { "0xffffffffffffffff", -EINVAL, 0 },
+                { "-9223372036854775808", -EINVAL, 0 },
+                { "-0", -EINVAL, 0 },
+                { "1G ", -EINVAL, 0 },
+                { "\t1G", -EINVAL, 0 },
+                { "1\nG", -EINVAL, 0 },
                 { "", -EINVAL, 0 },
                 { "G", -EINVAL, 0 },
                 { "-1", -EINVAL, 0 },
@@ -839,6 +855,197 @@ static void test_load_io_errors(void **state) {
         rm_rf(root);
 }
 
+/* ---- many errors, large files ---- */
+
+/* 200,000 bad lines (the daemon's 400 KB reload of issue 11): all are
+ * counted, the first POLICY_ERRORS_SHOWN are kept, then one line says how
+ * many more there were. */
+static void test_error_cap(void **state) {
+        const size_t lines = 200000;
+        _cleanup_free_ char *text = malloc(lines * 2 + 1);
+        assert_non_null(text);
+        for (size_t i = 0; i < lines; i++)
+                memcpy(text + 2 * i, "x\n", 2);
+        text[lines * 2] = 0;
+
+        _cleanup_policy_ Policy *p = NULL;
+        PolicyErrors e = {0};
+        assert_int_equal(policy_new_default(&p), 0);
+        assert_int_equal(policy_parse_buffer(p, F, text, lines * 2, &e), -EINVAL);
+        assert_int_equal(e.n_errors, lines);
+        assert_int_equal(strv_length(e.messages), POLICY_ERRORS_SHOWN + 1);
+        for (size_t i = 0; i < POLICY_ERRORS_SHOWN; i++) {
+                _cleanup_free_ char *want = strdup_printf(F ":%zu: not a key, section or comment: 'x' (expected key = value)", i + 1);
+                assert_string_equal(e.messages[i], want);
+        }
+        assert_string_equal(e.messages[POLICY_ERRORS_SHOWN], "... and 199980 more errors not shown");
+        policy_errors_done(&e);
+
+        /* Exactly as many as are shown: no summary line. */
+        text[2 * POLICY_ERRORS_SHOWN] = 0;
+        assert_int_equal(policy_parse_string(p, F, text, &e), -EINVAL);
+        assert_int_equal(e.n_errors, POLICY_ERRORS_SHOWN);
+        assert_int_equal(strv_length(e.messages), POLICY_ERRORS_SHOWN);
+        policy_errors_done(&e);
+        text[2 * POLICY_ERRORS_SHOWN] = 'x';
+        text[2 * POLICY_ERRORS_SHOWN + 2] = 0;
+        assert_int_equal(policy_parse_string(p, F, text, &e), -EINVAL);
+        assert_string_equal(e.messages[POLICY_ERRORS_SHOWN], "... and 1 more error not shown");
+        policy_errors_done(&e);
+}
+
+/* The cap is per load, across files; the cross-checks after the last file
+ * count too. */
+static void test_error_cap_files(void **state) {
+        _cleanup_free_ char *root = make_root();
+        StrBuf b = {0};
+        strbuf_append(&b, "[pools]\n");
+        for (int i = 0; i < 15; i++)
+                strbuf_append(&b, "size = big\n");
+        _cleanup_free_ char *text = strbuf_steal(&b);
+        assert_non_null(text);
+        put_file(root, "/etc/numacma.conf", text);
+        put_file(root, "/etc/numacma.conf.d/10-a.conf", text);
+        put_file(root, "/etc/numacma.conf.d/20-b.conf", "[pools]\nmin_size = 8G\n");
+
+        Policy *p = NULL;
+        PolicyErrors e = {0};
+        assert_int_equal(policy_load(root, &p, &e), -EINVAL);
+        assert_null(p);
+        assert_int_equal(e.n_errors, 31);
+        assert_int_equal(strv_length(e.messages), POLICY_ERRORS_SHOWN + 1);
+        assert_non_null(startswith(e.messages[14], F ":16: invalid size for 'size'"));
+        assert_non_null(startswith(e.messages[15], "/etc/numacma.conf.d/10-a.conf:2: invalid size for 'size'"));
+        assert_non_null(startswith(e.messages[19], "/etc/numacma.conf.d/10-a.conf:6: invalid size for 'size'"));
+        assert_string_equal(e.messages[20], "... and 11 more errors not shown");
+        policy_errors_done(&e);
+        rm_rf(root);
+}
+
+/* head, then line repeated, then '#' padding to exactly total bytes. */
+static char *repeat_line(const char *head, const char *line, size_t total) {
+        size_t n = strlen(head), ll = strlen(line);
+        char *t = malloc(total + 1);
+        assert_non_null(t);
+        memcpy(t, head, n);
+        for (; n + ll <= total; n += ll)
+                memcpy(t + n, line, ll);
+        memset(t + n, '#', total - n);
+        t[total] = 0;
+        return t;
+}
+
+/* A policy file above POLICY_FILE_MAX is not read: one error names the
+ * file, its size and the limit. At the limit it is read. */
+static void test_file_too_large(void **state) {
+        _cleanup_free_ char *root = make_root();
+        _cleanup_free_ char *ok = repeat_line("[pools]\n", "# padding padding padding padding\n", POLICY_FILE_MAX);
+        _cleanup_free_ char *big = repeat_line("[pools]\n", "x\n", POLICY_FILE_MAX + 1);
+        assert_int_equal(strlen(ok), POLICY_FILE_MAX);
+        assert_int_equal(strlen(big), POLICY_FILE_MAX + 1);
+
+        put_file(root, "/etc/numacma.conf", ok);
+        put_file(root, "/etc/numacma.conf.d/50-big.conf", big);
+        Policy *p = NULL;
+        PolicyErrors e = {0};
+        assert_int_equal(policy_load(root, &p, &e), -EINVAL);
+        ASSERT_STRV(e.messages,
+                    "/etc/numacma.conf.d/50-big.conf: file too large: 1048577 bytes, a policy file is at most 1024 KiB",
+                    NULL);
+        assert_int_equal(e.n_errors, 1);
+        policy_errors_done(&e);
+
+        put_file(root, "/etc/numacma.conf.d/50-big.conf", "[pools]\nsize = 1G\n");
+        assert_int_equal(policy_load(root, &p, &e), 0);
+        assert_null(e.messages);
+        assert_int_equal(p->size.bytes, GIB);
+        policy_free(p);
+
+        /* config check FILE: the same. */
+        _cleanup_free_ char *path = root_join(root, "/big.conf");
+        put_file(root, "/big.conf", big);
+        assert_int_equal(policy_check_file(path, &e), -EINVAL);
+        _cleanup_free_ char *want = strdup_printf("%s: file too large: 1048577 bytes, a policy file is at most 1024 KiB", path);
+        ASSERT_STRV(e.messages, want, NULL);
+        policy_errors_done(&e);
+        put_file(root, "/big.conf", ok);
+        assert_int_equal(policy_check_file(path, &e), 0);
+        assert_null(e.messages);
+        rm_rf(root);
+}
+
+/* Lists hold at most POLICY_LIST_MAX entries (pci_classes
+ * POLICY_CLASSES_MAX): the line that overflows one is reported once, and
+ * an entry already there is no error. */
+static unsigned lines_of(const StrBuf *b) {
+        unsigned n = 1;
+        for (size_t i = 0; i < b->len; i++)
+                n += b->buf[i] == '\n';
+        return n;
+}
+
+static void test_list_limits(void **state) {
+        StrBuf b = {0};
+        unsigned want_line[3] = {0};
+        strbuf_append(&b, "[accelerators]\ninclude =");
+        for (unsigned i = 0; i < POLICY_LIST_MAX; i++)
+                strbuf_printf(&b, "%s%04x:%02x:00.0", i % 8 ? " " : "\n  ", i >> 8, i & 0xff);
+        strbuf_append(&b, "\n  0000:00:00.0 0000:81:00.0\n  0000:00:00.0 0010:81:00.0 0010:82:00.0\n  0010:83:00.0\ndrivers =");
+        want_line[0] = lines_of(&b) - 2;
+        for (unsigned i = 0; i < POLICY_LIST_MAX + 8; i++) {
+                strbuf_printf(&b, "%s d%u", i % 8 ? "" : "\n ", i);
+                if (i == POLICY_LIST_MAX)
+                        want_line[1] = lines_of(&b);
+        }
+        strbuf_append(&b, "\npci_classes =");
+        for (unsigned i = 0; i < POLICY_CLASSES_MAX + 1; i++) {
+                strbuf_printf(&b, "%s 0x%04x", i % 8 ? "" : "\n ", i);
+                if (i == POLICY_CLASSES_MAX)
+                        want_line[2] = lines_of(&b);
+        }
+        strbuf_append(&b, "\n");
+        _cleanup_free_ char *text = strbuf_steal(&b);
+        assert_non_null(text);
+
+        _cleanup_policy_ Policy *p = NULL;
+        PolicyErrors e = {0};
+        assert_int_equal(policy_new_default(&p), 0);
+        assert_int_equal(policy_parse_string(p, F, text, &e), -EINVAL);
+        _cleanup_free_ char *w0 = strdup_printf(F ":%u: more than 1024 entries for 'include'", want_line[0]);
+        _cleanup_free_ char *w0b = strdup_printf(F ":%u: more than 1024 entries for 'include'", want_line[0] + 1);
+        _cleanup_free_ char *w1 = strdup_printf(F ":%u: more than 1024 entries for 'drivers'", want_line[1]);
+        _cleanup_free_ char *w2 = strdup_printf(F ":%u: more than 256 entries for 'pci_classes'", want_line[2]);
+        ASSERT_STRV(e.messages, w0, w0b, w1, w2, NULL);
+        assert_int_equal(strv_length(p->include), POLICY_LIST_MAX);
+        assert_int_equal(strv_length(p->drivers), POLICY_LIST_MAX);
+        assert_int_equal(p->n_pci_classes, POLICY_CLASSES_MAX);
+        policy_errors_done(&e);
+
+        /* A duplicate of an entry is not one more; a new assignment starts
+         * the count again. */
+        _cleanup_policy_ Policy *q = parse_ok("[accelerators]\ninclude = 0000:00:00.0\n"
+                                              "  0000:00:00.0 00:00.0\ninclude = 81:00.0\n");
+        ASSERT_STRV(q->include, "0000:81:00.0", NULL);
+}
+
+/* Every node's section, twice over, in one file: each lands in its own
+ * override, merged. */
+static void test_many_node_sections(void **state) {
+        StrBuf b = {0};
+        for (int pass = 0; pass < 2; pass++)
+                for (int n = 0; n < NODESET_MAX; n++)
+                        strbuf_printf(&b, "[node.%d]\n%s\n", n, pass ? "per_accelerator = 1G" : "size = 1M");
+        _cleanup_free_ char *text = strbuf_steal(&b);
+        assert_non_null(text);
+        _cleanup_policy_ Policy *p = parse_ok(text);
+        assert_int_equal(p->n_overrides, NODESET_MAX);
+        for (int n = 0; n < NODESET_MAX; n++) {
+                assert_int_equal(p->overrides[n].node, n);
+                assert_int_equal(policy_node_size(p, n)->bytes, MIB);
+                assert_int_equal(policy_node_per_accelerator(p, n), GIB);
+        }
+}
+
 /* ---- loading ---- */
 
 static void test_load_missing(void **state) {
@@ -961,6 +1168,11 @@ int main(void) {
                 cmocka_unit_test(test_error_long_lines_and_nul),
                 cmocka_unit_test(test_error_min_max),
                 cmocka_unit_test(test_error_include_exclude),
+                cmocka_unit_test(test_error_cap),
+                cmocka_unit_test(test_error_cap_files),
+                cmocka_unit_test(test_file_too_large),
+                cmocka_unit_test(test_list_limits),
+                cmocka_unit_test(test_many_node_sections),
                 cmocka_unit_test(test_load_errors),
                 cmocka_unit_test(test_load_io_errors),
                 cmocka_unit_test(test_load_missing),

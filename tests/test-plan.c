@@ -376,12 +376,55 @@ static void test_accelerator_counts(void **state) {
         topology_free(t);
 }
 
+/* Sizes next to 2^64 saturate instead of wrapping to a tiny pool: the
+ * policy of issue 11 (size = 2^64 - 1, per_accelerator = 1) and its
+ * neighbours all end at max_size, capped by max_node_share. */
+static void test_size_overflow(void **state) {
+        static const int accel[] = { 1, 1, END };
+        static const struct {
+                const char *policy;
+                uint64_t node0, node1;
+        } t[] = {
+                { "[pools]\nsize = 18446744073709551615\nper_accelerator = 1\n", M(408), M(408) },
+                { "[pools]\nsize = 18446744073709551614\nper_accelerator = 1\n", M(408), M(408) },
+                { "[pools]\nsize = 64M\nper_accelerator = 9223372036854775808\n", M(64), M(408) },
+                { "[pools]\nsize = 64M\nper_accelerator = 16777215T\n", M(64), M(408) },
+                { "[pools]\nsize = 8589934592G\nper_accelerator = 8589934592G\nmax_size = 18446744073709551615\n"
+                  "max_node_share = 100%\n", 4 * GIB, 4 * GIB },
+                { "[pools]\nsize = 100%\nper_accelerator = 18446744073709551615\nmax_size = 18446744073709551615\n"
+                  "max_node_share = 100%\n", 4 * GIB, 4 * GIB },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(t); i++) {
+                _cleanup_policy_ Policy *pol = NULL;
+                _cleanup_cmdline_ Cmdline *admin = NULL;
+                _cleanup_plan_ Plan *p = NULL;
+                PolicyErrors errs = {0};
+                assert_int_equal(policy_new_default(&pol), 0);
+                assert_int_equal(policy_parse_string(pol, "/etc/numacma.conf", t[i].policy, &errs), 0);
+                Topology *topo = make_topology("0-1", "0-1", "0-1", 4 * GIB, accel);
+                assert_int_equal(cmdline_parse("", &admin), 0);
+                PlanInput in = { .policy = pol, .topology = topo, .targets = &kernels[K72_ARM64], .n_targets = 1,
+                                 .admin = admin };
+                assert_int_equal(plan_compute(&in, &p), 0);
+                uint64_t s0 = plan_node(p, 0)->size, s1 = plan_node(p, 1)->size;
+                if (s0 != t[i].node0 || s1 != t[i].node1)
+                        fail_msg("case %zu: node sizes %" PRIu64 "/%" PRIu64 " bytes, want %" PRIu64 "/%" PRIu64
+                                 "\n%s\n%s", i, s0, s1, t[i].node0, t[i].node1, plan_node(p, 0)->why,
+                                 plan_node(p, 1)->why);
+                /* Every size is a multiple of the kernel's alignment. */
+                assert_int_equal(s0 % kernels[K72_ARM64].cma_align, 0);
+                assert_int_equal(s1 % kernels[K72_ARM64].cma_align, 0);
+                topology_free(topo);
+        }
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_table),
                 cmocka_unit_test(test_command_line_size),
                 cmocka_unit_test(test_explain),
                 cmocka_unit_test(test_accelerator_counts),
+                cmocka_unit_test(test_size_overflow),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

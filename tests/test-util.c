@@ -9,8 +9,10 @@
 
 #include "basic/util.h"
 
-/* Expected values are what the kernel's memparse() (lib/cmdline.c:
- * simple_strtoull(ptr, &end, 0), then at most one K/M/G/T/P/E) returns. */
+/* Expected values are what 7.2's memparse() (lib/cmdline.c: the number
+ * with _parse_integer() in base 0, saturating on overflow, then at most one
+ * K/M/G/T/P/E after a number, saturating with check_shl_overflow())
+ * returns. */
 static void test_kernel_memparse(void **state) {
         static const struct {
                 const char *in;
@@ -27,7 +29,9 @@ static void test_kernel_memparse(void **state) {
                 { "3T", UINT64_C(3) << 40, 2 },
                 { "2p", UINT64_C(2) << 50, 2 },
                 { "1E", UINT64_C(1) << 60, 2 },
-                { "16e", 0, 3 },                 /* 16 << 60 wraps to 0, as in the kernel */
+                { "16e", UINT64_MAX, 3 },        /* 16 << 60 saturates */
+                { "8E", UINT64_C(1) << 63, 2 },
+                { "15E", UINT64_C(15) << 60, 3 },
                 { "0x10M", 16 * MIB, 5 },        /* hex */
                 { "0X1fK", 31 * KIB, 5 },
                 { "0xABCdef", 0xabcdef, 8 },
@@ -38,7 +42,10 @@ static void test_kernel_memparse(void **state) {
                 { "0", 0, 1 },
                 { "007M", 7 * MIB, 4 },
                 { "", 0, 0 },
-                { "M", MIB * 0, 1 },             /* no digits: 0, suffix still eaten */
+                { "M", 0, 0 },                   /* no digits: 0, the suffix is not taken */
+                { "K,", 0, 0 },
+                { "0k", 0, 2 },                  /* "0" is a number */
+                { "0xK", 0, 1 },                 /* octal "0", stops at 'x' */
                 { "1Q", 1, 1 },                  /* stops at Q */
                 { "1MB", MIB, 2 },               /* one suffix only */
                 { "1KM", KIB, 2 },
@@ -48,8 +55,28 @@ static void test_kernel_memparse(void **state) {
                 { "12:64M", 12, 2 },
                 { "1.5G", 1, 1 },
                 { "18446744073709551615", UINT64_MAX, 20 },
-                { "18446744073709551616", 0, 20 },      /* wraps, all digits used */
+                { "18446744073709551616", UINT64_MAX, 20 },     /* 2^64 saturates, all digits used */
+                { "99999999999999999999999999", UINT64_MAX, 26 },
+                { "18446744073709551615K", UINT64_MAX, 21 },
+                { "17179869184G", UINT64_MAX, 12 },             /* 2^34 << 30 = 2^64 */
+                { "17179869183G", UINT64_C(17179869183) << 30, 12 },
+                { "16777216T", UINT64_MAX, 9 },                 /* 2^24 << 40 */
+                { "16777215t", UINT64_C(16777215) << 40, 9 },
+                { "16384P", UINT64_MAX, 6 },
+                { "9223372036854775808", UINT64_C(1) << 63, 19 },
+                { "9223372036854775807", INT64_MAX, 19 },
+                { "8589934592G", UINT64_C(1) << 63, 11 },       /* 2^33 << 30 = 2^63 */
+                { "0x8000000000000000", UINT64_C(1) << 63, 18 },
+                { "0xffffffffffffffff", UINT64_MAX, 18 },
+                { "0x10000000000000000", UINT64_MAX, 19 },      /* 2^64 */
                 { "0xffffffffffffffffff", UINT64_MAX, 20 },
+                { "0xffffffffffffffK", UINT64_MAX, 17 },        /* 2^56 - 1 << 10 */
+                { "0x3fffffffffffffK", UINT64_C(0x3fffffffffffff) << 10, 17 },
+                { "01777777777777777777777", UINT64_MAX, 23 },  /* octal 2^64 - 1 */
+                { "02000000000000000000000", UINT64_MAX, 23 },  /* octal 2^64 */
+                { "-18446744073709551615", 0, 0 },
+                { "\t1G", 0, 0 },
+                { "1 G", 1, 1 },
                 { "4294967296k", UINT64_C(4294967296) * 1024, 11 },
         };
         for (size_t i = 0; i < ELEMENTSOF(t); i++) {
@@ -61,6 +88,56 @@ static void test_kernel_memparse(void **state) {
                 /* ret_end is optional. */
                 assert_true(kernel_memparse(t[i].in, NULL) == t[i].value);
         }
+}
+
+/* Each helper at 0, at 2^63 and next to 2^64: exact results are stored
+ * and true; overflow saturates and is false. */
+static void test_size_arithmetic(void **state) {
+        const uint64_t H = UINT64_C(1) << 63, MAX = UINT64_MAX;
+        uint64_t v;
+
+        assert_true(size_add(0, 0, &v) && v == 0);
+        assert_true(size_add(H, H - 1, &v) && v == MAX);
+        assert_false(size_add(H, H, &v));
+        assert_true(v == MAX);
+        assert_false(size_add(MAX, 1, &v));
+        assert_true(v == MAX);
+        assert_true(size_add_sat(MAX - 1, 1) == MAX);
+        assert_true(size_add_sat(MAX, MAX) == MAX);
+
+        assert_true(size_mul(MAX, 1, &v) && v == MAX);
+        assert_true(size_mul(0, MAX, &v) && v == 0);
+        assert_true(size_mul(H, 1, &v) && v == H);
+        assert_false(size_mul(H, 2, &v));
+        assert_true(v == MAX);
+        assert_true(size_mul(UINT32_MAX, UINT64_C(1) << 32, &v) && v == MAX - UINT32_MAX);
+        assert_false(size_mul(UINT64_C(1) << 32, UINT64_C(1) << 32, &v));
+        assert_true(size_mul_sat(128 * MIB, UINT64_C(1) << 40) == MAX);
+        assert_true(size_mul_sat(128 * MIB, 3) == 384 * MIB);
+
+        assert_true(size_shl(1, 63, &v) && v == H);
+        assert_false(size_shl(2, 63, &v));
+        assert_true(v == MAX);
+        assert_false(size_shl(1, 64, &v));
+        assert_true(size_shl(0, 64, &v) && v == 0);
+        assert_true(size_shl(UINT64_C(17179869183), 30, &v) && v == UINT64_C(17179869183) << 30);
+        assert_false(size_shl(UINT64_C(17179869184), 30, &v));
+
+        assert_true(size_align_up_checked(0, 2 * MIB, &v) && v == 0);
+        assert_true(size_align_up_checked(1, 2 * MIB, &v) && v == 2 * MIB);
+        assert_true(size_align_up_checked(H, 2 * MIB, &v) && v == H);
+        assert_true(size_align_up_checked(H + 1, 2 * MIB, &v) && v == H + 2 * MIB);
+        assert_true(size_align_up_checked(7, 0, &v) && v == 7);
+        assert_true(size_align_up_checked(10, 3, &v) && v == 12);
+        /* Near 2^64 there is no multiple above: the largest one below. */
+        assert_false(size_align_up_checked(MAX, 2 * MIB, &v));
+        assert_true(v == MAX - (2 * MIB - 1));
+        assert_false(size_align_up_checked(MAX - 2 * MIB + 2, 2 * MIB, &v));
+        assert_true(v == ALIGN_DOWN(MAX, 2 * MIB));
+        assert_true(size_align_up_checked(MAX - 2 * MIB + 1, 2 * MIB, &v) && v == MAX - 2 * MIB + 1);
+        assert_true(ALIGN_UP(MAX, 4 * MIB) == ALIGN_DOWN(MAX, 4 * MIB));
+        assert_true(ALIGN_UP(MAX - 2, 3) == MAX);  /* 2^64 - 1 is a multiple of 3 */
+        assert_true(ALIGN_UP(65 * MIB, 2 * MIB) == 66 * MIB);
 }
 
 static void test_format_size_kernel(void **state) {
@@ -260,6 +337,7 @@ static void test_string_helpers(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_kernel_memparse),
+                cmocka_unit_test(test_size_arithmetic),
                 cmocka_unit_test(test_format_size_kernel),
                 cmocka_unit_test(test_safe_atou64),
                 cmocka_unit_test(test_safe_atoi),

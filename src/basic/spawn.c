@@ -17,6 +17,8 @@ int spawn_capture(char *const *argv, const SpawnOptions *o, char **ret_output, s
         posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
         if (o->with_stderr)
                 posix_spawn_file_actions_adddup2(&fa, pfd[1], STDERR_FILENO);
+        else if (o->stderr_fd > 0)
+                posix_spawn_file_actions_adddup2(&fa, o->stderr_fd, STDERR_FILENO);
         posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
         pid_t pid;
         char *const *envp = o->envp ? o->envp : empty_env;

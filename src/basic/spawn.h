@@ -10,7 +10,8 @@
 typedef struct {
         char *const *envp;     /* NULL: an empty environment */
         bool search_path;      /* argv[0] is looked up in PATH (posix_spawnp) */
-        bool with_stderr;      /* stderr goes into the output too (else inherited) */
+        bool with_stderr;      /* stderr goes into the output too */
+        int stderr_fd;         /* else: > 0, stderr goes there; 0 or -1, inherited */
         size_t max_output;     /* bytes kept; the rest is read and dropped */
 } SpawnOptions;
 

@@ -176,11 +176,14 @@ char *format_size_kernel(uint64_t bytes) {
         return strdup_printf("%" PRIu64 "%c", bytes, suffix[i]);
 }
 
-/* lib/cmdline.c memparse(): simple_strtoull(ptr, &end, 0) then one suffix. */
+/* lib/cmdline.c memparse(): _parse_integer_fixup_radix(), _parse_integer()
+ * with its overflow flag (the value is then ULLONG_MAX), and the suffix
+ * only after at least one digit, shifted with check_shl_overflow(). */
 uint64_t kernel_memparse(const char *s, const char **ret_end) {
         const char *p = s;
         uint64_t v = 0;
         unsigned base = 10;
+        bool overflow = false;
 
         if (p[0] == '0') {
                 if ((p[1] == 'x' || p[1] == 'X') && isxdigit((unsigned char) p[2])) {
@@ -189,6 +192,7 @@ uint64_t kernel_memparse(const char *s, const char **ret_end) {
                 } else
                         base = 8;
         }
+        const char *digits = p;
         for (;; p++) {
                 unsigned d;
                 if (*p >= '0' && *p <= '9')
@@ -199,10 +203,13 @@ uint64_t kernel_memparse(const char *s, const char **ret_end) {
                         break;
                 if (d >= base)
                         break;
-                v = v * base + d; /* wraps like the kernel's parser */
+                if (!size_mul(v, base, &v) || !size_add(v, d, &v))
+                        overflow = true;
         }
+        if (overflow)
+                v = UINT64_MAX;
         unsigned shift = 0;
-        switch (*p) {
+        switch (p > digits ? *p : 0) {
         case 'E': case 'e': shift += 10; __attribute__((fallthrough));
         case 'P': case 'p': shift += 10; __attribute__((fallthrough));
         case 'T': case 't': shift += 10; __attribute__((fallthrough));
@@ -216,7 +223,8 @@ uint64_t kernel_memparse(const char *s, const char **ret_end) {
         }
         if (ret_end)
                 *ret_end = p;
-        return shift >= 64 ? 0 : v << shift;
+        (void) size_shl(v, shift, &v);
+        return v;
 }
 
 bool strv_equal(char *const *a, char *const *b) {

@@ -18,12 +18,81 @@
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
-#define ALIGN_UP(x, a) ((((x) + (a) - 1) / (a)) * (a))
+/* Sizes (uint64_t): ALIGN_UP saturates (size_align_up() below), it never
+ * wraps to a small size near UINT64_MAX. */
+#define ALIGN_UP(x, a) size_align_up((x), (a))
 #define ALIGN_DOWN(x, a) (((x) / (a)) * (a))
 
 #define KIB UINT64_C(1024)
 #define MIB (KIB * 1024)
 #define GIB (MIB * 1024)
+
+/* Size arithmetic that cannot wrap. Each stores the exact result in *ret
+ * and returns true, or on overflow stores the saturated value (UINT64_MAX;
+ * for alignment the largest multiple of a) and returns false: callers that
+ * must refuse check the result, callers that may saturate ignore it. */
+static inline bool size_add(uint64_t a, uint64_t b, uint64_t *ret) {
+        if (__builtin_add_overflow(a, b, ret)) {
+                *ret = UINT64_MAX;
+                return false;
+        }
+        return true;
+}
+
+static inline bool size_mul(uint64_t a, uint64_t b, uint64_t *ret) {
+        if (__builtin_mul_overflow(a, b, ret)) {
+                *ret = UINT64_MAX;
+                return false;
+        }
+        return true;
+}
+
+/* v << shift; a shift of 64 or more overflows every v but 0. */
+static inline bool size_shl(uint64_t v, unsigned shift, uint64_t *ret) {
+        if (v == 0) {
+                *ret = 0;
+                return true;
+        }
+        if (shift >= 64 || v > (UINT64_MAX >> shift)) {
+                *ret = UINT64_MAX;
+                return false;
+        }
+        *ret = v << shift;
+        return true;
+}
+
+/* x rounded up to a multiple of a (a == 0: x unchanged). */
+static inline bool size_align_up_checked(uint64_t x, uint64_t a, uint64_t *ret) {
+        if (a == 0 || x % a == 0) {
+                *ret = x;
+                return true;
+        }
+        uint64_t up = x - x % a;
+        if (__builtin_add_overflow(up, a, ret)) {
+                *ret = up;  /* the largest multiple of a: x is above it */
+                return false;
+        }
+        return true;
+}
+
+/* The saturating forms, for expressions. */
+static inline uint64_t size_add_sat(uint64_t a, uint64_t b) {
+        uint64_t r;
+        (void) size_add(a, b, &r);
+        return r;
+}
+
+static inline uint64_t size_mul_sat(uint64_t a, uint64_t b) {
+        uint64_t r;
+        (void) size_mul(a, b, &r);
+        return r;
+}
+
+static inline uint64_t size_align_up(uint64_t x, uint64_t a) {
+        uint64_t r;
+        (void) size_align_up_checked(x, a, &r);
+        return r;
+}
 
 static inline void freep(void *p) { free(*(void **)p); }
 static inline void fclosep(FILE **f) { if (*f) fclose(*f); }
@@ -88,6 +157,10 @@ int safe_atoi(const char *s, int *ret);
 char *format_mib(uint64_t bytes);
 /* Human size: "64M", "1G", "512K" when exact, else "1536K" etc. (kernel memparse syntax). */
 char *format_size_kernel(uint64_t bytes);
-/* Parse the kernel's memparse() syntax exactly: number (base auto), optional
- * K/M/G/T/P/E suffix, case-insensitive. *ret_end points after what was used. */
+/* The kernel's memparse() (lib/cmdline.c, as in 7.2): a number (base
+ * auto: 0x hex, 0 octal, else decimal; no sign, no leading whitespace),
+ * then at most one K/M/G/T/P/E suffix (case-insensitive), taken only after
+ * a number. A number or a suffix that overflows saturates at UINT64_MAX
+ * (older kernels wrapped: numacma never writes such a value). *ret_end
+ * points after what was used (at s when there is no number). */
 uint64_t kernel_memparse(const char *s, const char **ret_end);

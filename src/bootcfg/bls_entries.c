@@ -246,7 +246,7 @@ static int edit_one(BootCtx *c, const EntryFile *f, bool grub, char **ret) {
         int r = bls_entry_edit(f->text, c->remove, want, ret);
         if (r == -EOPNOTSUPP)
                 return boot_ctx_fail(c, r, "'%s' takes its options from a GRUB variable ($kernelopts): only grubby can edit it", f->path);
-        if (r == -EINVAL) {
+        if (r == -EINVAL || r == -EBADMSG) {
                 /* Its quoting decides what the kernel gets: left alone, the rest still edited. */
                 boot_ctx_note(c, "'%s' leaves a double quote open in its options: left as it is", f->path);
                 return 0;

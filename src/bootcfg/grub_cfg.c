@@ -1,18 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdarg.h>
+
 #include "bootcfg/grub_cfg.h"
 #include "basic/util.h"
 
+static void entry_done(GrubEntry *e) {
+        free(e->title);
+        free(e->id);
+        free(e->path);
+        free(e->kernel);
+        free(e->args);
+        free(e->release);
+}
+
 void grub_cfg_done(GrubCfg *c) {
-        for (size_t i = 0; i < c->n; i++) {
-                GrubEntry *e = &c->entries[i];
-                free(e->title);
-                free(e->id);
-                free(e->path);
-                free(e->kernel);
-                free(e->args);
-                free(e->release);
-        }
+        for (size_t i = 0; i < c->n; i++)
+                entry_done(&c->entries[i]);
         free(c->entries);
+        strv_free(c->errors);
         *c = (GrubCfg){0};
 }
 
@@ -66,137 +71,251 @@ static char *next_word(const char **p) {
         return strbuf_steal(&b);
 }
 
+/* The quote a line leaves open for GRUB's lexer (which would read on into
+ * the next lines), or 0. */
+static char open_quote(const char *s) {
+        char q = 0;
+        for (; *s; s++) {
+                if (q == '\'') {
+                        if (*s == '\'')
+                                q = 0;
+                } else if (q == '"') {
+                        if (*s == '\\' && s[1])
+                                s++;
+                        else if (*s == '"')
+                                q = 0;
+                } else if (*s == '\\' && s[1])
+                        s++;
+                else if (*s == '\'' || *s == '"')
+                        q = *s;
+        }
+        return q;
+}
+
+typedef enum { BLOCK_OTHER, BLOCK_ENTRY, BLOCK_SUBMENU } BlockKind;
+
 typedef struct {
-        enum { BLOCK_OTHER, BLOCK_ENTRY, BLOCK_SUBMENU } kind;
+        BlockKind kind;
         char *path;       /* of this entry or submenu */
         char *title, *id;
         unsigned children;
+        unsigned line;    /* where it opens */
         long entry;       /* index into entries once a linux line was seen, else -1 */
 } Block;
 
 #define DEPTH_MAX 64
 
-int grub_cfg_parse(const char *text, GrubCfg *ret) {
-        GrubCfg c = {0};
+typedef struct {
+        GrubCfg cfg;
         Block stack[DEPTH_MAX];
-        size_t depth = 0;
-        unsigned top_children = 0;
-        int r = 0;
+        size_t depth;
+        unsigned skipped;       /* blocks open past DEPTH_MAX: not read */
+        unsigned top_children;
+        unsigned line;
+        int r;
+} Parser;
 
-        for (const char *line = text; *line && r >= 0;) {
+static const char *kind_name(BlockKind k) {
+        return k == BLOCK_SUBMENU ? "submenu" : k == BLOCK_ENTRY ? "menuentry" : "block";
+}
+
+_printf_(3, 4)
+static void report(Parser *ps, unsigned line, const char *fmt, ...) {
+        va_list ap;
+        char *what;
+
+        ps->cfg.n_errors++;
+        if (ps->cfg.n_errors > GRUB_CFG_ERRORS_MAX || ps->r < 0)
+                return;
+        va_start(ap, fmt);
+        int k = vasprintf(&what, fmt, ap);
+        va_end(ap);
+        if (k < 0 || strv_extendf(&ps->cfg.errors, "line %u: %s", line, what) < 0)
+                ps->r = -ENOMEM;
+        if (k >= 0)
+                free(what);
+}
+
+static void block_done(Block *b) {
+        free(b->path);
+        free(b->title);
+        free(b->id);
+}
+
+/* Pops the top block; at the end of the file or before another entry an
+ * entry or submenu that was not closed is reported. */
+static void pop_block(Parser *ps, const char *why) {
+        Block *b = &ps->stack[--ps->depth];
+        if (why && b->kind != BLOCK_OTHER)
+                report(ps, b->line, "%s '%s' is not closed %s", kind_name(b->kind), strempty(b->title), why);
+        block_done(b);
+}
+
+static Block *innermost(Parser *ps, BlockKind kind) {
+        for (size_t i = ps->depth; i-- > 0;)
+                if (ps->stack[i].kind == kind)
+                        return &ps->stack[i];
+        return NULL;
+}
+
+/* True when the block fits; past DEPTH_MAX it is skipped to its '}'. */
+static bool room_for_block(Parser *ps) {
+        if (ps->depth < DEPTH_MAX)
+                return true;
+        if (ps->skipped++ == 0)
+                report(ps, ps->line, "blocks nested deeper than %d: skipped up to its '}'", DEPTH_MAX);
+        return false;
+}
+
+static void open_entry(Parser *ps, BlockKind kind, const char *p) {
+        /* Entries do not nest (grub-mkconfig never writes that): a new one
+         * inside an entry means that entry lacks its '}'. */
+        Block *e = innermost(ps, BLOCK_ENTRY);
+        if (e) {
+                _cleanup_free_ char *why = strdup_printf("before the %s on line %u", kind_name(kind), ps->line);
+                size_t keep = (size_t) (e - ps->stack);
+                while (ps->depth > keep)
+                        pop_block(ps, why ? why : "");
+        }
+        if (!room_for_block(ps))
+                return;
+        Block *parent = innermost(ps, BLOCK_SUBMENU);
+        Block b = { .kind = kind, .entry = -1, .line = ps->line };
+        b.title = next_word(&p);
+        for (char *w; (w = next_word(&p));) {
+                bool id_next = streq(w, "$menuentry_id_option") || streq(w, "--id");
+                free(w);
+                if (id_next) {
+                        free(b.id);
+                        b.id = next_word(&p);
+                }
+        }
+        b.path = parent ? strdup_printf("%s>%u", parent->path, parent->children++)
+                        : strdup_printf("%u", ps->top_children++);
+        if (!b.path) {
+                block_done(&b);
+                ps->r = -ENOMEM;
+                return;
+        }
+        ps->stack[ps->depth++] = b;
+}
+
+/* A linux line: the entry's kernel and arguments (the last such line is
+ * the one GRUB boots). */
+static void add_linux(Parser *ps, const char *p, const char *end) {
+        Block *e = innermost(ps, BLOCK_ENTRY);
+        if (!e)
+                return;
+        _cleanup_free_ char *kernel = next_word(&p);
+        if (!kernel || !*kernel) {
+                report(ps, ps->line, "linux line without a kernel image in menuentry '%s'", strempty(e->title));
+                return;
+        }
+        while (*p == ' ' || *p == '\t')
+                p++;
+        GrubEntry g = {
+                .title = e->title ? strdup(e->title) : NULL,
+                .id = e->id ? strdup(e->id) : NULL,
+                .path = strdup(e->path),
+                .kernel = TAKE_PTR(kernel),
+                .args = p < end ? strndup(p, (size_t) (end - p)) : strdup(""),
+        };
+        g.release = kernel_release_of_image(g.kernel);
+        if (!g.path || !g.args || (e->title && !g.title) || (e->id && !g.id)) {
+                entry_done(&g);
+                ps->r = -ENOMEM;
+                return;
+        }
+        if (e->entry >= 0) {
+                report(ps, ps->line, "another linux line in menuentry '%s' (line %u): this one is used",
+                       strempty(e->title), e->line);
+                entry_done(&ps->cfg.entries[e->entry]);
+                ps->cfg.entries[e->entry] = g;
+                return;
+        }
+        GrubEntry *ne = realloc(ps->cfg.entries, (ps->cfg.n + 1) * sizeof(GrubEntry));
+        if (!ne) {
+                entry_done(&g);
+                ps->r = -ENOMEM;
+                return;
+        }
+        ps->cfg.entries = ne;
+        ne[ps->cfg.n] = g;
+        e->entry = (long) ps->cfg.n++;
+}
+
+static void parse_line(Parser *ps, const char *l) {
+        const char *p = l;
+        _cleanup_free_ char *cmd = next_word(&p);
+        if (!cmd || cmd[0] == '#')
+                return;
+        size_t ll = strlen(l);
+        while (ll > 0 && (l[ll - 1] == ' ' || l[ll - 1] == '\t' || l[ll - 1] == '\r'))
+                ll--;
+        bool opens = ll > 0 && l[ll - 1] == '{';
+        bool entry = streq(cmd, "menuentry") || streq(cmd, "submenu");
+        bool kernel = streq(cmd, "linux") || streq(cmd, "linux16") || streq(cmd, "linuxefi");
+
+        if (streq(cmd, "}")) {
+                if (ps->skipped)
+                        ps->skipped--;
+                else if (ps->depth > 0)
+                        pop_block(ps, NULL);
+                else
+                        report(ps, ps->line, "'}' without a block to close");
+                return;
+        }
+        if (ps->skipped) {
+                /* Inside a skipped block only its nesting counts. */
+                if (opens && (entry || streq(cmd, "function") || streq(cmd, "{")))
+                        ps->skipped++;
+                return;
+        }
+        if ((entry || kernel) && open_quote(l))
+                report(ps, ps->line, "the %s line leaves a quote open", cmd);
+        if (entry) {
+                if (opens)
+                        open_entry(ps, streq(cmd, "submenu") ? BLOCK_SUBMENU : BLOCK_ENTRY, p);
+                else
+                        report(ps, ps->line, "%s without '{' at the end of its line: not read", cmd);
+                return;
+        }
+        /* Other blocks with braces: functions, and a bare '{'. A '{' at the
+         * end of any other command (a kernel argument, say) opens nothing. */
+        if (opens && (streq(cmd, "function") || streq(cmd, "{"))) {
+                if (room_for_block(ps))
+                        ps->stack[ps->depth++] = (Block){ .kind = BLOCK_OTHER, .entry = -1, .line = ps->line };
+                return;
+        }
+        if (kernel)
+                add_linux(ps, p, l + ll);
+}
+
+int grub_cfg_parse(const char *text, GrubCfg *ret) {
+        Parser ps = {0};
+
+        for (const char *line = text; *line && ps.r >= 0;) {
                 const char *nl = strchr(line, '\n');
                 size_t len = nl ? (size_t) (nl - line) : strlen(line);
                 _cleanup_free_ char *l = strndup(line, len);
                 line += len + (nl ? 1 : 0);
+                ps.line++;
                 if (!l) {
-                        r = -ENOMEM;
+                        ps.r = -ENOMEM;
                         break;
                 }
-                const char *p = l;
-                _cleanup_free_ char *cmd = next_word(&p);
-                if (!cmd)
-                        continue;
-                size_t ll = strlen(l);
-                while (ll > 0 && (l[ll - 1] == ' ' || l[ll - 1] == '\t' || l[ll - 1] == '\r'))
-                        ll--;
-                bool opens = ll > 0 && l[ll - 1] == '{';
-
-                if (streq(cmd, "}")) {
-                        if (depth > 0) {
-                                Block *b = &stack[--depth];
-                                free(b->path);
-                                free(b->title);
-                                free(b->id);
-                        }
-                        continue;
-                }
-                if ((streq(cmd, "menuentry") || streq(cmd, "submenu")) && opens) {
-                        if (depth >= DEPTH_MAX) {
-                                r = -E2BIG;
-                                break;
-                        }
-                        Block *parent = NULL;
-                        for (size_t i = depth; i-- > 0;)
-                                if (stack[i].kind == BLOCK_SUBMENU) {
-                                        parent = &stack[i];
-                                        break;
-                                }
-                        Block b = { .kind = streq(cmd, "submenu") ? BLOCK_SUBMENU : BLOCK_ENTRY, .entry = -1 };
-                        b.title = next_word(&p);
-                        for (char *w; (w = next_word(&p));) {
-                                bool id_next = streq(w, "$menuentry_id_option") || streq(w, "--id");
-                                free(w);
-                                if (id_next) {
-                                        free(b.id);
-                                        b.id = next_word(&p);
-                                }
-                        }
-                        b.path = parent ? strdup_printf("%s>%u", parent->path, parent->children++)
-                                        : strdup_printf("%u", top_children++);
-                        if (!b.path) {
-                                free(b.title);
-                                free(b.id);
-                                r = -ENOMEM;
-                                break;
-                        }
-                        stack[depth++] = b;
-                        continue;
-                }
-                if (opens) {
-                        if (depth >= DEPTH_MAX) {
-                                r = -E2BIG;
-                                break;
-                        }
-                        stack[depth++] = (Block){ .kind = BLOCK_OTHER, .entry = -1 };
-                        continue;
-                }
-                if (!(streq(cmd, "linux") || streq(cmd, "linux16") || streq(cmd, "linuxefi")))
-                        continue;
-                Block *e = NULL;
-                for (size_t i = depth; i-- > 0;)
-                        if (stack[i].kind == BLOCK_ENTRY) {
-                                e = &stack[i];
-                                break;
-                        }
-                if (!e || e->entry >= 0)
-                        continue;
-                _cleanup_free_ char *kernel = next_word(&p);
-                if (!kernel)
-                        continue;
-                while (*p == ' ' || *p == '\t')
-                        p++;
-                GrubEntry *ne = realloc(c.entries, (c.n + 1) * sizeof(GrubEntry));
-                if (!ne) {
-                        r = -ENOMEM;
-                        break;
-                }
-                c.entries = ne;
-                GrubEntry *g = &c.entries[c.n];
-                *g = (GrubEntry){
-                        .title = e->title ? strdup(e->title) : NULL,
-                        .id = e->id ? strdup(e->id) : NULL,
-                        .path = strdup(e->path),
-                        .kernel = TAKE_PTR(kernel),
-                        .args = p < l + ll ? strndup(p, (size_t) (l + ll - p)) : strdup(""),
-                        .release = NULL,
-                };
-                g->release = kernel_release_of_image(g->kernel);
-                c.n++;
-                e->entry = (long) c.n - 1;
-                if (!g->path || !g->args || (e->title && !g->title) || (e->id && !g->id))
-                        r = -ENOMEM;
+                parse_line(&ps, l);
         }
-        while (depth > 0) {
-                Block *b = &stack[--depth];
-                free(b->path);
-                free(b->title);
-                free(b->id);
+        while (ps.depth > 0)
+                pop_block(&ps, "at the end of the file");
+        if (ps.r >= 0 && ps.cfg.n_errors > GRUB_CFG_ERRORS_MAX &&
+            strv_extendf(&ps.cfg.errors, "... and %u more errors not shown", ps.cfg.n_errors - GRUB_CFG_ERRORS_MAX) < 0)
+                ps.r = -ENOMEM;
+        if (ps.r < 0) {
+                grub_cfg_done(&ps.cfg);
+                return ps.r;
         }
-        if (r < 0) {
-                grub_cfg_done(&c);
-                return r;
-        }
-        *ret = c;
+        *ret = ps.cfg;
         return 0;
 }
 

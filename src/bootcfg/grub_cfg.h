@@ -13,11 +13,19 @@ typedef struct {
         char *release;   /* from the image name (vmlinuz-RELEASE), or NULL */
 } GrubEntry;
 
+#define GRUB_CFG_ERRORS_MAX 20
+
 typedef struct {
         GrubEntry *entries;
         size_t n;
+        /* What was malformed, "line N: ...": the first GRUB_CFG_ERRORS_MAX
+         * (n_errors counts all). A broken entry is reported and skipped or
+         * closed; the entries around it keep their places. */
+        char **errors;
+        unsigned n_errors;
 } GrubCfg;
 
+/* Fails only for lack of memory: what cannot be read is in errors. */
 int grub_cfg_parse(const char *text, GrubCfg *ret);
 void grub_cfg_done(GrubCfg *c);
 /* GRUB_DEFAULT ("0", "1>2", a title or an id, "saved" with saved_entry

@@ -1,22 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <fcntl.h>
 #include <stdarg.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include "basic/fileio.h"
 #include "basic/spawn.h"
 #include "bootcfg/grub_default.h"
+#include "kernel/cmdline.h"
 #include "basic/util.h"
 
 /* Limits on what a hostile file can make the reader build: "A=$A$A"
  * repeated doubles a value per line. */
 #define VALUE_MAX (64u * 1024)
-#define VARS_MAX 4096u
+#define VARS_MAX 1024u
 
 void shell_vars_done(ShellVars *v) {
         for (size_t i = 0; i < v->n; i++) {
                 free(v->vars[i].name);
                 free(v->vars[i].value);
+                free(v->vars[i].file);
+                free(v->vars[i].quote_file);
         }
         free(v->vars);
         *v = (ShellVars){0};
@@ -29,30 +33,61 @@ const ShellVar *shell_vars_find(const ShellVars *v, const char *name) {
         return NULL;
 }
 
-/* Takes value (NULL = unknown). */
-static int vars_set_take(ShellVars *v, const char *name, char *value) {
+/* Values that are checked for an open quote at every assignment: a kernel
+ * command line is at most 2 KiB; on a longer one (which the kernel cuts
+ * anyway) grub_cmdline_var_check() still finds it, once, at the end. */
+#define QUOTE_CHECK_MAX 4096u
+
+/* Takes value (NULL = unknown); file (may be NULL) is copied. */
+static int vars_set_take(ShellVars *v, const char *name, char *value, const char *file, unsigned line) {
+        ShellVar *sv = NULL;
         for (size_t i = 0; i < v->n; i++)
                 if (streq(v->vars[i].name, name)) {
-                        free(v->vars[i].value);
-                        v->vars[i].value = value;
-                        return 0;
+                        sv = &v->vars[i];
+                        break;
                 }
-        if (v->n >= VARS_MAX) {
-                free(value);
-                return -E2BIG;
+        if (!sv) {
+                if (v->n >= VARS_MAX) {
+                        free(value);
+                        return -E2BIG;
+                }
+                ShellVar *nv = realloc(v->vars, (v->n + 1) * sizeof(ShellVar));
+                if (!nv) {
+                        free(value);
+                        return -ENOMEM;
+                }
+                v->vars = nv;
+                char *n = strdup(name);
+                if (!n) {
+                        free(value);
+                        return -ENOMEM;
+                }
+                sv = &v->vars[v->n++];
+                *sv = (ShellVar){ .name = n };
         }
-        ShellVar *nv = realloc(v->vars, (v->n + 1) * sizeof(ShellVar));
-        if (!nv) {
+        char *f = NULL;
+        if (file && !(f = strdup(file))) {
                 free(value);
                 return -ENOMEM;
         }
-        v->vars = nv;
-        char *n = strdup(name);
-        if (!n) {
-                free(value);
-                return -ENOMEM;
+        free(sv->value);
+        sv->value = value;
+        free(sv->file);
+        sv->file = f;
+        sv->line = line;
+        /* The assignment that opens a quote is the one to name; later ones
+         * that only add to the value keep it. */
+        bool open = value && startswith(name, "GRUB_CMDLINE_") && strnlen(value, QUOTE_CHECK_MAX + 1) <= QUOTE_CHECK_MAX &&
+                    cmdline_text_open_quote(value, NULL) < 0;
+        if (!open) {
+                free(sv->quote_file);
+                sv->quote_file = NULL;
+                sv->quote_line = 0;
+        } else if (!sv->quote_line) {
+                if (file && !(sv->quote_file = strdup(file)))
+                        return -ENOMEM;
+                sv->quote_line = line ? line : 1;
         }
-        v->vars[v->n++] = (ShellVar){ .name = n, .value = value };
         return 0;
 }
 
@@ -60,7 +95,40 @@ int shell_vars_set(ShellVars *v, const char *name, const char *value) {
         char *c = NULL;
         if (value && !(c = strdup(value)))
                 return -ENOMEM;
-        return vars_set_take(v, name, c);
+        return vars_set_take(v, name, c, NULL, 0);
+}
+
+int grub_cmdline_var_check(const ShellVars *v, const char *name, char **ret_error) {
+        const ShellVar *sv = shell_vars_find(v, name);
+        size_t off;
+
+        if (!sv || !sv->value)
+                return 0;
+        int r = cmdline_text_open_quote(sv->value, &off);
+        if (r != -EBADMSG)
+                return r;
+        if (ret_error) {
+                /* Where it was opened; for a value too long to follow, where
+                 * it was set last. */
+                const char *file = sv->quote_line ? sv->quote_file : sv->file;
+                unsigned line = sv->quote_line ? sv->quote_line : sv->line;
+                _cleanup_free_ char *where = NULL;
+                if (file)
+                        where = strdup_printf("'%s' line %u: ", file, line);
+                else if (line)
+                        where = strdup_printf("line %u: ", line);
+                else
+                        where = strdup("");
+                /* Shown from the start of the token the quote is in. */
+                while (off > 0 && sv->value[off - 1] != ' ' && sv->value[off - 1] != '\t')
+                        off--;
+                *ret_error = where ? strdup_printf("%s%s leaves a double quote open at '%.40s': the kernel would take "
+                                                   "every argument after it into that one",
+                                                   where, name, sv->value + off) : NULL;
+                if (!*ret_error)
+                        return -ENOMEM;
+        }
+        return -EBADMSG;
 }
 
 char *shell_dquote_escape(const char *s) {
@@ -80,7 +148,11 @@ typedef struct {
         const char *p, *end;
         unsigned line;
         ShellVars *v;
+        const char *file;
         char *error;
+        const char *assigning;  /* the variable whose value is being read */
+        unsigned assign_line;   /* where that value began */
+        unsigned dquote_line;   /* where the double quote being read opened, 0: none */
 } Reader;
 
 static bool is_name_start(char c) {
@@ -103,8 +175,17 @@ static int fail(Reader *r, const char *fmt, ...) {
         if (vasprintf(&msg, fmt, ap) < 0)
                 msg = NULL;
         va_end(ap);
-        if (!r->error)
-                r->error = strdup_printf("line %u: %s", r->line, msg ? msg : "error");
+        if (r->error)
+                return -EBADMSG;
+        /* An error lines below the start of the value it is in: a quote
+         * there was probably meant to close on its own line. */
+        _cleanup_free_ char *in = NULL;
+        if (r->assigning && r->assign_line != r->line)
+                in = strdup_printf(" (in the value of %s, which began on line %u and is still open here)",
+                                   r->assigning, r->assign_line);
+        else if (r->assigning)
+                in = strdup_printf(" (in the value of %s)", r->assigning);
+        r->error = strdup_printf("line %u: %s%s", r->line, msg ? msg : "error", strempty(in));
         return -EBADMSG;
 }
 
@@ -137,6 +218,7 @@ static int expand(Reader *r, StrBuf *b, bool *unknown) {
         char c = *r->p;
         _cleanup_free_ char *name = NULL;
         if (c == '{') {
+                unsigned start = r->line;
                 const char *s = ++r->p;
                 while (r->p < r->end && is_name_char(*r->p))
                         r->p++;
@@ -156,8 +238,10 @@ static int expand(Reader *r, StrBuf *b, bool *unknown) {
                                         r->line++;
                                 r->p++;
                         }
-                        if (depth)
+                        if (depth) {
+                                r->line = start;
                                 return fail(r, "unterminated ${");
+                        }
                         *unknown = true;
                         return 0;
                 }
@@ -214,14 +298,18 @@ static int read_value(Reader *r, char **ret) {
                         strbuf_appendn(&b, r->p, (size_t) (e - r->p));
                         r->p = e + 1;
                 } else if (c == '"') {
+                        r->dquote_line = r->line;
                         for (;;) {
                                 if (r->p >= r->end) {
+                                        r->line = r->dquote_line;
                                         k = fail(r, "unterminated \"");
                                         break;
                                 }
                                 char d = *r->p++;
-                                if (d == '"')
+                                if (d == '"') {
+                                        r->dquote_line = 0;
                                         break;
+                                }
                                 if (d == '\\' && r->p < r->end && strchr("$`\"\\\n", *r->p)) {
                                         if (*r->p == '\n')
                                                 r->line++;
@@ -270,7 +358,11 @@ static int read_value(Reader *r, char **ret) {
 }
 
 int grub_default_eval(ShellVars *v, const char *text, size_t size, char **ret_error) {
-        Reader r = { .p = text, .end = text + size, .line = 1, .v = v };
+        return grub_default_eval_file(v, NULL, text, size, ret_error);
+}
+
+int grub_default_eval_file(ShellVars *v, const char *file, const char *text, size_t size, char **ret_error) {
+        Reader r = { .p = text, .end = text + size, .line = 1, .v = v, .file = file };
         bool after_export = false;
         int k = 0;
 
@@ -317,14 +409,20 @@ int grub_default_eval(ShellVars *v, const char *text, size_t size, char **ret_er
                         if (!name)
                                 return -ENOMEM;
                         r.p++;
-                        if ((k = read_value(&r, &value)) < 0)
+                        unsigned line = r.line;
+                        r.assigning = name;
+                        r.assign_line = line;
+                        k = read_value(&r, &value);
+                        r.assigning = NULL;
+                        r.dquote_line = 0;
+                        if (k < 0)
                                 break;
                         if (!(r.p >= r.end || is_blank(*r.p) || *r.p == '\n' || *r.p == ';')) {
                                 free(value);
                                 k = fail(&r, "unexpected '%c'", *r.p);
                                 break;
                         }
-                        if ((k = vars_set_take(v, name, value)) == -E2BIG)
+                        if ((k = vars_set_take(v, name, value, file, line)) == -E2BIG)
                                 k = fail(&r, "more than %u variables", VARS_MAX);
                         continue;
                 }
@@ -406,7 +504,7 @@ static int merge_reader(const char *root, char **files, const char *override_pat
                         *ret_error = strdup_printf("cannot read '%s': %s", *f, strerror(-r));
                         return r;
                 }
-                r = grub_default_eval(v, text, size, &err);
+                r = grub_default_eval_file(v, *f, text, size, &err);
                 if (r < 0) {
                         *ret_error = strdup_printf("'%s' %s: the merged value is not known without running it",
                                                    *f, err ? err : strerror(-r));
@@ -427,9 +525,10 @@ static int merge_shell(const char *root, char **files, const char *override_path
         _cleanup_free_ char *buf = NULL, *out = NULL;
         char tmp[] = "/tmp/numacma-grub-XXXXXX";
         char *envp[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
-        SpawnOptions o = { .envp = envp, .max_output = VALUE_MAX * ELEMENTSOF(merged_vars) * 2 };
+        SpawnOptions o = { .envp = envp, .stderr_fd = -1, .max_output = VALUE_MAX * ELEMENTSOF(merged_vars) * 2 };
         size_t out_len;
         int tmpfd = -1, r, status;
+        _cleanup_close_ int errfd = -1;
         StrBuf script = {0};
 
         /* The sourcing loop of grub-mkconfig; then the variables as
@@ -471,11 +570,22 @@ static int merge_shell(const char *root, char **files, const char *override_path
                         goto out;
         }
 
+        /* What sh says on stderr ("FILE: LINE: Syntax error: ...") goes
+         * into the error: a file, so that a long message cannot block it. */
+        errfd = memfd_create("numacma-grub-sh-stderr", MFD_CLOEXEC);
+        o.stderr_fd = errfd;
         r = spawn_capture(argv, &o, &out, &out_len, &status);
         if (r < 0)
                 goto out;
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-                *ret_error = strdup("sourcing the /etc/default/grub files with sh failed (a syntax error or a failing command in them)");
+                char said[512] = "";
+                ssize_t k = errfd >= 0 ? pread(errfd, said, sizeof(said) - 1, 0) : -1;
+                if (k > 0) {
+                        said[k] = 0;
+                        said[strcspn(said, "\n")] = 0;
+                }
+                *ret_error = k > 0 && *said ? strdup_printf("sourcing the /etc/default/grub files with sh failed: %s", said)
+                                            : strdup("sourcing the /etc/default/grub files with sh failed (a syntax error or a failing command in them)");
                 r = -EBADMSG;
                 goto out;
         }

@@ -12,6 +12,12 @@
 typedef struct {
         char *name;
         char *value;   /* NULL: set by something not evaluated here (`cmd`, $(cmd), $1) */
+        /* Where the reader saw it set last (file NULL: not known, e.g. read
+         * by sh or set with shell_vars_set()), and for the GRUB_CMDLINE_*
+         * variables where the assignment was that left a double quote open
+         * in the kernel's part of the value (quote_line 0: none open). */
+        char *file, *quote_file;
+        unsigned line, quote_line;
 } ShellVar;
 
 typedef struct {
@@ -31,9 +37,23 @@ int shell_vars_set(ShellVars *v, const char *name, const char *value);
  * -EBADMSG with *ret_error = "line N: ...". size bounds text (which may hold
  * NUL bytes: an error). */
 int grub_default_eval(ShellVars *v, const char *text, size_t size, char **ret_error);
+/* The same for one file: the variables it sets remember file and line.
+ * Errors inside a double quote opened on an earlier line name that line
+ * and the variable too; an unterminated quote is reported at the line
+ * where it opens. */
+int grub_default_eval_file(ShellVars *v, const char *file, const char *text, size_t size, char **ret_error);
+
+/* A GRUB_CMDLINE_* variable holds a kernel command line: -EBADMSG when it
+ * leaves a double quote open (the kernel would take every argument after
+ * it into that one, numacma's too), with *ret_error naming the file and
+ * line of the assignment where it was opened, when known: "'/etc/default/
+ * grub' line 15: GRUB_CMDLINE_LINUX leaves a double quote open at
+ * 'dyndbg="file': ...". 0 when all its quotes are closed, and when it is
+ * not set or not known. */
+int grub_cmdline_var_check(const ShellVars *v, const char *name, char **ret_error);
 
 /* The merge: root/etc/default/grub, then root/etc/default/grub.d/ *.cfg in
- * C-locale order. When override_path is set, override_text is read in its
+ * C-locale order. Without use_shell every error names the file and line. When override_path is set, override_text is read in its
  * place (NULL: as if that file did not exist), to check a file before it is
  * written. With use_shell, the files are sourced by /bin/sh in a child
  * with an empty environment, as grub-mkconfig does (only for the live

@@ -16,30 +16,37 @@ void owned_record_done(OwnedRecord *o) {
 
 int owned_parse(const char *text, OwnedRecord *ret) {
         OwnedRecord o = {0};
-        const char *p = text;
+        size_t n = 0, cap = 8;
         int r = 0;
 
-        /* An empty record is a record: "numacma owns nothing". */
-        if (!(o.tokens = calloc(1, sizeof(char *))))
+        /* An empty record is a record: "numacma owns nothing". The vector
+         * grows here, not by strv_extend(), which walks it each time. */
+        if (!(o.tokens = calloc(cap, sizeof(char *))))
                 return -ENOMEM;
-        while (*p) {
+        for (const char *p = text; *p && r >= 0;) {
                 const char *nl = strchr(p, '\n');
                 size_t len = nl ? (size_t) (nl - p) : strlen(p);
-                _cleanup_free_ char *line = strndup(p, len);
-                if (!line) {
-                        r = -ENOMEM;
-                        break;
-                }
-                const char *v;
-                if ((v = startswith(line, "token ")) && *v)
-                        r = strv_extend(&o.tokens, v);
-                else if ((v = startswith(line, "backend ")) && *v) {
-                        free(o.backend);
-                        r = (o.backend = strdup(v)) ? 0 : -ENOMEM;
-                }
-                if (r < 0)
-                        break;
+                const char *line = p;
                 p += len + (nl ? 1 : 0);
+                if (len > 6 && memcmp(line, "token ", 6) == 0) {
+                        if (n + 1 == cap) {
+                                char **g = reallocarray(o.tokens, cap * 2, sizeof(char *));
+                                if (!g) {
+                                        r = -ENOMEM;
+                                        break;
+                                }
+                                o.tokens = g;
+                                cap *= 2;
+                        }
+                        if (!(o.tokens[n] = strndup(line + 6, len - 6)))
+                                r = -ENOMEM;
+                        else
+                                o.tokens[++n] = NULL;
+                } else if (len > 8 && memcmp(line, "backend ", 8) == 0) {
+                        free(o.backend);
+                        if (!(o.backend = strndup(line + 8, len - 8)))
+                                r = -ENOMEM;
+                }
         }
         if (r < 0) {
                 owned_record_done(&o);
@@ -57,8 +64,17 @@ int owned_read(const char *root, OwnedRecord *ret) {
         return owned_parse(text, ret);
 }
 
+static bool fits_a_line(const char *s) {
+        return *s && !strchr(s, '\n');
+}
+
 char *owned_format(const char *backend, char *const *tokens) {
         StrBuf b = {0};
+        if (backend && !fits_a_line(backend))
+                return NULL;
+        for (char *const *t = tokens; t && *t; t++)
+                if (!fits_a_line(*t))
+                        return NULL;
         strbuf_append(&b, "# numacma: the kernel command-line arguments it wrote into the boot\n"
                           "# configuration. It removes exactly these and nothing else.\n");
         if (backend)

@@ -22,9 +22,13 @@ void owned_record_done(OwnedRecord *o);
 
 /* -ENOENT when there is no record (never written, or lost). */
 int owned_read(const char *root, OwnedRecord *ret);
-/* Parse the record's text; unknown lines are ignored (a newer numacma may add some). */
+/* Parse the record's text; unknown lines are ignored (a newer numacma may
+ * add some). Linear in the text's size. */
 int owned_parse(const char *text, OwnedRecord *ret);
-/* The record's text; NULL on ENOMEM. */
+/* The record's text, which owned_parse() reads back to exactly backend and
+ * tokens. NULL on ENOMEM, and for what no line can hold: an empty token or
+ * backend, or one with a newline (a kernel token numacma writes never has
+ * one; recorded, its pieces would be taken for tokens numacma owns). */
 char *owned_format(const char *backend, char *const *tokens);
 
 /* The reason the last apply failed, -ENOENT when it did not. */

@@ -9,6 +9,8 @@
  *    exactly the tokens in memory, the removed keys are gone from the
  *    kernel's part, the appended one is the value the kernel would use, and
  *    init's part is untouched;
+ *  - an open quote in the kernel's part is -EBADMSG from
+ *    cmdline_parse_closed() and cmdline_append(), at the offset of a '"';
  *  - kernel_memparse() stays inside the string, and format_size_kernel()
  *    output reads back to the same number. */
 #include <stdint.h>
@@ -178,8 +180,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
         check_memparse(line);
 
-        _cleanup_cmdline_ Cmdline *c = NULL;
+        _cleanup_cmdline_ Cmdline *c = NULL, *closed = NULL;
         CHECK(cmdline_parse(line, &c) == 0);
+        size_t at = SIZE_MAX;
+        int rc = cmdline_parse_closed(line, &closed, &at);
+        CHECK(rc == 0 || rc == -EBADMSG);
+        CHECK((rc == -EBADMSG) == (cmdline_open_quote(c, NULL) == -EBADMSG));
+        if (rc < 0)
+                CHECK(!closed && at < size && line[at] == '"');
+        else
+                CHECK(closed && closed->n == c->n && at == SIZE_MAX);
+        size_t at2 = SIZE_MAX;
+        CHECK(cmdline_open_quote(c, &at2) == rc && at2 == at);
         char *s = cmdline_to_string(c);
         CHECK(s);
         if (!streq(s, line)) {
@@ -205,12 +217,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         CHECK(cmdline_remove_text(c, "quiet") == 0);
 
         bool open = last_token_open(c);
+        size_t off = SIZE_MAX;
+        CHECK(cmdline_open_quote(c, &off) == (open ? -EBADMSG : 0));
+        if (open) {
+                _cleanup_free_ char *now = cmdline_to_string(c);
+                CHECK(now && off < strlen(now) && now[off] == '"');
+        }
         int r = cmdline_append(c, "numa_cma=0:64M,1:64M");
-        CHECK(open ? r == -EINVAL : r == 0);
+        CHECK(open ? r == -EBADMSG : r == 0);
         if (r == 0)
                 CHECK(streq_ptr(cmdline_get(c, "numa_cma"), "0:64M,1:64M"));
         r = cmdline_append(c, "cma_pernuma=\"1 G\"");
-        CHECK(open ? r == -EINVAL : r == 0);
+        CHECK(open ? r == -EBADMSG : r == 0);
 
         s = cmdline_to_string(c);
         CHECK(s);

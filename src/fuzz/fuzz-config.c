@@ -4,7 +4,9 @@
  *  - the result is 0 or -EINVAL (or -ENOMEM), 0 exactly when no message was
  *    added, and the same with and without an errors list;
  *  - every message is "/etc/numacma.conf:LINE: ..." with LINE inside the
- *    input, and holds no control bytes (values are escaped);
+ *    input, and holds no control bytes (values are escaped); at most
+ *    POLICY_ERRORS_SHOWN of them, then one "... and N more errors not
+ *    shown" with N the errors counted beyond;
  *  - a policy that parsed keeps the promises its users rely on: min_size <=
  *    max_size, shares in (0, 100%], settle at most 1h, class values inside
  *    their masks, normalized and disjoint include/exclude lists, one
@@ -23,8 +25,19 @@
 
 #define FNAME "/etc/numacma.conf"
 
-static void check_messages(char **messages, size_t n_lines) {
-        for (char **m = messages; m && *m; m++) {
+static void check_messages(const PolicyErrors *e, size_t n_lines) {
+        size_t n = strv_length(e->messages);
+        CHECK(n <= POLICY_ERRORS_SHOWN + 1);
+        CHECK(e->n_errors >= n);
+        CHECK((e->n_errors > POLICY_ERRORS_SHOWN) == (n == POLICY_ERRORS_SHOWN + 1));
+        for (char **m = e->messages; m && *m; m++) {
+                if (m == e->messages + POLICY_ERRORS_SHOWN) {
+                        char *want = strdup_printf("... and %u more error%s not shown", e->n_errors - POLICY_ERRORS_SHOWN,
+                                                   e->n_errors - POLICY_ERRORS_SHOWN == 1 ? "" : "s");
+                        CHECK(want && streq(*m, want));
+                        free(want);
+                        continue;
+                }
                 const char *rest = startswith(*m, FNAME ":");
                 CHECK(rest);
                 char *end;
@@ -113,7 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
         CHECK(r == 0 || r == -EINVAL);
         CHECK((r == 0) == (errs.messages == NULL));
-        check_messages(errs.messages, n_lines);
+        check_messages(&errs, n_lines);
         policy_errors_done(&errs);
 
         int r2 = policy_parse_buffer(q, FNAME, (const char *) data, size, NULL);

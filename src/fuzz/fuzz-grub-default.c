@@ -2,7 +2,11 @@
 /* Fuzz target for the /etc/default/grub reader (src/grub_default.c): the
  * input is one such file. Checks, abort()ing on any failure:
  *  - the reader never reads past the input (not NUL-terminated here) and
- *    returns 0 or -EBADMSG (with a "line N: " message);
+ *    returns 0 or -EBADMSG (with a "line N: " message, N inside the input);
+ *  - every variable it set remembers the file and a line inside the input;
+ *    a GRUB_CMDLINE_* variable names where a double quote was left open
+ *    exactly when grub_cmdline_var_check() finds one, with that file and
+ *    line in its message;
  *  - values stay within the reader's bound;
  *  - numacma's own drop-in, appended to whatever the input set, reads back
  *    to the input's GRUB_CMDLINE_LINUX plus numacma's token when the input
@@ -16,7 +20,7 @@
 #include "bootcfg/grub_default.h"
 #include "basic/util.h"
 
-
+#define FILE_NAME "/etc/default/grub"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (size > 65536)
@@ -24,15 +28,49 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         char *buf = malloc(size ? size : 1);
         CHECK(buf);
         memcpy(buf, data, size);
+        unsigned n_lines = 1;
+        for (size_t i = 0; i < size; i++)
+                n_lines += data[i] == '\n';
         ShellVars v = {0};
         _cleanup_free_ char *err = NULL;
-        int r = grub_default_eval(&v, buf, size, &err);
+        int r = grub_default_eval_file(&v, FILE_NAME, buf, size, &err);
         free(buf);
         CHECK(r == 0 || r == -EBADMSG || r == -ENOMEM);
-        if (r == -EBADMSG)
-                CHECK(err && startswith(err, "line "));
-        for (size_t i = 0; i < v.n; i++)
-                CHECK(!v.vars[i].value || strlen(v.vars[i].value) <= 64 * 1024);
+        if (r == -EBADMSG) {
+                const char *rest = err ? startswith(err, "line ") : NULL;
+                CHECK(rest);
+                char *end;
+                unsigned long line = strtoul(rest, &end, 10);
+                CHECK(end > rest && *end == ':' && line >= 1 && line <= n_lines);
+        }
+        for (size_t i = 0; i < v.n; i++) {
+                const ShellVar *sv = &v.vars[i];
+                CHECK(!sv->value || strlen(sv->value) <= 64 * 1024);
+                CHECK(sv->file && streq(sv->file, FILE_NAME) && sv->line >= 1 && sv->line <= n_lines);
+                _cleanup_free_ char *qerr = NULL;
+                int q = grub_cmdline_var_check(&v, sv->name, &qerr);
+                CHECK(q == 0 || q == -EBADMSG || q == -ENOMEM);
+                if (q == -ENOMEM)
+                        continue;
+                bool cmdline = startswith(sv->name, "GRUB_CMDLINE_") && sv->value;
+                CHECK(!sv->quote_line || cmdline);
+                if (!cmdline)
+                        continue;
+                /* Followed at each assignment up to 4 KiB; longer, only found. */
+                if (strlen(sv->value) > 4096)
+                        CHECK(sv->quote_line == 0);
+                else
+                        CHECK((q == -EBADMSG) == (sv->quote_line > 0));
+                if (q == -EBADMSG) {
+                        unsigned at = sv->quote_line ? sv->quote_line : sv->line;
+                        if (sv->quote_line)
+                                CHECK(sv->quote_file && streq(sv->quote_file, FILE_NAME));
+                        CHECK(at >= 1 && at <= sv->line);
+                        _cleanup_free_ char *where = strdup_printf("'%s' line %u: %s leaves a double quote open at '",
+                                                                   FILE_NAME, at, sv->name);
+                        CHECK(where && qerr && startswith(qerr, where));
+                }
+        }
         if (r == 0) {
                 const ShellVar *s = shell_vars_find(&v, "GRUB_CMDLINE_LINUX");
                 if (!s || s->value) {

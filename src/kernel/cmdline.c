@@ -143,6 +143,80 @@ int cmdline_parse(const char *line, Cmdline **ret) {
         return 0;
 }
 
+int cmdline_open_quote(const Cmdline *c, size_t *ret_offset) {
+        size_t pos = 0;
+        for (size_t i = 0; i < c->n; i++) {
+                const CmdlineToken *t = &c->tokens[i];
+                pos += strlen(t->sep);
+                /* Only the last token can hold an open quote: it runs to
+                 * the end of the line. */
+                if (i == c->n - 1 && !t->init && !token_closed(t->text)) {
+                        size_t open = 0;
+                        bool q = false;
+                        for (size_t k = 0; t->text[k]; k++)
+                                if (t->text[k] == '"') {
+                                        q = !q;
+                                        if (q)
+                                                open = k;
+                                }
+                        if (ret_offset)
+                                *ret_offset = pos + open;
+                        return -EBADMSG;
+                }
+                pos += strlen(t->text);
+        }
+        return 0;
+}
+
+/* What token_split() and cmdline_parse() make of a token: a bare "--"
+ * (also "\"--\"" or "\"--"), which ends the kernel's part. */
+static bool token_is_dashdash(const char *s, size_t len) {
+        size_t start = s[0] == '"', end = len;
+        for (size_t i = start + 1; i < len; i++)
+                if (s[i] == '=')
+                        return false;
+        if (start && end > start && s[end - 1] == '"')
+                end--;
+        return end - start == 2 && s[start] == '-' && s[start + 1] == '-';
+}
+
+int cmdline_text_open_quote(const char *line, size_t *ret_offset) {
+        const char *p = line;
+        for (;;) {
+                while (*p && kernel_isspace(*p))
+                        p++;
+                if (!*p)
+                        return 0;
+                const char *start = p, *open = NULL;
+                bool in_quote = false;
+                for (; *p; p++) {
+                        if (kernel_isspace(*p) && !in_quote)
+                                break;
+                        if (*p == '"' && (in_quote = !in_quote))
+                                open = p;
+                }
+                if (token_is_dashdash(start, (size_t) (p - start)))
+                        return 0;  /* the rest is init's */
+                if (in_quote) {
+                        if (ret_offset)
+                                *ret_offset = (size_t) (open - line);
+                        return -EBADMSG;
+                }
+        }
+}
+
+int cmdline_parse_closed(const char *line, Cmdline **ret, size_t *ret_offset) {
+        Cmdline *c;
+        int r = cmdline_text_open_quote(line, ret_offset);
+        if (r < 0)
+                return r;
+        r = cmdline_parse(line, &c);
+        if (r < 0)
+                return r;
+        *ret = c;
+        return 0;
+}
+
 bool cmdline_key_eq(const char *a, const char *b) {
         for (; *a && *b; a++, b++) {
                 char x = *a == '-' ? '_' : *a, y = *b == '-' ? '_' : *b;
@@ -229,7 +303,7 @@ int cmdline_append(Cmdline *c, const char *text) {
                         in_quote = !in_quote;
         }
         if (at == c->n && c->n > 0 && !token_closed(c->tokens[c->n - 1].text))
-                return -EINVAL;
+                return -EBADMSG;
         const char *sep = c->n == 0 ? "" : " ";
         int r = push_token(c, sep, strlen(sep), text, strlen(text), false);
         if (r < 0)

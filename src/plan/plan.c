@@ -34,8 +34,10 @@ char *plan_args_string(const Plan *p) {
 #define PROBLEM(p, ...) do { if (strv_extendf(&(p)->problems, __VA_ARGS__) < 0) return -ENOMEM; } while (0)
 
 static uint64_t share_of(uint64_t bytes, uint32_t ppm) {
-        /* 128-bit product: node memory times ppm overflows 64 bits above 16 TiB. */
-        return (uint64_t) ((unsigned __int128) bytes * ppm / SHARE_ONE);
+        /* 128-bit product: node memory times ppm overflows 64 bits above 16
+         * TiB. Shares above 100% (never from the policy) saturate. */
+        unsigned __int128 v = (unsigned __int128) bytes * ppm / SHARE_ONE;
+        return v > UINT64_MAX ? UINT64_MAX : (uint64_t) v;
 }
 
 static bool node_wanted(const PlanInput *in, const NumaNode *n, unsigned n_acc) {
@@ -65,13 +67,19 @@ static int size_node(Plan *p, const PlanInput *in, PlanNode *pn, uint64_t align)
         }
         if (!why_base)
                 return -ENOMEM;
-        uint64_t size = base + per_acc * pn->n_accelerators;
+        /* Sizes up to 2^64 - 1 are valid policy: the sum saturates rather
+         * than wrap to a small pool, and max_size lowers it. */
+        uint64_t extra, size;
+        bool exact = size_mul(per_acc, pn->n_accelerators, &extra);
+        exact = size_add(base, extra, &size) && exact;
         StrBuf why = {0};
         _cleanup_free_ char *b = format_mib(base), *pa = format_mib(per_acc);
         strbuf_printf(&why, "node %d: %s (%s)", pn->node, b, why_base);
         if (pn->n_accelerators)
                 strbuf_printf(&why, " + %u accelerator%s x %s", pn->n_accelerators,
                               pn->n_accelerators == 1 ? "" : "s", pa);
+        if (!exact)
+                strbuf_printf(&why, ", more than 2^64 bytes: taken as 2^64 - 1");
         if (size < pol->min_size) {
                 size = pol->min_size;
                 strbuf_printf(&why, ", raised to min_size");

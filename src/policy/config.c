@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The policy file: inih does the INI syntax; this file feeds it lines through
  * its own reader (which counts lines, enforces the line limit and reports the
- * lines inih would reject), checks every value and collects all errors. */
+ * lines inih would reject), checks every value and collects the errors (the
+ * first POLICY_ERRORS_SHOWN, and how many more). Parsing is linear in the
+ * file's size, and a file is at most POLICY_FILE_MAX. */
 #include <ctype.h>
 #include <ini.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -29,14 +32,21 @@ typedef struct {
         uint64_t seq; /* 0: not set by any file */
 } Origin;
 
-/* State that lives across the files of one load. */
+/* State that lives across the files of one load. Everything a line does
+ * costs O(1) beyond the line itself, whatever came before it: errors past
+ * the shown ones are only counted, lists are counted and capped, and node
+ * overrides are found through an index. */
 typedef struct {
         Policy *policy;
         PolicyErrors *errs;
         unsigned n_errors;
+        unsigned n_kept;    /* messages in errs->messages */
+        unsigned n_dropped; /* errors counted but not kept */
         int r; /* -ENOMEM once an allocation failed */
         uint64_t seq;
         Origin min_size, max_size, include, exclude;
+        size_t n_drivers, n_include, n_exclude;
+        int *override_index; /* NODESET_MAX entries: node -> index in overrides, -1 */
 } ParseState;
 
 typedef enum {
@@ -60,6 +70,7 @@ typedef struct {
         bool continuation;    /* the line being handled continues the last key */
         unsigned section_gen; /* bumped at every section header */
         unsigned reported_gen;
+        unsigned list_full_line; /* a full list was reported on this line */
 } ParseCtx;
 
 static const char *const backend_table[] = {
@@ -83,7 +94,7 @@ void policy_errors_done(PolicyErrors *e) {
         if (!e)
                 return;
         strv_free(e->messages);
-        e->messages = NULL;
+        *e = (PolicyErrors) {0};
 }
 
 /* Control bytes in a value would reach the terminal or the journal raw. */
@@ -109,6 +120,11 @@ static void add_error(ParseState *st, const char *file, unsigned line, const cha
         st->n_errors++;
         if (!st->errs || st->r < 0)
                 return;
+        st->errs->n_errors++;
+        if (st->n_kept >= POLICY_ERRORS_SHOWN) {
+                st->n_dropped++;
+                return;
+        }
 
         va_start(ap, fmt);
         int k = vasprintf(&what, fmt, ap);
@@ -133,6 +149,29 @@ static void add_error(ParseState *st, const char *file, unsigned line, const cha
         char *m = strbuf_steal(&b);
         if (strv_push(&st->errs->messages, m) < 0)
                 st->r = -ENOMEM;
+        else
+                st->n_kept++;
+}
+
+/* After the last error of a load: how many were not shown. */
+static void add_dropped_summary(ParseState *st) {
+        if (!st->errs || st->r < 0 || st->n_dropped == 0)
+                return;
+        char *m = strdup_printf("... and %u more error%s not shown", st->n_dropped, st->n_dropped == 1 ? "" : "s");
+        if (strv_push(&st->errs->messages, m) < 0)
+                st->r = -ENOMEM;
+        st->n_dropped = 0;
+}
+
+static void parse_state_init(ParseState *st, Policy *p, PolicyErrors *errs) {
+        *st = (ParseState) {
+                .policy = p,
+                .errs = errs,
+                .n_kept = errs ? (unsigned) MIN(strv_length(errs->messages), (size_t) UINT_MAX) : 0,
+                .n_drivers = strv_length(p->drivers),
+                .n_include = strv_length(p->include),
+                .n_exclude = strv_length(p->exclude),
+        };
 }
 
 #define ctx_error(c, value, hint, ...) \
@@ -150,6 +189,7 @@ static int set_origin(ParseCtx *c, Origin *o) {
 }
 
 static void parse_state_done(ParseState *st) {
+        free(st->override_index);
         free(st->min_size.file);
         free(st->max_size.file);
         free(st->include.file);
@@ -385,6 +425,21 @@ static int for_each_item(ParseCtx *c, const KeySpec *k, const char *value, void 
         }
 }
 
+/* A list that is full says so once per line; its further items are dropped. */
+static bool list_full(ParseCtx *c, const KeySpec *k, size_t n, size_t max) {
+        if (n < max)
+                return false;
+        if (c->list_full_line != c->line)
+                ctx_error(c, NULL, NULL, "more than %zu entries for '%s'", max, k->name);
+        c->list_full_line = c->line;
+        return true;
+}
+
+static size_t *list_count(ParseState *st, const KeySpec *k) {
+        return streq(k->name, "drivers") ? &st->n_drivers :
+               streq(k->name, "include") ? &st->n_include : &st->n_exclude;
+}
+
 static int item_pci_class(ParseCtx *c, const KeySpec *k, const char *s, void *data) {
         Policy *p = data;
         PciClassPrefix pc;
@@ -397,6 +452,8 @@ static int item_pci_class(ParseCtx *c, const KeySpec *k, const char *s, void *da
         for (size_t i = 0; i < p->n_pci_classes; i++)
                 if (p->pci_classes[i].value == pc.value && p->pci_classes[i].mask == pc.mask)
                         return 0;
+        if (list_full(c, k, p->n_pci_classes, POLICY_CLASSES_MAX))
+                return 0;
         PciClassPrefix *n = reallocarray(p->pci_classes, p->n_pci_classes + 1, sizeof(*n));
         if (!n)
                 return -ENOMEM;
@@ -414,16 +471,23 @@ static int key_pci_classes(ParseCtx *c, const KeySpec *k, const char *value, voi
 
 static int item_driver(ParseCtx *c, const KeySpec *k, const char *s, void *data) {
         char ***l = FIELD(c, k, data, char **);
+        size_t *n = list_count(c->st, k);
         if (!driver_name_valid(s)) {
                 ctx_error(c, s, "letters, digits, '_', '-', '.' and '+', at most 64",
                           "invalid driver name for '%s'", k->name);
                 return 0;
         }
-        return strv_contains(*l, s) ? 0 : strv_extend(l, s);
+        if (strv_contains(*l, s) || list_full(c, k, *n, POLICY_LIST_MAX))
+                return 0;
+        int r = strv_extend(l, s);
+        if (r >= 0)
+                (*n)++;
+        return r;
 }
 
 static int item_pci_address(ParseCtx *c, const KeySpec *k, const char *s, void *data) {
         char ***l = FIELD(c, k, data, char **);
+        size_t *n = list_count(c->st, k);
         char *a;
         int r = parse_pci_address(s, &a);
         if (r == -ENOMEM)
@@ -433,11 +497,14 @@ static int item_pci_address(ParseCtx *c, const KeySpec *k, const char *s, void *
                           "invalid PCI address for '%s'", k->name);
                 return 0;
         }
-        if (strv_contains(*l, a)) {
+        if (strv_contains(*l, a) || list_full(c, k, *n, POLICY_LIST_MAX)) {
                 free(a);
                 return 0;
         }
-        return strv_push(l, a);
+        r = strv_push(l, a);
+        if (r >= 0)
+                (*n)++;
+        return r;
 }
 
 static int key_strv(ParseCtx *c, const KeySpec *k, const char *value, void *data) {
@@ -451,6 +518,7 @@ static int key_strv(ParseCtx *c, const KeySpec *k, const char *value, void *data
                         return -ENOMEM;
                 strv_free(*l);
                 *l = empty;
+                *list_count(c->st, k) = 0;
                 if (addresses) {
                         r = set_origin(c, streq(k->name, "include") ? &c->st->include : &c->st->exclude);
                         if (r < 0)
@@ -522,17 +590,29 @@ static void report_bad_section(ParseCtx *c, const char *name) {
         c->reported_gen = c->section_gen;
 }
 
-static int get_override(Policy *p, int node, NodeOverride **ret) {
-        for (size_t i = 0; i < p->n_overrides; i++)
-                if (p->overrides[i].node == node) {
-                        *ret = &p->overrides[i];
-                        return 0;
-                }
+static int get_override(ParseState *st, int node, NodeOverride **ret) {
+        Policy *p = st->policy;
+        if (!st->override_index) {
+                st->override_index = malloc(NODESET_MAX * sizeof(int));
+                if (!st->override_index)
+                        return -ENOMEM;
+                for (size_t i = 0; i < NODESET_MAX; i++)
+                        st->override_index[i] = -1;
+                for (size_t i = 0; i < p->n_overrides; i++)
+                        if (p->overrides[i].node >= 0 && p->overrides[i].node < NODESET_MAX)
+                                st->override_index[p->overrides[i].node] = (int) i;
+        }
+        int i = st->override_index[node];
+        if (i >= 0) {
+                *ret = &p->overrides[i];
+                return 0;
+        }
         NodeOverride *n = reallocarray(p->overrides, p->n_overrides + 1, sizeof(*n));
         if (!n)
                 return -ENOMEM;
         p->overrides = n;
         n[p->n_overrides] = (NodeOverride) { .node = node, .enabled = true };
+        st->override_index[node] = (int) p->n_overrides;
         *ret = &n[p->n_overrides++];
         return 0;
 }
@@ -606,7 +686,7 @@ static int handler(void *user, const char *section, const char *name, const char
         void *data = p;
         if (s == SECTION_NODE) {
                 NodeOverride *o;
-                r = get_override(p, node, &o);
+                r = get_override(c->st, node, &o);
                 if (r < 0) {
                         c->st->r = r;
                         return 1;
@@ -830,6 +910,7 @@ static int finish(ParseState *st, int r_io) {
         if (st->r < 0)
                 return st->r;
         check_policy(st);
+        add_dropped_summary(st);
         if (st->r < 0)
                 return st->r;
         if (r_io < 0)
@@ -838,7 +919,8 @@ static int finish(ParseState *st, int r_io) {
 }
 
 int policy_parse_buffer(Policy *p, const char *fname, const char *text, size_t size, PolicyErrors *errs) {
-        ParseState st = { .policy = p, .errs = errs };
+        ParseState st;
+        parse_state_init(&st, p, errs);
         int r = parse_text(&st, fname, text, size);
         if (r >= 0)
                 r = finish(&st, 0);
@@ -850,9 +932,20 @@ int policy_parse_string(Policy *p, const char *fname, const char *text, PolicyEr
         return policy_parse_buffer(p, fname, text, strlen(text), errs);
 }
 
-/* One file below root. A missing file is fine; a drop-in that is not a
- * regular file is skipped. Returns I/O errors (also reported). */
-static int load_file(ParseState *st, const char *root, const char *path, bool dropin) {
+typedef enum {
+        LOAD_DROPIN = 1 << 0,   /* not a regular file: skipped */
+        LOAD_REQUIRED = 1 << 1, /* missing: an error */
+} LoadFlags;
+
+static void too_large(ParseState *st, const char *path, uint64_t size) {
+        add_error(st, path, 0, NULL, NULL, "file too large: %" PRIu64 " bytes, a policy file is at most %u KiB",
+                  size, POLICY_FILE_MAX / 1024);
+}
+
+/* One file below root. A missing file is fine unless required; a drop-in
+ * that is not a regular file is skipped; a file above POLICY_FILE_MAX is
+ * an error and not read. Returns I/O errors (also reported). */
+static int load_file(ParseState *st, const char *root, const char *path, LoadFlags flags) {
         _cleanup_free_ char *full = root_join(root, path);
         _cleanup_free_ char *text = NULL;
         struct stat sb;
@@ -862,26 +955,35 @@ static int load_file(ParseState *st, const char *root, const char *path, bool dr
         if (!full)
                 return -ENOMEM;
         if (stat(full, &sb) < 0) {
-                if (errno == ENOENT)
+                if (errno == ENOENT && !(flags & LOAD_REQUIRED))
                         return 0;
                 r = -errno;
                 add_error(st, path, 0, NULL, NULL, "cannot read file: %s", strerror(-r));
                 return r;
         }
         if (!S_ISREG(sb.st_mode)) {
-                if (dropin)
+                if (flags & LOAD_DROPIN)
                         return 0;
                 add_error(st, path, 0, NULL, NULL, "not a regular file");
                 return 0;
         }
+        if ((uint64_t) sb.st_size > POLICY_FILE_MAX) {
+                too_large(st, path, (uint64_t) sb.st_size);
+                return 0;
+        }
         r = read_full_file_root(root, path, &text, &size);
-        if (r == -ENOENT)
+        if (r == -ENOENT && !(flags & LOAD_REQUIRED))
                 return 0;
         if (r == -ENOMEM)
                 return r;
         if (r < 0) {
                 add_error(st, path, 0, NULL, NULL, "cannot read file: %s", strerror(-r));
                 return r;
+        }
+        if (size > POLICY_FILE_MAX) {
+                /* It grew since the stat(). */
+                too_large(st, path, size);
+                return 0;
         }
         r = parse_text(st, path, text, size);
         return r == -ENOMEM ? r : 0;
@@ -901,9 +1003,10 @@ int policy_load(const char *root, Policy **ret, PolicyErrors *errs) {
         if (r < 0)
                 return r;
 
-        ParseState st = { .policy = p, .errs = errs };
+        ParseState st;
+        parse_state_init(&st, p, errs);
 
-        r = load_file(&st, root, POLICY_PATH, false);
+        r = load_file(&st, root, POLICY_PATH, 0);
         if (r == -ENOMEM)
                 goto out;
         if (r < 0)
@@ -923,7 +1026,7 @@ int policy_load(const char *root, Policy **ret, PolicyErrors *errs) {
                         r = -ENOMEM;
                         goto out;
                 }
-                r = load_file(&st, root, path, true);
+                r = load_file(&st, root, path, LOAD_DROPIN);
                 if (r == -ENOMEM)
                         goto out;
                 if (r < 0 && r_io == 0)
@@ -940,24 +1043,18 @@ out:
 
 int policy_check_file(const char *path, PolicyErrors *errs) {
         _cleanup_policy_ Policy *p = NULL;
-        _cleanup_free_ char *text = NULL;
-        size_t size;
+        ParseState st;
         int r;
 
         r = policy_new_default(&p);
         if (r < 0)
                 return r;
-        r = read_full_file_root(NULL, path, &text, &size);
-        if (r < 0) {
-                if (r != -ENOMEM) {
-                        ParseState st = { .policy = p, .errs = errs };
-                        add_error(&st, path, 0, NULL, NULL, "cannot read file: %s", strerror(-r));
-                        if (st.r < 0)
-                                return st.r;
-                }
-                return r;
-        }
-        return policy_parse_buffer(p, path, text, size, errs);
+        parse_state_init(&st, p, errs);
+        r = load_file(&st, NULL, path, LOAD_REQUIRED);
+        if (r != -ENOMEM)
+                r = finish(&st, r);
+        parse_state_done(&st);
+        return r;
 }
 
 /* ---- per-node view ---- */

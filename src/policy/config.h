@@ -101,10 +101,22 @@ typedef struct {
         char **sources;
 } Policy;
 
-/* Errors collected while parsing: "FILE:LINE: message 'value'". */
+/* Errors collected while parsing: "FILE:LINE: message 'value'". A policy
+ * with thousands of bad lines must not flood a terminal or the journal: the
+ * first POLICY_ERRORS_SHOWN are kept, and when there were more a last
+ * message says how many ("... and 199980 more errors"). */
+#define POLICY_ERRORS_SHOWN 20
 typedef struct {
-        char **messages;  /* strv */
+        char **messages;    /* strv */
+        unsigned n_errors;  /* all errors found, kept or not */
 } PolicyErrors;
+
+/* Policy files are small (the shipped one is 4 KiB): a larger one is an
+ * error naming the file and this limit, and is not read. */
+#define POLICY_FILE_MAX (1024u * 1024)
+/* Entries of one list (drivers, include, exclude; pci_classes). */
+#define POLICY_LIST_MAX 1024u
+#define POLICY_CLASSES_MAX 256u
 
 void policy_errors_done(PolicyErrors *e);
 

@@ -26,14 +26,9 @@ int parse_boolean(const char *s) {
 /* Decimal digits; *overflow is set (and the value saturates) past UINT64_MAX. */
 static const char *scan_u64(const char *p, uint64_t *ret, bool *overflow) {
         uint64_t v = 0;
-        for (; *p >= '0' && *p <= '9'; p++) {
-                unsigned d = (unsigned) (*p - '0');
-                if (v > (UINT64_MAX - d) / 10) {
+        for (; *p >= '0' && *p <= '9'; p++)
+                if (!size_mul(v, 10, &v) || !size_add(v, (uint64_t) (*p - '0'), &v))
                         *overflow = true;
-                        v = UINT64_MAX;
-                } else
-                        v = v * 10 + d;
-        }
         *ret = v;
         return p;
 }
@@ -65,9 +60,9 @@ int parse_size(const char *s, uint64_t *ret) {
                 p++;
         if (*p)
                 return -EINVAL;
-        if (overflow || v > (UINT64_MAX >> shift))
+        if (overflow || !size_shl(v, shift, &v))
                 return -ERANGE;
-        *ret = v << shift;
+        *ret = v;
         return 0;
 }
 
@@ -147,13 +142,10 @@ int parse_timespan(const char *s, uint64_t *ret) {
         for (size_t k = 0; k < ELEMENTSOF(units); k++) {
                 if (!streq(p, units[k].suffix))
                         continue;
-                uint64_t u = units[k].usec;
-                if (overflow || i > UINT64_MAX / u)
+                uint64_t u = units[k].usec, v, fv = f * u / UINT64_C(1000000000);
+                if (overflow || !size_mul(i, u, &v) || !size_add(v, fv, &v))
                         return -ERANGE;
-                uint64_t v = i * u, fv = f * u / UINT64_C(1000000000);
-                if (v > UINT64_MAX - fv)
-                        return -ERANGE;
-                *ret = v + fv;
+                *ret = v;
                 return 0;
         }
         return -EINVAL;
