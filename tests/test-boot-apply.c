@@ -448,8 +448,10 @@ static void test_grubby(void **state) {
         check_once(root, "fedora-grubby", PLAN);
         apply_ok(root);  /* nothing to do: grubby not run again */
         _cleanup_free_ char *log = slurp(root, "/grubby.log");
-        assert_int_equal(count(log, "grubby "), 1);
-        assert_non_null(strstr(log, "--args=" PLAN));
+        /* One call per kernel, never ALL (see grubby.c). */
+        assert_int_equal(count(log, "grubby "), 2);
+        assert_int_equal(count(log, "--update-kernel=ALL"), 0);
+        assert_non_null(strstr(log, "grubby --update-kernel=/vmlinuz-7.2.13+deb14-amd64 --args=" PLAN "\n"));
 
         put(root, "/etc/numacma.conf", "[pools]\nnodes = none\n");
         apply_ok(root);
@@ -675,9 +677,9 @@ static void test_admin_arg_on_one_entry(void **state) {
         assert_int_equal(count(e, PLAN), 1);
 }
 
-/* grubby would replace the administrator's numa_cma= on every entry
- * (--args) or remove it (--remove-args=numa_cma): where one is, the
- * entries are edited directly and grubby is not run. */
+/* grubby would replace the administrator's numa_cma= (--args deletes
+ * every numa_cma= first): the entry that carries one is left alone, and
+ * grubby edits only the other kernel's entry. */
 static void test_grubby_spares_admin(void **state) {
         _cleanup_free_ char *root = tree("fedora-grubby");
         _cleanup_free_ char *bin = strdup_printf("%s/grubby-bin2", base);
@@ -693,7 +695,8 @@ static void test_grubby_spares_admin(void **state) {
         assert_int_equal(count(rescue, PLAN), 0);
         assert_int_equal(count(def, PLAN), 1);
         _cleanup_free_ char *log = slurp(root, "/grubby.log");
-        assert_null(log);
+        assert_int_equal(count(log, "grubby "), 1);
+        assert_non_null(strstr(log, "grubby --update-kernel=/vmlinuz-7.2.13+deb14-amd64 --args=" PLAN "\n"));
         put(root, "/etc/numacma.conf", "[pools]\nnodes = none\n");
         apply_ok(root);
         free(rescue);
@@ -701,6 +704,124 @@ static void test_grubby_spares_admin(void **state) {
         assert_int_equal(count(rescue, "numa_cma=1:32M"), 1);
         test_io.run_below_root = false;
         setenv("PATH", saved, 1);
+}
+
+/* The fake grubby in PATH and commands run below the root; undone by
+ * grubby_off(). */
+static char *grubby_on(const char *name) {
+        _cleanup_free_ char *bin = strdup_printf("%s/grubby-bin-%s", base, name);
+        assert_int_equal(mkdir_parents(bin, 0755), 0);
+        sh("ln -sf '%s/tests/boot/fake-grubby' '%s/grubby'", SRCDIR, bin);
+        char *saved = NULL;
+        with_path(bin, &saved);
+        test_io.run_below_root = true;
+        return saved;
+}
+
+static void grubby_off(char *saved) {
+        test_io.run_below_root = false;
+        setenv("PATH", saved, 1);
+        free(saved);
+}
+
+/* grubby's layouts: GRUB_CMDLINE_LINUX in /etc/default/grub gets numacma's
+ * token inside its quotes, the administrator's \" kept, and loses it again
+ * byte for byte. */
+static void test_grubby_etc_default_grub(void **state) {
+        _cleanup_free_ char *root = tree("fedora-grubby");
+        char *saved = grubby_on("default-grub");
+        sh("sed -i 's/^GRUB_CMDLINE_LINUX=.*/GRUB_CMDLINE_LINUX=\"rhgb quiet dyndbg=\\\\\"module mlx5_core +p\\\\\"\"/' '%s/etc/default/grub'", root);
+        _cleanup_free_ char *orig = slurp(root, "/etc/default/grub");
+        assert_non_null(strstr(orig, "GRUB_CMDLINE_LINUX=\"rhgb quiet dyndbg=\\\"module mlx5_core +p\\\"\"\n"));
+        apply_ok(root);
+        _cleanup_free_ char *now = slurp(root, "/etc/default/grub");
+        assert_non_null(strstr(now, "GRUB_CMDLINE_LINUX=\"rhgb quiet dyndbg=\\\"module mlx5_core +p\\\" " PLAN "\"\n"));
+        ShellVars v = {0};
+        assert_int_equal(grub_default_eval(&v, now, strlen(now), NULL), 0);
+        assert_string_equal(shell_vars_find(&v, "GRUB_CMDLINE_LINUX")->value, "rhgb quiet dyndbg=\"module mlx5_core +p\" " PLAN);
+        shell_vars_done(&v);
+        put(root, "/etc/numacma.conf", "[pools]\nnodes = none\n");
+        apply_ok(root);
+        free(now);
+        now = slurp(root, "/etc/default/grub");
+        assert_string_equal(now, orig);
+        grubby_off(saved);
+}
+
+/* RHEL 8: the entries say "options $kernelopts $tuned_params": numacma's
+ * tokens go into grubenv's kernelopts (the entries and the block's size
+ * stay), the next boot is read through it, and removal gives grubenv back
+ * byte for byte; grubby is not run (no entry changes), no
+ * /etc/kernel/cmdline is made. */
+static void test_rhel8_kernelopts(void **state) {
+        _cleanup_free_ char *root = tree("rhel8-grubby");
+        char *saved = grubby_on("rhel8");
+        _cleanup_free_ char *env0 = slurp(root, "/boot/grub2/grubenv"), *e0 = slurp(root, ENTRY_BLS);
+        _cleanup_free_ char *src = strdup_printf("%s/rhel8-grubby", TREES);
+        apply_ok(root);
+        _cleanup_free_ char *env = slurp(root, "/boot/grub2/grubenv"), *e = slurp(root, ENTRY_BLS);
+        assert_int_equal(strlen(env), 1024);
+        assert_non_null(strstr(env, "\nkernelopts=root=/dev/mapper/rhel-root ro crashkernel=auto resume=/dev/mapper/rhel-swap "
+                                    "rd.lvm.lv=rhel/root rd.lvm.lv=rhel/swap rhgb quiet cma=64M " PLAN "\n"));
+        assert_string_equal(e, e0);
+        assert_false(exists_root(root, "/etc/kernel/cmdline"));
+        assert_null(slurp(root, "/grubby.log"));
+        _cleanup_free_ char *dg = slurp(root, "/etc/default/grub");
+        assert_int_equal(count(dg, "rhgb quiet " PLAN "\"\n"), 1);
+        {
+                _cleanup_snapshot_ Snapshot *s = status_of(root);
+                assert_non_null(strstr(s->next.cmdline, "cma=64M " PLAN));
+                assert_false(s->next.cmdline[strlen(s->next.cmdline) - 1] == ' ');
+        }
+        /* A new kernel's entry is $kernelopts too: nothing to do. */
+        sh("sed 's/%s/7.2.14/g' '%s%s' > '%s/boot/loader/entries/x-7.2.14.conf'", "7.2.13+deb14-amd64", root, ENTRY_BLS, root);
+        assert_int_equal(apply_ok(root), 0);
+        _cleanup_free_ char *extra = strdup_printf("%s/boot/loader/entries/x-7.2.14.conf", root);
+        assert_int_equal(unlink(extra), 0);
+        put(root, "/etc/numacma.conf", "[pools]\nnodes = none\n");
+        apply_ok(root);
+        free(env);
+        env = slurp(root, "/boot/grub2/grubenv");
+        assert_string_equal(env, env0);
+        free(dg);
+        dg = slurp(root, "/etc/default/grub");
+        _cleanup_free_ char *dg0 = slurp(src, "/etc/default/grub");
+        assert_string_equal(dg, dg0);
+        /* The administrator's own per-node argument in kernelopts: left alone. */
+        put(root, "/etc/numacma.conf", "");
+        sh("sed -i -e 's/ cma=64M/ cma=64M numa_cma=1:32M/' -e 's/#\\{15\\}$//' '%s/boot/grub2/grubenv'", root);
+        free(env0);
+        env0 = slurp(root, "/boot/grub2/grubenv");
+        assert_int_equal(strlen(env0), 1024);
+        apply_ok(root);
+        free(env);
+        env = slurp(root, "/boot/grub2/grubenv");
+        assert_string_equal(env, env0);
+        grubby_off(saved);
+}
+
+/* An entry whose options grubby's shell would change (an '&' is the whole
+ * matched line in sed's replacement) is edited directly; the other kernel's
+ * entry through grubby. */
+static void test_grubby_unsafe_entry(void **state) {
+        _cleanup_free_ char *root = tree("fedora-grubby");
+        char *saved = grubby_on("unsafe");
+        sh("sed -i 's/ quiet / quiet foo=a\\&b /' '%s" ENTRY_RESCUE "'", root);
+        _cleanup_free_ char *r0 = slurp(root, ENTRY_RESCUE);
+        assert_non_null(strstr(r0, " quiet foo=a&b cma=64M"));
+        BootApplyResult res = {0};
+        assert_int_equal(apply(root, 0, &res), 0);
+        bool said = false;
+        for (char **n = res.notes; n && *n; n++)
+                said = said || (strstr(*n, ENTRY_RESCUE) && strstr(*n, "edited directly") && strstr(*n, "&"));
+        assert_true(said);
+        boot_apply_result_done(&res);
+        _cleanup_free_ char *log = slurp(root, "/grubby.log"), *r = slurp(root, ENTRY_RESCUE);
+        assert_int_equal(count(log, "grubby "), 1);
+        assert_non_null(strstr(log, "--update-kernel=/vmlinuz-7.2.13+deb14-amd64 "));
+        assert_non_null(strstr(r, " quiet foo=a&b cma=64M dyndbg=\"file foo.c +p\" " PLAN "\n"));
+        check_once(root, "fedora-grubby", PLAN);
+        grubby_off(saved);
 }
 
 /* "--" in GRUB_CMDLINE_LINUX: numacma's tokens go before it (what
@@ -859,6 +980,9 @@ int main(void) {
                 cmocka_unit_test(test_links_stay_in_root),
                 cmocka_unit_test(test_admin_arg_on_one_entry),
                 cmocka_unit_test(test_grubby_spares_admin),
+                cmocka_unit_test(test_grubby_etc_default_grub),
+                cmocka_unit_test(test_rhel8_kernelopts),
+                cmocka_unit_test(test_grubby_unsafe_entry),
                 cmocka_unit_test(test_grub_double_dash),
                 cmocka_unit_test(test_every_entry_length),
                 cmocka_unit_test(test_failed_write_not_changed),

@@ -74,11 +74,19 @@ static void test_bls_parse_edit(void **state) {
         assert_int_equal(bls_entry_edit(a, want, NULL, &b), 0);
         assert_string_equal(b, entry);
 
-        /* No options line: one is added. RHEL 8's $kernelopts: refused. */
-        _cleanup_free_ char *c = NULL, *d = NULL;
+        /* No options line: one is added. A loader variable that is a token
+         * of its own stays one ($tuned_params); a '$' inside a token: refused. */
+        _cleanup_free_ char *c = NULL, *d = NULL, *g = NULL;
         assert_int_equal(bls_entry_edit("title x\nlinux /v", NULL, want, &c), 0);
         assert_string_equal(c, "title x\nlinux /v\noptions numa_cma=1:64M\n");
-        assert_int_equal(bls_entry_edit("options $kernelopts\n", NULL, want, &d), -EOPNOTSUPP);
+        assert_int_equal(bls_entry_edit("options root=x ${tuned_params} $tuned_params\n", NULL, want, &g), 0);
+        assert_string_equal(g, "options root=x ${tuned_params} $tuned_params numa_cma=1:64M\n");
+        static const char *const refused[] = { "options a=$x\n", "options $x=1\n", "options ${x\n", "options $\n", "options ${}\n" };
+        for (size_t i = 0; i < ELEMENTSOF(refused); i++) {
+                free(d);
+                d = NULL;
+                assert_int_equal(bls_entry_edit(refused[i], NULL, want, &d), -EOPNOTSUPP);
+        }
 
         assert_int_equal(bls_entry_parse("title a\0b", 9, &e), -EBADMSG);
 }
@@ -424,6 +432,89 @@ static void test_grub_cfg_broken_entries(void **state) {
         assert_int_equal(c.n_errors, 0);
         grub_cfg_done(&c);
 }
+/* grubenv: values unescaped on reading, escaped on writing as GRUB's envblk
+ * does, the block's size kept by its '#' padding. */
+static void test_grubenv(void **state) {
+        char block[1025];
+        const char *head = "# GRUB Environment Block\nsaved_entry=x-1\nkernelopts=root=/dev/sda1 ro\nboot_success=0\n";
+        memset(block, '#', 1024);
+        memcpy(block, head, strlen(head));
+        block[1024] = 0;
+        _cleanup_free_ char *k = grubenv_get(block, "kernelopts");
+        assert_string_equal(k, "root=/dev/sda1 ro");
+        _cleanup_free_ char *n = NULL, *back = NULL, *odd = NULL;
+        assert_int_equal(grubenv_set(block, 1024, "kernelopts", "root=/dev/sda1 ro numa_cma=0:64M a\\b", &n), 0);
+        assert_int_equal(strlen(n), 1024);
+        assert_non_null(strstr(n, "\nkernelopts=root=/dev/sda1 ro numa_cma=0:64M a\\\\b\nboot_success=0\n###"));
+        _cleanup_free_ char *k2 = grubenv_get(n, "kernelopts");
+        assert_string_equal(k2, "root=/dev/sda1 ro numa_cma=0:64M a\\b");
+        /* Back to the old value: the old block, byte for byte. */
+        assert_int_equal(grubenv_set(n, 1024, "kernelopts", "root=/dev/sda1 ro", &back), 0);
+        assert_string_equal(back, block);
+        /* No room, no such key, not a block. */
+        char big[1100];
+        memset(big, 'x', sizeof(big) - 1);
+        big[sizeof(big) - 1] = 0;
+        assert_int_equal(grubenv_set(block, 1024, "kernelopts", big, &odd), -ENOSPC);
+        assert_int_equal(grubenv_set(block, 1024, "tuned_params", "x", &odd), -ENOENT);
+        assert_int_equal(grubenv_set("saved_entry=x\n###", 17, "saved_entry", "y", &odd), -EBADMSG);
+}
+
+/* GRUB_CMDLINE_LINUX edited inside its quotes: the administrator's quoting
+ * stays, and taking out what was added gives the file back byte for byte. */
+static void check_roundtrip(const char *text, const char *want_after) {
+        char *t[] = { (char *) "numa_cma=0:64M", NULL };
+        _cleanup_free_ char *added = NULL, *why = NULL, *removed = NULL, *why2 = NULL;
+        assert_int_equal(grub_default_edit_tokens(text, "GRUB_CMDLINE_LINUX", NULL, t, &added, &why), 0);
+        assert_string_equal(added, want_after);
+        assert_int_equal(grub_default_edit_tokens(added, "GRUB_CMDLINE_LINUX", t, NULL, &removed, &why2), 0);
+        assert_string_equal(removed, text);
+}
+
+static void test_grub_default_edit(void **state) {
+        check_roundtrip("A=1\nGRUB_CMDLINE_LINUX=\"rhgb quiet\"\nB=2\n",
+                        "A=1\nGRUB_CMDLINE_LINUX=\"rhgb quiet numa_cma=0:64M\"\nB=2\n");
+        /* The administrator's \" (a quoted kernel argument) stays as written. */
+        check_roundtrip("GRUB_CMDLINE_LINUX=\"quiet dyndbg=\\\"module mlx5_core +p\\\"\" # mine\n",
+                        "GRUB_CMDLINE_LINUX=\"quiet dyndbg=\\\"module mlx5_core +p\\\" numa_cma=0:64M\" # mine\n");
+        check_roundtrip("GRUB_CMDLINE_LINUX='quiet dyndbg=\"file a.c +p\"'\n",
+                        "GRUB_CMDLINE_LINUX='quiet dyndbg=\"file a.c +p\" numa_cma=0:64M'\n");
+        /* The last assignment; "export"; a value that ends in a blank. */
+        check_roundtrip("GRUB_CMDLINE_LINUX=\"a\"\nexport GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX b \"\n",
+                        "GRUB_CMDLINE_LINUX=\"a\"\nexport GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX b  numa_cma=0:64M\"\n");
+        /* Removal of a token numacma added first, then the administrator's after it. */
+        char *t[] = { (char *) "numa_cma=0:64M", NULL };
+        char *u[] = { (char *) "numa_cma=0:32M", NULL };
+        _cleanup_free_ char *a = NULL, *why = NULL;
+        assert_int_equal(grub_default_edit_tokens("GRUB_CMDLINE_LINUX=\"numa_cma=0:64M quiet\"\n", "GRUB_CMDLINE_LINUX", t, u, &a, &why), 0);
+        assert_string_equal(a, "GRUB_CMDLINE_LINUX=\"quiet numa_cma=0:32M\"\n");
+        free(a);
+        a = NULL;
+        /* A token inside the kernel's quotes is not a token. */
+        assert_int_equal(grub_default_edit_tokens("GRUB_CMDLINE_LINUX=\"x=\\\"a numa_cma=0:64M\\\" y\"\n", "GRUB_CMDLINE_LINUX", t, NULL, &a, &why), 0);
+        assert_string_equal(a, "GRUB_CMDLINE_LINUX=\"x=\\\"a numa_cma=0:64M\\\" y\"\n");
+        free(a);
+        a = NULL;
+        /* Not set, or empty: nothing to do (as grubby). */
+        assert_int_equal(grub_default_edit_tokens("A=1\n", "GRUB_CMDLINE_LINUX", NULL, t, &a, &why), -ENOENT);
+        assert_int_equal(grub_default_edit_tokens("GRUB_CMDLINE_LINUX=\"\"\n", "GRUB_CMDLINE_LINUX", NULL, t, &a, &why), -ENOENT);
+        /* Not one quoted string, a command substitution, a command: left, with a reason. */
+        static const char *const bad[] = {
+                "GRUB_CMDLINE_LINUX=quiet\n",
+                "GRUB_CMDLINE_LINUX=\"a\"'b'\n",
+                "GRUB_CMDLINE_LINUX=\"$(cat /x)\"\n",
+                "GRUB_CMDLINE_LINUX=\"a dyndbg=\"module x +p\" b\"\n",
+                "GRUB_CMDLINE_LINUX=\"a \\\"open\"\n",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                _cleanup_free_ char *o = NULL, *w = NULL;
+                int r = grub_default_edit_tokens(bad[i], "GRUB_CMDLINE_LINUX", NULL, t, &o, &w);
+                if (r != -EOPNOTSUPP && r != -EBADMSG)
+                        fail_msg("'%s': %d", bad[i], r);
+                assert_non_null(w);
+                assert_null(o);
+        }
+}
 
 static void test_owned_record(void **state) {
         char *t[] = { (char *) "numa_cma=0:64M", NULL };
@@ -495,6 +586,8 @@ int main(void) {
                 cmocka_unit_test(test_grub_default_open_quote),
                 cmocka_unit_test(test_grub_cfg),
                 cmocka_unit_test(test_grub_cfg_broken_entries),
+                cmocka_unit_test(test_grubenv),
+                cmocka_unit_test(test_grub_default_edit),
                 cmocka_unit_test(test_owned_record),
                 cmocka_unit_test(test_udiff),
         };

@@ -87,11 +87,15 @@ static int resolve(BootCtx *c, const char *path, char **ret) {
 }
 
 int boot_ctx_read(BootCtx *c, const char *path, char **ret) {
+        return boot_ctx_read_size(c, path, ret, NULL);
+}
+
+int boot_ctx_read_size(BootCtx *c, const char *path, char **ret, size_t *ret_size) {
         _cleanup_free_ char *full = NULL;
         int r = resolve(c, path, &full);
         if (r < 0)
                 return r;
-        r = read_full_file_root(NULL, full, ret, NULL);
+        r = read_full_file_root(NULL, full, ret, ret_size);
         if (r < 0 && r != -ENOENT)
                 return boot_ctx_fail(c, r, "cannot read '%s': %s", path, strerror(-r));
         return r;
@@ -108,6 +112,41 @@ int boot_ctx_write(BootCtx *c, const char *path, const char *content, mode_t mod
         return boot_ctx_replace(c, path, old, content, mode);
 }
 
+/* Whether the write of full (path below the root) can happen: the file, or
+ * the nearest directory above it that exists (a read-only mount, such as a
+ * unit's ProtectSystem=, says EROFS). */
+static int writable(BootCtx *c, const char *path, const char *full) {
+        _cleanup_free_ char *p = strdup(full);
+        if (!p)
+                return -ENOMEM;
+        bool file = true;
+        for (;;) {
+                if (access(p, F_OK) == 0) {
+                        if (access(p, W_OK) < 0 || (file && access(dirname(p), W_OK) < 0)) {
+                                int e = errno;
+                                return boot_ctx_fail(c, -e, "'%s' cannot be written: %s: nothing written", path, strerror(e));
+                        }
+                        return 0;
+                }
+                file = false;
+                char *slash = strrchr(p, '/');
+                if (!slash || slash == p)
+                        return 0;
+                *slash = 0;
+        }
+}
+
+int boot_ctx_note_command_edit(BootCtx *c, const char *path, const char *old, const char *content) {
+        if (streq_ptr(old, content))
+                return 0;
+        _cleanup_free_ char *d = udiff(path, old, content);
+        if (!d)
+                return -ENOMEM;
+        strbuf_append(&c->diff, d);
+        int r = strv_extend(&c->res->changed, path);
+        return r < 0 ? r : 1;
+}
+
 int boot_ctx_replace(BootCtx *c, const char *path, const char *old, const char *content, mode_t mode) {
         _cleanup_free_ char *full = NULL;
         int r;
@@ -121,8 +160,11 @@ int boot_ctx_replace(BootCtx *c, const char *path, const char *old, const char *
         if (!d)
                 return -ENOMEM;
         strbuf_append(&c->diff, d);
-        if (c->flags & BOOT_APPLY_DRY_RUN)
+        if (c->flags & BOOT_APPLY_DRY_RUN) {
+                if (c->check_writable && (r = writable(c, path, full)) < 0)
+                        return r;
                 return (r = strv_extend(&c->res->changed, path)) < 0 ? r : 1;
+        }
 
         r = c->io->write(c->io->userdata, full, content, mode);
         if (r < 0)

@@ -21,18 +21,23 @@ typedef struct {
         char *const *remove;      /* numacma's tokens that are no longer wanted */
         BootApplyResult *res;
         StrBuf diff;
-        unsigned n_admin_kept;    /* lines left alone: the administrator's per-node argument */
+        bool check_writable;      /* dry run: a file that cannot be written is a failure */
 } BootCtx;
 
 /* Read path below the root, links resolved inside it; -ENOENT quietly,
  * other failures with res->error set. */
 int boot_ctx_read(BootCtx *c, const char *path, char **ret);
+/* The same with the size read (a NUL byte makes it differ from strlen). */
+int boot_ctx_read_size(BootCtx *c, const char *path, char **ret, size_t *ret_size);
 /* Make path (below the root) hold content; NULL content removes it.
  * 0 unchanged, 1 changed (or would be, dry run), negative on failure
  * (res->error set). */
 int boot_ctx_write(BootCtx *c, const char *path, const char *content, mode_t mode);
 /* The same for a file whose content (old, NULL: absent) was just read. */
 int boot_ctx_replace(BootCtx *c, const char *path, const char *old, const char *content, mode_t mode);
+/* A command changed path from old to content: said as a change (diff,
+ * changed) without writing it. 1 when it differs. */
+int boot_ctx_note_command_edit(BootCtx *c, const char *path, const char *old, const char *content);
 /* Run argv (or list it: dry run, --root, NO_COMMANDS). A non-zero exit is
  * a failure. */
 int boot_ctx_run(BootCtx *c, char *const *argv);

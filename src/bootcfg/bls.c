@@ -140,6 +140,31 @@ int bls_entry_compare(const BlsEntry *a, const BlsEntry *b) {
         return strverscmp(strempty(b->id), strempty(a->id));
 }
 
+static bool var_char(char c) {
+        return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* Every '$' starts a whole token $NAME or ${NAME} (RHEL's $tuned_params):
+ * the loader's variable, a token of its own that an edit keeps. */
+static bool vars_whole(const char *v, size_t len) {
+        for (size_t i = 0; i < len; i++) {
+                if (v[i] != '$')
+                        continue;
+                if (i > 0 && v[i - 1] != ' ' && v[i - 1] != '\t')
+                        return false;
+                size_t j = i + 1;
+                bool brace = j < len && v[j] == '{';
+                j += brace;
+                size_t s = j;
+                while (j < len && var_char(v[j]))
+                        j++;
+                if (j == s || (brace && (j >= len || v[j++] != '}')) || (j < len && v[j] != ' ' && v[j] != '\t'))
+                        return false;
+                i = j;
+        }
+        return true;
+}
+
 int bls_entry_edit(const char *text, char *const *remove, char *const *want, char **ret) {
         StrBuf out = {0};
         size_t size = strlen(text), last_opt_end = SIZE_MAX, quotes = 0;
@@ -154,7 +179,7 @@ int bls_entry_edit(const char *text, char *const *remove, char *const *want, cha
                 if (!line_key(&ln, "options"))
                         continue;
                 const char *v = ln.l + ln.val_off;
-                if (memchr(v, '$', ln.val_len))
+                if (memchr(v, '$', ln.val_len) && !vars_whole(v, ln.val_len))
                         return -EOPNOTSUPP;
                 size_t line_quotes = 0;
                 for (size_t q = 0; q < ln.val_len; q++)

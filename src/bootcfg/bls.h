@@ -24,8 +24,10 @@ void bls_line_split(const char *l, size_t len, size_t *key_len, size_t *val_off,
 int bls_entry_parse(const char *text, size_t size, BlsEntry *ret);
 /* The entry with remove dropped from every options line and want appended
  * to the last (an options line is added when there is none); every other
- * byte as it was. -EOPNOTSUPP when an options line uses a GRUB variable
- * ($kernelopts, RHEL 8): only grubby can edit those. */
+ * byte as it was. A loader variable that is a token of its own ($NAME,
+ * ${NAME}: RHEL's $tuned_params) is kept as a token; -EOPNOTSUPP when a '$'
+ * is inside another token. (RHEL 8's "options $kernelopts" is edited in
+ * grubenv instead, see bls_entries.h.) */
 int bls_entry_edit(const char *text, char *const *remove, char *const *want, char **ret);
 /* The release an entry boots: version, else from the linux image name. */
 const char *bls_entry_release(const BlsEntry *e);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* BLS entries without grubby (Fedora/RHEL/SUSE layouts where nothing else
  * owns the entries): every entry's options and /etc/kernel/cmdline edited
- * as tokens, the ownership record written before and after. */
+ * as tokens (grubenv's kernelopts for entries that use it), the ownership
+ * record written before and after. */
 #include "bootcfg/backend.h"
 #include "bootcfg/bls_entries.h"
 
@@ -11,11 +12,11 @@ static int bls_read(const char *root, NextBoot *n) {
 
 static int bls_apply(BootCtx *c) {
         bool changed = false;
-        int r = bls_record_intent(c, (char *const *) bls_entry_dirs, true);
+        int r = bls_record_intent(c, (char *const *) bls_entry_dirs, BLS_GRUB);
         if (r >= 0)
                 r = bls_edit_entries(c, (char *const *) bls_entry_dirs, true, &changed);
         if (r >= 0)
-                r = bls_kernel_cmdline(c, &changed);
+                r = bls_other_files(c, (char *const *) bls_entry_dirs, BLS_GRUB, &changed);
         if (r < 0)
                 return r;
         return boot_ctx_write_record(c, c->want ? c->want : (char *[]){ NULL });
@@ -26,5 +27,5 @@ const BootBackendOps bls_backend = {
         .detect = bls_entries_exist,
         .read_next = bls_read,
         .apply = bls_apply,
-        .dirs = (const char *const[]){ "/boot/loader/entries", "/etc/kernel", NULL },
+        .dirs = (const char *const[]){ "/boot/loader/entries", "/boot/grub2", "/etc/kernel", NULL },
 };

@@ -5,10 +5,12 @@
  * the ownership record numacma keeps for them. */
 #include <fnmatch.h>
 
+#include "basic/chase.h"
 #include "basic/fileio.h"
 #include "bootcfg/bls.h"
 #include "bootcfg/bls_entries.h"
 #include "bootcfg/grub_cfg.h"
+#include "bootcfg/grub_default.h"
 #include "bootcfg/owned.h"
 #include "kernel/cma_args.h"
 #include "kernel/cmdline.h"
@@ -91,6 +93,64 @@ bool bls_entries_exist(const char *root) {
         return list_dir_root(root, "/boot/loader/entries", is_conf, &names) >= 0 && names[0];
 }
 
+/* Where GRUB keeps its environment block (Fedora, RHEL, SUSE; Debian). */
+static const char *const grubenv_paths[] = { "/boot/grub2/grubenv", "/boot/grub/grubenv" };
+
+static char *read_grubenv(const char *root) {
+        for (size_t i = 0; i < ELEMENTSOF(grubenv_paths); i++) {
+                char *text = NULL;
+                if (read_full_file_root(root, grubenv_paths[i], &text, NULL) >= 0)
+                        return text;
+        }
+        return NULL;
+}
+
+static bool is_var_char(char c) {
+        return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* The options GRUB's blscfg passes: $NAME and ${NAME} from grubenv (empty
+ * when not set), as on RHEL 8, whose entries say "options $kernelopts". */
+static char *expand_grubenv(const char *root, const char *options) {
+        if (!strchr(options, '$'))
+                return strdup(options);
+        _cleanup_free_ char *env = read_grubenv(root);
+        StrBuf b = {0};
+        strbuf_append(&b, "");
+        for (const char *p = options; *p;) {
+                if (*p == '$') {
+                        bool brace = p[1] == '{';
+                        const char *s = p + 1 + brace, *e = s;
+                        while (is_var_char(*e))
+                                e++;
+                        if (e > s && (!brace || *e == '}')) {
+                                _cleanup_free_ char *name = strndup(s, (size_t) (e - s));
+                                _cleanup_free_ char *val = env && name ? grubenv_get(env, name) : NULL;
+                                strbuf_append(&b, strempty(val));
+                                p = e + brace;
+                                continue;
+                        }
+                }
+                strbuf_appendn(&b, p++, 1);
+        }
+        /* "$kernelopts $tuned_params" with no tuned_params: no blank at the end. */
+        while (b.len && (b.buf[b.len - 1] == ' ' || b.buf[b.len - 1] == '\t'))
+                b.buf[--b.len] = 0;
+        return strbuf_steal(&b);
+}
+
+static bool quotes_closed(const char *s) {
+        size_t n = 0;
+        for (; *s; s++)
+                n += *s == '"';
+        return n % 2 == 0;
+}
+
+bool bls_uses_kernelopts(const char *options) {
+        _cleanup_strv_free_ char **t = NULL;
+        return tokens_of(options, &t) >= 0 && (strv_contains(t, "$kernelopts") || strv_contains(t, "${kernelopts}"));
+}
+
 /* The default entry: loader.conf "default" (a glob) for systemd-boot,
  * grubenv saved_entry for GRUB; else the first in menu order. */
 static size_t default_entry(const char *root, bool sdboot, const EntryFile *f, size_t n) {
@@ -111,12 +171,8 @@ static size_t default_entry(const char *root, bool sdboot, const EntryFile *f, s
                         }
                 }
         } else {
-                static const char *const envs[] = { "/boot/grub2/grubenv", "/boot/grub/grubenv" };
-                for (size_t i = 0; i < ELEMENTSOF(envs) && !want; i++) {
-                        _cleanup_free_ char *text = NULL;
-                        if (read_full_file_root(root, envs[i], &text, NULL) >= 0)
-                                want = grubenv_get(text, "saved_entry");
-                }
+                _cleanup_free_ char *text = read_grubenv(root);
+                want = text ? grubenv_get(text, "saved_entry") : NULL;
         }
         for (size_t i = 0; want && i < n; i++) {
                 _cleanup_free_ char *conf = strdup_printf("%s.conf", f[i].e.id);
@@ -189,7 +245,7 @@ int bls_read_next(const char *root, bool sdboot, NextBoot *n) {
                 r = next_from_kernel_cmdline(root, n);
         else {
                 size_t d = default_entry(root, sdboot, f, nf);
-                if (!(n->cmdline = strdup(f[d].e.options)))
+                if (!(n->cmdline = sdboot ? strdup(f[d].e.options) : expand_grubenv(root, f[d].e.options)))
                         r = -ENOMEM;
                 if (r >= 0)
                         r = releases_of(f, nf, d, n);
@@ -217,7 +273,6 @@ bool bls_admin_pernode(BootCtx *c, const char *line, char **ret_token) {
                 if (!t->init && cma_key_is_pernode(t->key) && !strv_contains(c->remove, t->text) &&
                     !strv_contains(c->want, t->text)) {
                         *ret_token = strdup(t->text);
-                        c->n_admin_kept++;
                         return true;
                 }
         }
@@ -239,13 +294,24 @@ static int edit_one(BootCtx *c, const EntryFile *f, bool grub, char **ret) {
         _cleanup_free_ char *admin = NULL;
         char *const *want = c->want;
         *ret = NULL;
-        if (bls_admin_pernode(c, f->e.options, &admin)) {
+        /* Its line is grubenv's kernelopts, edited there. */
+        if (grub && bls_uses_kernelopts(f->e.options))
+                return 0;
+        /* What the kernel gets: GRUB expands $tuned_params and the like. */
+        _cleanup_free_ char *line = grub ? expand_grubenv(c->root, f->e.options) : strdup(f->e.options);
+        if (!line)
+                return -ENOMEM;
+        if (!streq(line, f->e.options) && want && *want && !quotes_closed(line)) {
+                boot_ctx_note(c, "'%s' leaves a double quote open in its options once GRUB's variables are expanded: left as it is", f->path);
+                return 0;
+        }
+        if (bls_admin_pernode(c, line, &admin)) {
                 want = NULL;
                 boot_ctx_note(c, "'%s' carries the administrator's '%s': numacma's arguments are not added to it", f->path, admin);
         }
         int r = bls_entry_edit(f->text, c->remove, want, ret);
         if (r == -EOPNOTSUPP)
-                return boot_ctx_fail(c, r, "'%s' takes its options from a GRUB variable ($kernelopts): only grubby can edit it", f->path);
+                return boot_ctx_fail(c, r, "'%s' has a '$' inside an argument of its options: numacma does not edit it", f->path);
         if (r == -EINVAL || r == -EBADMSG) {
                 /* Its quoting decides what the kernel gets: left alone, the rest still edited. */
                 boot_ctx_note(c, "'%s' leaves a double quote open in its options: left as it is", f->path);
@@ -264,30 +330,44 @@ static int edit_one(BootCtx *c, const EntryFile *f, bool grub, char **ret) {
         return 0;
 }
 
-int bls_edit_entries(BootCtx *c, char *const *dirs, bool grub, bool *ret_changed) {
-        EntryFile *f = NULL;
-        size_t nf = 0;
-        bool changed = false;
-        int r = bls_load_entries(c->root, dirs, &f, &nf);
+void entry_edits_done(EntryEdits *e) {
+        for (size_t i = 0; e->edited && i < e->n; i++)
+                free(e->edited[i]);
+        free(e->edited);
+        entry_files_free(e->f, e->n);
+        *e = (EntryEdits){0};
+}
+
+int bls_plan_edits(BootCtx *c, char *const *dirs, bool grub, EntryEdits *ret) {
+        EntryEdits e = {0};
+        int r = bls_load_entries(c->root, dirs, &e.f, &e.n);
         if (r < 0)
                 return boot_ctx_fail(c, r, "cannot read the boot entries: %s", strerror(-r));
         /* Every edit first, then the writes: an entry that cannot take the
          * change stops the apply before any file is written. */
-        char **edited = calloc(nf + 1, sizeof(char *));
-        if (!edited)
+        if (!(e.edited = calloc(e.n + 1, sizeof(char *))))
                 r = -ENOMEM;
-        for (size_t i = 0; i < nf && r >= 0; i++)
-                r = edit_one(c, &f[i], grub, &edited[i]);
-        for (size_t i = 0; i < nf && r >= 0; i++) {
-                if (edited[i])
-                        r = boot_ctx_replace(c, f[i].path, f[i].text, edited[i], 0644);
+        for (size_t i = 0; i < e.n && r >= 0; i++)
+                r = edit_one(c, &e.f[i], grub, &e.edited[i]);
+        if (r < 0) {
+                entry_edits_done(&e);
+                return r;
+        }
+        *ret = e;
+        return 0;
+}
+
+int bls_edit_entries(BootCtx *c, char *const *dirs, bool grub, bool *ret_changed) {
+        EntryEdits e = {0};
+        bool changed = false;
+        int r = bls_plan_edits(c, dirs, grub, &e);
+        for (size_t i = 0; r >= 0 && i < e.n; i++) {
+                if (e.edited[i])
+                        r = boot_ctx_replace(c, e.f[i].path, e.f[i].text, e.edited[i], 0644);
                 if (r > 0)
                         changed = true;
         }
-        for (size_t i = 0; edited && i < nf; i++)
-                free(edited[i]);
-        free(edited);
-        entry_files_free(f, nf);
+        entry_edits_done(&e);
         if (ret_changed)
                 *ret_changed = changed;
         return r < 0 ? r : 0;
@@ -329,29 +409,151 @@ int bls_kernel_cmdline(BootCtx *c, bool *changed) {
         return r < 0 ? r : 0;
 }
 
+/* Where path leads below the root, its links followed (a grubenv in
+ * /boot/grub2 is often a link into the ESP: the link stays, its target is
+ * replaced). */
+static int follow_links(BootCtx *c, const char *path, char **ret) {
+        _cleanup_free_ char *full = NULL;
+        int r = chase_below_root(c->root, path, &full, NULL);
+        if (r < 0)
+                return r == -ENOMEM ? r : boot_ctx_fail(c, r, "cannot resolve '%s': %s", path, strerror(-r));
+        size_t rl = strlen(c->root);
+        while (rl > 0 && c->root[rl - 1] == '/')
+                rl--;
+        const char *below = full + (strncmp(full, c->root, rl) == 0 ? rl : 0);
+        return (*ret = strdup(*below == '/' ? below : full)) ? 0 : -ENOMEM;
+}
+
+/* RHEL 8: entries whose options are $kernelopts boot grubenv's kernelopts;
+ * numacma's tokens go there, as tokens. Taken out wherever they are. */
+static int grubenv_kernelopts(BootCtx *c, char *const *dirs, bool *changed) {
+        EntryFile *f = NULL;
+        size_t nf = 0;
+        bool used = false;
+        int r = bls_load_entries(c->root, dirs, &f, &nf);
+        if (r < 0)
+                return boot_ctx_fail(c, r, "cannot read the boot entries: %s", strerror(-r));
+        for (size_t i = 0; i < nf && !used; i++)
+                used = bls_uses_kernelopts(f[i].e.options);
+        entry_files_free(f, nf);
+
+        _cleanup_free_ char *text = NULL, *val = NULL, *edited = NULL, *block = NULL, *target = NULL, *admin = NULL;
+        const char *path = NULL;
+        size_t size = 0;
+        for (size_t i = 0; i < ELEMENTSOF(grubenv_paths) && !text; i++) {
+                r = boot_ctx_read_size(c, grubenv_paths[i], &text, &size);
+                if (r < 0 && r != -ENOENT)
+                        return r;
+                path = grubenv_paths[i];
+        }
+        if (text)
+                val = grubenv_get(text, "kernelopts");
+        if (!val) {
+                if (used && c->want && *c->want)
+                        return boot_ctx_fail(c, -ENOENT, "the entries take their options from $kernelopts, which %s does not set: nothing written",
+                                             text ? path : "no grubenv");
+                return 0;
+        }
+        char *const *want = used ? c->want : NULL;
+        if (bls_admin_pernode(c, val, &admin)) {
+                want = NULL;
+                boot_ctx_note(c, "'%s' kernelopts carries the administrator's '%s': numacma's arguments are not added to it", path, admin);
+        }
+        r = tokens_edit(val, c->remove, want, &edited);
+        if (r < 0)
+                return boot_ctx_fail(c, r, "cannot edit kernelopts in '%s': %s", path, strerror(-r));
+        if (streq(edited, val))
+                return 0;
+        if (strlen(edited) >= COMMAND_LINE_MAX)
+                return boot_ctx_fail(c, -E2BIG, "kernelopts in '%s' would be %zu bytes, over the kernel's %u-byte limit: nothing written",
+                                     path, strlen(edited), COMMAND_LINE_MAX - 1);
+        r = grubenv_set(text, size, "kernelopts", edited, &block);
+        if (r == -ENOSPC)
+                return boot_ctx_fail(c, r, "'%s' has no room for the new kernelopts (a grubenv block keeps its %zu bytes): nothing written", path, size);
+        if (r < 0)
+                return r == -ENOMEM ? r : boot_ctx_fail(c, r, "'%s' is not a GRUB environment block: not edited", path);
+        if ((r = follow_links(c, path, &target)) < 0)
+                return r;
+        r = boot_ctx_replace(c, target, text, block, 0644);
+        if (r > 0)
+                *changed = true;
+        return r < 0 ? r : 0;
+}
+
+/* Fedora/RHEL: GRUB_CMDLINE_LINUX in /etc/default/grub, which grubby
+ * also keeps (grub2-mkconfig writes it into entries it makes), edited as
+ * tokens inside its quotes: the administrator's quoting stays, and taking
+ * numacma's tokens out gives the file back byte for byte. */
+static int etc_default_grub(BootCtx *c, bool *changed) {
+        _cleanup_free_ char *text = NULL, *edited = NULL, *why = NULL, *admin = NULL;
+        size_t size = 0;
+        int r = boot_ctx_read_size(c, GRUB_DEFAULT_PATH, &text, &size);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        char *const *want = c->want;
+        ShellVars v = {0};
+        if (size == strlen(text) && grub_default_eval(&v, text, size, NULL) >= 0) {
+                const ShellVar *sv = shell_vars_find(&v, "GRUB_CMDLINE_LINUX");
+                if (sv && sv->value && bls_admin_pernode(c, sv->value, &admin)) {
+                        want = NULL;
+                        boot_ctx_note(c, "GRUB_CMDLINE_LINUX in '%s' carries the administrator's '%s': numacma's arguments are not added to it",
+                                      GRUB_DEFAULT_PATH, admin);
+                }
+        }
+        shell_vars_done(&v);
+        if (size != strlen(text))
+                r = -EBADMSG, why = strdup("it holds a NUL byte");
+        else
+                r = grub_default_edit_tokens(text, "GRUB_CMDLINE_LINUX", c->remove, want, &edited, &why);
+        if (r == -ENOENT || r == -ENOMEM)
+                return r == -ENOENT ? 0 : r;
+        if (r < 0)
+                return (c->want && *c->want) || (c->remove && *c->remove)
+                       ? boot_ctx_note(c, "'%s' is left as it is: %s", GRUB_DEFAULT_PATH, strna(why))
+                       : 0;
+        r = boot_ctx_replace(c, GRUB_DEFAULT_PATH, text, edited, 0644);
+        if (r > 0)
+                *changed = true;
+        return r < 0 ? r : 0;
+}
+
+int bls_other_files(BootCtx *c, char *const *dirs, unsigned flags, bool *changed) {
+        int r = bls_kernel_cmdline(c, changed);
+        if (r >= 0 && (flags & BLS_GRUB))
+                r = grubenv_kernelopts(c, dirs, changed);
+        if (r >= 0 && (flags & BLS_DEFAULT_GRUB))
+                r = etc_default_grub(c, changed);
+        return r;
+}
+
 /* The intent record before any edit (old and new tokens), the exact one
  * after: a failure in between leaves a record that still names every
  * token numacma may have written, so the next apply removes them. */
 /* The whole edit as a dry run first: an entry or a file that cannot take
  * it stops the apply before anything is written, the record included. */
-static int edits_possible(BootCtx *c, char *const *dirs, bool grub) {
+static int edits_possible(BootCtx *c, char *const *dirs, unsigned flags) {
         BootCtx probe;
         BootApplyResult pres;
         bool changed = false;
         boot_ctx_probe(c, &probe, &pres);
-        int r = bls_edit_entries(&probe, dirs, grub, &changed);
+        /* Every file the apply changes must be writable (a unit's
+         * ReadWritePaths= lacking one would leave the edit half done). */
+        probe.check_writable = true;
+        int r = bls_edit_entries(&probe, dirs, flags & BLS_GRUB, &changed);
         if (r >= 0)
-                r = bls_kernel_cmdline(&probe, &changed);
+                r = bls_other_files(&probe, dirs, flags, &changed);
         if (r < 0)
                 c->res->error = TAKE_PTR(pres.error);
         boot_ctx_probe_done(&probe);
         return r;
 }
 
-int bls_record_intent(BootCtx *c, char *const *dirs, bool grub) {
+int bls_record_intent(BootCtx *c, char *const *dirs, unsigned flags) {
         if (c->flags & BOOT_APPLY_DRY_RUN)
                 return 0;
-        int r0 = edits_possible(c, dirs, grub);
+        int r0 = edits_possible(c, dirs, flags);
         if (r0 < 0)
                 return r0;
         _cleanup_strv_free_ char **u = NULL;

@@ -32,7 +32,12 @@ void grub_cfg_done(GrubCfg *c);
  * from grubenv) -> the entry GRUB boots; entry 0 when nothing matches, as
  * GRUB falls back. NULL when there is no entry with a linux line. */
 const GrubEntry *grub_cfg_default(const GrubCfg *c, const char *grub_default, const char *saved_entry);
-/* saved_entry= of a grubenv block; NULL when not set. */
+/* A variable of a grubenv block (saved_entry, kernelopts), unescaped;
+ * NULL when not set. */
 char *grubenv_get(const char *text, const char *key);
+/* The block (size bytes, as read) with key's value replaced, escaped as
+ * GRUB does; the '#' padding after the last line keeps the size. -ENOENT:
+ * key is not set; -ENOSPC: no room; -EBADMSG: not a grubenv block. */
+int grubenv_set(const char *text, size_t size, const char *key, const char *value, char **ret);
 /* "vmlinuz-6.1.0-18-amd64" -> "6.1.0-18-amd64" */
 char *kernel_release_of_image(const char *image);

@@ -9,6 +9,7 @@
 #include "bootcfg/grub_default.h"
 #include "kernel/cmdline.h"
 #include "basic/util.h"
+#include "kernel/cmdline_tokens.h"
 
 /* Limits on what a hostile file can make the reader build: "A=$A$A"
  * repeated doubles a value per line. */
@@ -153,6 +154,8 @@ typedef struct {
         const char *assigning;  /* the variable whose value is being read */
         unsigned assign_line;   /* where that value began */
         unsigned dquote_line;   /* where the double quote being read opened, 0: none */
+        const char *track;              /* a variable whose last assignment is wanted */
+        const char *track_start, *track_end;  /* its value as written */
 } Reader;
 
 static bool is_name_start(char c) {
@@ -357,12 +360,21 @@ static int read_value(Reader *r, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
+static int eval_reader(Reader *rd, char **ret_error);
+
 int grub_default_eval(ShellVars *v, const char *text, size_t size, char **ret_error) {
         return grub_default_eval_file(v, NULL, text, size, ret_error);
 }
 
 int grub_default_eval_file(ShellVars *v, const char *file, const char *text, size_t size, char **ret_error) {
         Reader r = { .p = text, .end = text + size, .line = 1, .v = v, .file = file };
+        return eval_reader(&r, ret_error);
+}
+
+static int eval_reader(Reader *rd, char **ret_error) {
+        Reader r = *rd;
+        const char *text = r.p;
+        size_t size = (size_t) (r.end - r.p);
         bool after_export = false;
         int k = 0;
 
@@ -410,6 +422,7 @@ int grub_default_eval_file(ShellVars *v, const char *file, const char *text, siz
                                 return -ENOMEM;
                         r.p++;
                         unsigned line = r.line;
+                        const char *vstart = r.p;
                         r.assigning = name;
                         r.assign_line = line;
                         k = read_value(&r, &value);
@@ -417,12 +430,16 @@ int grub_default_eval_file(ShellVars *v, const char *file, const char *text, siz
                         r.dquote_line = 0;
                         if (k < 0)
                                 break;
+                        if (r.track && streq(name, r.track)) {
+                                r.track_start = vstart;
+                                r.track_end = r.p;
+                        }
                         if (!(r.p >= r.end || is_blank(*r.p) || *r.p == '\n' || *r.p == ';')) {
                                 free(value);
                                 k = fail(&r, "unexpected '%c'", *r.p);
                                 break;
                         }
-                        if ((k = vars_set_take(v, name, value, file, line)) == -E2BIG)
+                        if ((k = vars_set_take(r.v, name, value, r.file, line)) == -E2BIG)
                                 k = fail(&r, "more than %u variables", VARS_MAX);
                         continue;
                 }
@@ -439,6 +456,8 @@ int grub_default_eval_file(ShellVars *v, const char *file, const char *text, siz
                 r.error = NULL;
         }
         free(r.error);
+        r.error = NULL;
+        *rd = r;
         return k;
 }
 
@@ -566,8 +585,12 @@ static int merge_shell(const char *root, char **files, const char *override_path
                         char *p = root_join(root, *f);
                         r = p ? strv_push(&argv, p) : -ENOMEM;
                 }
-                if (r < 0)
-                        goto out;
+                if (r < 0) {
+                        /* Not "goto out": that would jump over a cleanup variable's declaration (clang refuses). */
+                        if (tmpfd >= 0)
+                                unlink(tmp);
+                        return r;
+                }
         }
 
         /* What sh says on stderr ("FILE: LINE: Syntax error: ...") goes
@@ -625,5 +648,150 @@ int grub_defaults_merge(const char *root, bool use_shell, const char *override_p
                 return r;
         }
         *ret = v;
+        return 0;
+}
+
+/* ---- editing one variable's tokens ---- */
+
+static bool raw_blank(char c) {
+        return c == ' ' || c == '\t' || c == '\n';
+}
+
+/* Where word stands alone in the inner text of a quoted shell string (q:
+ * its quote), outside a double-quoted part of the kernel's line (whose
+ * quotes are written \" inside "..."); len when nowhere. */
+static size_t find_word(const char *s, size_t len, char q, const char *word) {
+        size_t wl = strlen(word);
+        bool kq = false, track = true;
+        /* An expansion may open or close the kernel's quotes where the text
+         * does not show it: then every standalone word is a candidate (the
+         * caller checks the result). */
+        for (size_t i = 0; q == '"' && i < len && track; i++) {
+                if (s[i] == '\\' && i + 1 < len)
+                        i++;
+                else if (s[i] == '$' || s[i] == '`')
+                        track = false;
+        }
+        for (size_t i = 0; i < len; i++) {
+                if (!kq && (i == 0 || raw_blank(s[i - 1])) && i + wl <= len &&
+                    memcmp(s + i, word, wl) == 0 && (i + wl == len || raw_blank(s[i + wl])))
+                        return i;
+                char c = s[i];
+                if (q == '"' && c == '\\' && i + 1 < len && strchr("$`\"\\\n", s[i + 1]))
+                        c = s[++i];
+                if (c == '"' && track)
+                        kq = !kq;
+        }
+        return len;
+}
+
+static int tokens_equal(const char *a, const char *b, bool *ret) {
+        _cleanup_strv_free_ char **ta = NULL, **tb = NULL;
+        int r = tokens_of(a, &ta);
+        if (r >= 0)
+                r = tokens_of(b, &tb);
+        if (r < 0)
+                return r;
+        size_t i = 0;
+        while (ta[i] && tb[i] && streq(ta[i], tb[i]))
+                i++;
+        *ret = !ta[i] && !tb[i];
+        return 0;
+}
+
+static int eval_tracked(const char *text, const char *name, ShellVars *v, const char **ret_start,
+                        const char **ret_end, char **ret_error) {
+        Reader r = { .p = text, .end = text + strlen(text), .line = 1, .v = v, .track = name };
+        int k = eval_reader(&r, ret_error);
+        *ret_start = r.track_start;
+        *ret_end = r.track_end;
+        return k;
+}
+
+int grub_default_edit_tokens(const char *text, const char *name, char *const *remove, char *const *want,
+                             char **ret, char **ret_why) {
+        _cleanup_(shell_vars_done) ShellVars v = {0}, nv = {0};
+        _cleanup_free_ char *err = NULL, *expect = NULL, *inner = NULL, *out = NULL;
+        const char *vs = NULL, *ve = NULL;
+        *ret = NULL;
+        *ret_why = NULL;
+        int r = eval_tracked(text, name, &v, &vs, &ve, &err);
+        if (r < 0) {
+                *ret_why = strdup_printf("it does not read as assignments (%s)", err ? err : strerror(-r));
+                return r;
+        }
+        const ShellVar *sv = shell_vars_find(&v, name);
+        if (!sv || (sv->value && !*sv->value) || !vs)
+                return -ENOENT;
+        if (!sv->value) {
+                *ret_why = strdup_printf("%s is set by a command substitution", name);
+                return -EOPNOTSUPP;
+        }
+        /* One quoted string, its closing quote the value's last byte. */
+        char q = *vs;
+        size_t rawlen = (size_t) (ve - vs);
+        bool one = (q == '"' || q == '\'') && rawlen >= 2 && ve[-1] == q;
+        for (size_t i = 1; one && i + 1 < rawlen; i++) {
+                if (q == '"' && vs[i] == '\\' && i + 2 < rawlen)
+                        i++;
+                else if (vs[i] == q)
+                        one = false;
+        }
+        if (!one) {
+                *ret_why = strdup_printf("%s is not assigned one quoted string", name);
+                return -EOPNOTSUPP;
+        }
+        r = tokens_edit(sv->value, remove, want, &expect);
+        if (r < 0) {
+                *ret_why = strdup_printf("%s does not take the change as a command line", name);
+                return r == -ENOMEM ? r : -EOPNOTSUPP;
+        }
+        if (!(inner = strndup(vs + 1, rawlen - 2)))
+                return -ENOMEM;
+        /* numacma's tokens out, each with one blank beside it (the one
+         * before it, else the one after): the text as it was before they
+         * were appended. */
+        for (char *const *t = remove; t && *t; t++)
+                for (size_t at; (at = find_word(inner, strlen(inner), q, *t)) < strlen(inner);) {
+                        size_t wl = strlen(*t), from = at, to = at + wl;
+                        if (from > 0)
+                                from--;
+                        else if (inner[to])
+                                to++;
+                        memmove(inner + from, inner + to, strlen(inner + to) + 1);
+                }
+        StrBuf b = {0};
+        strbuf_append(&b, inner);
+        _cleanup_strv_free_ char **have = NULL;
+        if ((r = tokens_of(sv->value, &have)) < 0) {
+                strbuf_done(&b);
+                return r;
+        }
+        for (char *const *t = want; t && *t; t++) {
+                if (strv_contains(have, *t) && !strv_contains(remove, *t))
+                        continue;
+                if (b.len)
+                        strbuf_append(&b, " ");
+                strbuf_append(&b, *t);
+        }
+        _cleanup_free_ char *edited = strbuf_steal(&b);
+        if (!edited)
+                return -ENOMEM;
+        if (!(out = strdup_printf("%.*s%s%s", (int) (vs + 1 - text), text, edited, ve - 1)))
+                return -ENOMEM;
+        /* What the shell makes of the new text must be the token edit. */
+        const char *ns, *ne;
+        bool same = false;
+        free(err);
+        err = NULL;
+        r = eval_tracked(out, name, &nv, &ns, &ne, &err);
+        const ShellVar *nsv = r >= 0 ? shell_vars_find(&nv, name) : NULL;
+        if (nsv && nsv->value && (r = tokens_equal(nsv->value, expect, &same)) < 0)
+                return r;
+        if (!same) {
+                *ret_why = strdup_printf("the edit of %s would not give exactly the token edit", name);
+                return -EOPNOTSUPP;
+        }
+        *ret = TAKE_PTR(out);
         return 0;
 }

@@ -44,7 +44,7 @@ static int sdboot_read(const char *root, NextBoot *n) {
 
 static int sdboot_apply(BootCtx *c) {
         bool changed = false;
-        int r = bls_record_intent(c, (char *const *) sdboot_entry_dirs, false);
+        int r = bls_record_intent(c, (char *const *) sdboot_entry_dirs, 0);
         if (r < 0)
                 return r;
         r = bls_kernel_cmdline(c, &changed);

@@ -10,7 +10,11 @@
  *  - values stay within the reader's bound;
  *  - numacma's own drop-in, appended to whatever the input set, reads back
  *    to the input's GRUB_CMDLINE_LINUX plus numacma's token when the input
- *    left it known. */
+ *    left it known;
+ *  - the edit of GRUB_CMDLINE_LINUX inside its quotes (grubby's layouts),
+ *    where it is made, evaluates to the token edit (it checks that
+ *    itself), and taking numacma's token out again gives the input back
+ *    byte for byte. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +38,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         ShellVars v = {0};
         _cleanup_free_ char *err = NULL;
         int r = grub_default_eval_file(&v, FILE_NAME, buf, size, &err);
+        if (r == 0) {
+                char *text = strndup(buf, size);
+                char *t[] = { (char *) "numa_cma=0:64M", NULL };
+                _cleanup_free_ char *added = NULL, *why = NULL, *back = NULL, *why2 = NULL;
+                CHECK(text);
+                int k = grub_default_edit_tokens(text, "GRUB_CMDLINE_LINUX", NULL, t, &added, &why);
+                CHECK(k == 0 || k == -ENOENT || k == -EOPNOTSUPP || k == -EBADMSG || k == -ENOMEM);
+                CHECK(k != -EOPNOTSUPP || why);
+                const ShellVar *sv = shell_vars_find(&v, "GRUB_CMDLINE_LINUX");
+                if (k == 0 && sv && sv->value && !strstr(sv->value, "numa_cma=0:64M")) {
+                        CHECK(grub_default_edit_tokens(added, "GRUB_CMDLINE_LINUX", t, NULL, &back, &why2) == 0);
+                        CHECK(streq(back, text));
+                }
+                free(text);
+        }
         free(buf);
         CHECK(r == 0 || r == -EBADMSG || r == -ENOMEM);
         if (r == -EBADMSG) {
