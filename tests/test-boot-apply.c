@@ -958,6 +958,33 @@ static void test_open_quote_entry(void **state) {
         }
 }
 
+/* An open quote in GRUB_CMDLINE_LINUX: the reason names the file and line,
+ * nothing is written; in /etc/kernel/cmdline it is left alone and named,
+ * and the entries are still edited. */
+static void test_open_quote_grub_and_kernel_cmdline(void **state) {
+        _cleanup_free_ char *root = tree("debian-grub");
+        sh("sed -i \"s/^GRUB_CMDLINE_LINUX=.*/GRUB_CMDLINE_LINUX='cma=64M dyndbg=\\\"file foo.c +p'/\" '%s/etc/default/grub'", root);
+        BootApplyResult res = {0};
+        assert_true(apply(root, 0, &res) < 0);
+        if (!strstr(res.error, "/etc/default/grub") || !strstr(res.error, "line") || !strstr(res.error, "double quote open"))
+                fail_msg("wrong reason: %s", res.error);
+        boot_apply_result_done(&res);
+        assert_false(exists_root(root, DROPIN));
+
+        _cleanup_free_ char *r2 = tree("fedora-bls");
+        sh("sed -i 's/cma=64M/cma=64M foo=\"bar/' '%s/etc/kernel/cmdline'", r2);
+        _cleanup_free_ char *before = slurp(r2, "/etc/kernel/cmdline");
+        assert_int_equal(apply(r2, 0, &res), 0);
+        bool said = false;
+        for (char **n = res.notes; n && *n; n++)
+                said = said || strstr(*n, "/etc/kernel/cmdline' leaves a double quote open at byte");
+        assert_true(said);
+        boot_apply_result_done(&res);
+        _cleanup_free_ char *after = slurp(r2, "/etc/kernel/cmdline"), *e = slurp(r2, ENTRY_BLS);
+        assert_string_equal(before, after);
+        assert_int_equal(count(e, PLAN), 1);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_apply_reapply_change_remove),
@@ -989,6 +1016,7 @@ int main(void) {
                 cmocka_unit_test(test_stale_temps_swept),
                 cmocka_unit_test(test_reboot_flags_cleared),
                 cmocka_unit_test(test_open_quote_entry),
+                cmocka_unit_test(test_open_quote_grub_and_kernel_cmdline),
         };
         return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -395,6 +395,13 @@ int bls_kernel_cmdline(BootCtx *c, bool *changed) {
                 boot_ctx_note(c, "'%s' carries the administrator's '%s': numacma's arguments are not added to it", KERNEL_CMDLINE_PATH, admin);
         }
         r = tokens_edit(head, c->remove, want, &edited);
+        size_t quote;
+        if (r == -EBADMSG && cmdline_text_open_quote(head, &quote) < 0) {
+                /* As for an entry: left alone, named, the rest still edited. */
+                boot_ctx_note(c, "'%s' leaves a double quote open at byte %zu ('%.40s'): left as it is",
+                              KERNEL_CMDLINE_PATH, quote + 1, head + quote);
+                return 0;
+        }
         if (r < 0)
                 return boot_ctx_fail(c, r, "cannot edit '%s': %s", KERNEL_CMDLINE_PATH, strerror(-r));
         if (strlen(edited) >= COMMAND_LINE_MAX)

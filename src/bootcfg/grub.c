@@ -277,6 +277,13 @@ static int check_merge(BootCtx *c, const char *dropin) {
                 shell_vars_done(&v);
                 return boot_ctx_note(c, "GRUB_CMDLINE_LINUX is set by a command substitution: cannot check that it keeps numacma's arguments");
         }
+        /* An open quote would take numacma's tokens into the argument it opens. */
+        _cleanup_free_ char *quote = NULL;
+        r = grub_cmdline_var_check(&v, "GRUB_CMDLINE_LINUX", &quote);
+        if (r < 0) {
+                shell_vars_done(&v);
+                return boot_ctx_fail(c, r, "numacma's arguments would not reach the kernel: %s", quote ? quote : strerror(-r));
+        }
         _cleanup_cmdline_ Cmdline *merged = NULL;
         r = cmdline_parse(sv->value, &merged);
         for (size_t i = 0; r >= 0 && i < merged->n; i++)
