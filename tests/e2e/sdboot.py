@@ -10,6 +10,7 @@ its argument and the kernel made the pool. Run it through tests/e2e/sdboot-boot.
 import argparse
 import glob
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -27,6 +28,35 @@ LOADER_GUID = "4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
 ESP_TYPE = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
 LINUX_TYPE = "0FC63DAF-8483-4772-8E79-3D69D8477DE4"
 PLAN = "numa_cma=0:64M,1:192M"
+GRUBBY = os.path.normpath(os.path.join(TOP, "..", "shared", "tools", "grubby-bls", "grubby"))
+# The unit's [Service] settings that are not its sandbox.
+NOT_SANDBOX = {"Type", "ExecStart", "ExecReload", "Restart", "RestartPreventExitStatus", "WatchdogSec", "StateDirectory"}
+
+
+def unit_sandbox(root, drop_rw=()):
+    """systemd-run -p arguments: the sandbox of systemd/numacmad.service.in
+    for a service with RootDirectory=root. ReadWritePaths= name the host's
+    paths (seen in systemd 252 and systemd.exec(5)): each gets the root in
+    front. StateDirectory= (the host's /var/lib, bound into the root)
+    becomes the root's own /var/lib/numacma, where its numacma keeps the
+    record."""
+    props, service = [], False
+    with open(os.path.join(TOP, "systemd", "numacmad.service.in")) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("["):
+                service = line == "[Service]"
+                continue
+            if not service or not line or line.startswith("#") or "=" not in line:
+                continue
+            k, v = line.split("=", 1)
+            if k in NOT_SANDBOX:
+                continue
+            if k == "ReadWritePaths":
+                v = " ".join([("-" if p.startswith("-") else "") + root + p.lstrip("-")
+                              for p in v.split() if p.lstrip("-") not in drop_rw] + [root + "/var/lib/numacma"])
+            props += ["-p", f"{k}={v}"]
+    return props
 ACCEL = "bochs-display,bus=rp1,id=accel0"
 ENTRIES = "/boot/efi/loader/entries"
 
@@ -117,6 +147,17 @@ class SdBoot(jlib.Journey):
             subprocess.run(["cp", "--sparse=always", os.path.join(self.base, "root.img"), root_img], check=True)
             self.debname = os.path.basename(self.deb)
             vmlib.debugfs_write(root_img, self.deb, f"/root/{self.debname}")
+            # Fedora's layout and the real grubby (test equipment outside
+            # the repository) for the sandbox step, when ../shared has it.
+            self.fedora = os.access(GRUBBY, os.X_OK)
+            if self.fedora:
+                tgz = os.path.join(self.work, "fedora-grubby.tgz")
+                subprocess.run(["tar", "-C", os.path.join(TOP, "tests", "boot", "trees"), "-czf", tgz,
+                                "--exclude=fedora-grubby/usr", "fedora-grubby"], check=True)
+                vmlib.debugfs_write(root_img, tgz, "/root/fedora-grubby.tgz")
+                vmlib.debugfs_write(root_img, GRUBBY, "/root/grubby")
+            else:
+                self.log(f"  NOTE: no real grubby at {GRUBBY}: the sandbox step (5b) is left out")
             esp_img = os.path.join(self.base, "esp.img")
             mib = 1024 * 1024
             esp_mib = os.path.getsize(esp_img) // mib
@@ -138,6 +179,47 @@ class SdBoot(jlib.Journey):
             self.vars_fd = os.path.join(self.work, "OVMF_VARS.fd")
             shutil.copy(OVMF_VARS, self.vars_fd)
             self.log(f"  ..   {self.disk}: ESP {esp_mib} MiB, root {root_mib} MiB")
+
+    def sandbox_step(self):
+        """grubby's layout under the unit's own sandbox, by systemd."""
+        with self.step("5b", "Fedora's layout under the unit's sandbox: systemd-run with numacmad.service's properties, "
+                             "RootDirectory= a Fedora root, Fedora's real grubby"):
+            setup = ("set -e; for r in fedora fedora-narrow; do rm -rf /srv/$r; mkdir -p /srv/$r; "
+                     "tar -C /srv/$r --strip-components=1 -xzf /root/fedora-grubby.tgz; "
+                     "cd /srv/$r && rm -rf proc sys && mkdir -p proc sys dev run tmp var/tmp var/lib/numacma usr && "
+                     "for l in bin sbin lib lib64; do ln -s usr/$l $l; done && touch etc/ld.so.cache && "
+                     "printf '[daemon]\\napply = yes\\n' > etc/numacma.conf; done; "
+                     "install -m 755 /root/grubby /usr/sbin/grubby; ln -sf grub-editenv /usr/bin/grub2-editenv")
+            rc, out = self.g(setup)
+            self.require("a Fedora root in /srv/fedora (tests/boot/trees/fedora-grubby), grubby in /usr/sbin", rc == 0, out)
+            base = ["-p", "BindReadOnlyPaths=/usr /etc/ld.so.cache"]
+            run = ["systemd-run", "--wait", "--pipe", "--collect", "--quiet"]
+            cmd = ["/usr/sbin/numacmad", "--once", "--udev=no"]
+
+            def q(args):
+                return shlex.join(args)
+            sums = "cd /srv/{r} && sha256sum boot/loader/entries/*.conf etc/kernel/cmdline etc/default/grub"
+            rc, out = self.g(q(run + ["-p", "RootDirectory=/srv/fedora"] + base + unit_sandbox("/srv/fedora") + cmd) + " 2>&1", timeout=300)
+            self.save("sandbox-fedora.log", out)
+            self.check("numacmad --once in the unit's sandbox exits 0", rc == 0, out[-2000:])
+            self.check("it ran Fedora's grubby, one kernel at a time", "ran: grubby --update-kernel=/vmlinuz-" in out, out[-1500:])
+            e = self.gout("cat /srv/fedora/boot/loader/entries/*.conf")
+            opts = [l for l in e.splitlines() if l.startswith("options")]
+            self.check(f"every entry has {PLAN} once", len(opts) == 2 and all(l.split().count(PLAN) == 1 for l in opts), "\n".join(opts))
+            kc = self.gout("cat /srv/fedora/etc/kernel/cmdline")
+            self.check(f"/etc/kernel/cmdline has {PLAN}", kc.split().count(PLAN) == 1, kc)
+            dg = self.gout("grep ^GRUB_CMDLINE_LINUX= /srv/fedora/etc/default/grub; bash -n /srv/fedora/etc/default/grub && echo valid")
+            self.check("GRUB_CMDLINE_LINUX has it inside its quotes, valid shell",
+                       f'GRUB_CMDLINE_LINUX="rhgb quiet {PLAN}"' in dg and "valid" in dg, dg)
+            before = self.gout(sums.format(r="fedora-narrow"))
+            rc, out = self.g(q(run + ["-p", "RootDirectory=/srv/fedora-narrow"] + base +
+                                unit_sandbox("/srv/fedora-narrow", drop_rw=("/etc/default",)) + cmd) + " 2>&1", timeout=300)
+            self.save("sandbox-fedora-narrow.log", out)
+            self.check("without /etc/default in ReadWritePaths= it fails and names /etc/default/grub",
+                       rc != 0 and "/etc/default/grub" in out, out[-1500:])
+            self.check("and nothing is half-written (entries, /etc/kernel/cmdline, /etc/default/grub as they were)",
+                       self.gout(sums.format(r="fedora-narrow")) == before)
+            self.g("rm -f /usr/sbin/grubby /usr/bin/grub2-editenv; rm -rf /srv/fedora /srv/fedora-narrow")
 
     def journey(self):
         self.completed = False
@@ -189,6 +271,8 @@ class SdBoot(jlib.Journey):
             st = self.status_json()
             self.check("status: ok", st.get("state") == "ok", str(st.get("state")))
             self.admin_view.append(("systemd-boot, after the reboot: `numacmactl status`", self.gout("numacmactl status")))
+        if self.fedora:
+            self.sandbox_step()
         with self.step("6", "apt-get purge numacma: /etc/kernel/cmdline and the entry as before the install"):
             rc, out = self.g("DEBIAN_FRONTEND=noninteractive apt-get purge -y numacma 2>&1", timeout=600)
             self.save("apt-purge.log", out)
