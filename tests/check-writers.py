@@ -7,7 +7,7 @@ and consistent, and every later run must converge.
 
 Writers: A = numacmactl apply, R = numacmactl apply --remove-all,
 D = numacmad --once (policy apply = yes). Layouts: tests/boot/trees
-(debian-grub, fedora-bls, fedora-grubby, sdboot). Two modes:
+(debian-grub, fedora-bls, fedora-grubby, rhel8-grubby, sdboot). Two modes:
   - files: the programs run with --root (they write files, run no command);
   - commands: the programs run chrooted into the root (a private mount
     namespace with the host's /usr bound in), so the root is "/" to them and
@@ -42,7 +42,7 @@ import sys
 import tempfile
 import time
 
-LAYOUTS = ["debian-grub", "fedora-bls", "fedora-grubby", "sdboot"]
+LAYOUTS = ["debian-grub", "fedora-bls", "fedora-grubby", "rhel8-grubby", "sdboot"]
 PLAN = "numa_cma=0:64M,1:100M"
 MID = "4e2f5a8c0d9b4a7e8f1c2b3a4d5e6f70"
 REL = "7.2.13+deb14-amd64"
@@ -52,7 +52,9 @@ FILES = {
                    f"boot/loader/entries/{MID}-0-rescue-{MID}.conf", "etc/kernel/cmdline"],
     "sdboot": [f"boot/efi/loader/entries/{MID}-{REL}.conf", "etc/kernel/cmdline"],
 }
-FILES["fedora-grubby"] = FILES["fedora-bls"]
+# grubby's layouts: GRUB_CMDLINE_LINUX too; RHEL 8's line is grubenv's kernelopts.
+FILES["fedora-grubby"] = FILES["fedora-bls"] + ["etc/default/grub"]
+FILES["rhel8-grubby"] = ["boot/grub2/grubenv", "etc/default/grub"]
 GRUB_CFG = "boot/grub/grub.cfg"
 BUILD_IN_ROOT = "/.numacma-build"
 FAKEBIN = "/.fakebin"
@@ -123,12 +125,16 @@ class Env:
         os.makedirs(os.path.join(root, "etc"), exist_ok=True)
         with open(os.path.join(root, "etc", "numacma.conf"), "w") as f:
             f.write("[daemon]\napply = yes\n")
+            # Chrooted, the host's /usr hides the tree's /usr/sbin/grubby:
+            # the backend is named, and grubby is the stand-in in PATH.
+            if layout.endswith("-grubby"):
+                f.write("[boot]\nbackend = grubby\n")
         if commands:
             self.chrootable(root)
         return root
 
     def chrootable(self, root):
-        """Bind the host's /usr, ld.so.cache, /dev/null and the build dir in."""
+        """Bind the host's /usr, ld.so.cache, /etc/alternatives, /dev/null and the build dir in."""
         for name in ("usr", "dev", BUILD_IN_ROOT[1:], FAKEBIN[1:], "tmp"):
             os.makedirs(os.path.join(root, name), exist_ok=True)
         for link in ("bin", "sbin", "lib", "lib64"):
@@ -137,8 +143,10 @@ class Env:
                 os.symlink(os.readlink(host), os.path.join(root, link))
         open(os.path.join(root, "dev", "null"), "a").close()
         open(os.path.join(root, "etc", "ld.so.cache"), "a").close()
+        # /usr/bin/awk (the grubby stand-in's) is a link through /etc/alternatives.
+        os.makedirs(os.path.join(root, "etc", "alternatives"), exist_ok=True)
         binds = [("/usr", "usr"), ("/dev/null", "dev/null"), ("/etc/ld.so.cache", "etc/ld.so.cache"),
-                 (self.build, BUILD_IN_ROOT[1:])]
+                 ("/etc/alternatives", "etc/alternatives"), (self.build, BUILD_IN_ROOT[1:])]
         for s, d in binds:
             target = os.path.join(root, d)
             subprocess.run(["mount", "--bind", s, target], check=True)
