@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <inttypes.h>
 
+#include "build-config.h"
 #include "plan/plan.h"
 #include "plan/predict.h"
 #include "plan/slots.h"
@@ -274,7 +275,13 @@ static int compute(Plan *p, const PlanInput *in) {
                                 p->param = "cma";
                                 EXPLAIN(p, "unsupported = disable-cma: cma=0 removes the default area, so coherent DMA comes from each device's node");
                         }
-                }
+                } else if (first)
+                        /* The two ways out, with what the stopgap costs. */
+                        PROBLEM(p, "to get node-local pools, boot a kernel with per-node CMA: upstream 7.2, or the distro's kernel built with numacma's patches "
+                                   "(package numacma-kernel-patches: " KERNEL_PATCHES_DIR "/README.md); stopgap: 'unsupported = disable-cma' in the policy "
+                                   "writes cma=0, which removes the default area so coherent DMA comes from each device's own node, but then nothing is reserved: "
+                                   "coherent allocations larger than the page allocator's largest block (4 MiB with 4 KiB pages) fail, and large ones can fail "
+                                   "once memory is fragmented");
                 return check_length(p, in);
         }
 

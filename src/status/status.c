@@ -131,12 +131,28 @@ static int compute_active(Status *s) {
         return 0;
 }
 
+static const NodeStatus *node_of(const Status *s, int node) {
+        for (size_t i = 0; i < s->n_nodes; i++)
+                if (s->nodes[i].node == node)
+                        return &s->nodes[i];
+        return NULL;
+}
+
 /* Is a pool used? The CMA sysfs counters (kernel/cma_usage.h). */
 static void compute_usage(Status *s) {
         const CmaState *c = s->cma;
         uint64_t ps = s->page_size;
-        if (!s->usage || !s->usage->known)
+        if (!s->usage || !s->usage->known) {
+                /* No CMA sysfs (Debian's 6.12): where the default area is
+                 * all the CMA of its node, zoneinfo's free count is its
+                 * usage (movable pages go there only under pressure). */
+                const NodeStatus *n = s->default_area && s->default_node_known ? node_of(s, s->default_node) : NULL;
+                if (n && n->cma == s->default_area && n->cma >= n->cma_free) {
+                        s->default_usage_known = s->default_usage_zoneinfo = true;
+                        s->default_used = n->cma - n->cma_free;
+                }
                 return;
+        }
         const CmaAreaUsage *d = cma_usage_area(s->usage, c, AREA_DEFAULT, -1);
         if (d && d->has_used) {
                 s->default_usage_known = true;

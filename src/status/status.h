@@ -113,6 +113,7 @@ typedef struct {
         int default_node;          /* -1 unknown or none */
         bool default_node_known;
         bool default_usage_known;
+        bool default_usage_zoneinfo;      /* from nr_free_cma: no CMA sysfs, no failure count */
         uint64_t default_used;     /* bytes in use */
         uint64_t default_alloc_failures;  /* pages */
         bool default_area_failed;  /* asked for, not made: 7.2 then makes no per-node area */

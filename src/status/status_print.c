@@ -42,7 +42,10 @@ int status_print_json(FILE *f, const Status *s) {
                 json_null(&w, "node");
         if (s->default_usage_known) {
                 json_u64(&w, "used_kib", s->default_used / KIB);
-                json_u64(&w, "alloc_failures", s->default_alloc_failures);
+                if (s->default_usage_zoneinfo)
+                        json_null(&w, "alloc_failures");
+                else
+                        json_u64(&w, "alloc_failures", s->default_alloc_failures);
         } else {
                 json_null(&w, "used_kib");
                 json_null(&w, "alloc_failures");
@@ -250,7 +253,10 @@ int status_print_human(FILE *f, const Status *s) {
                         n->local_pool_alloc_failures ? "  (allocations failed)" : "");
         }
         if (s->default_area) {
-                if (s->default_usage_known)
+                if (s->default_usage_zoneinfo)
+                        fprintf(f, "  default area: %" PRIu64 "K in use (zoneinfo's nr_free_cma: no CMA sysfs, no count of failed allocations)\n",
+                                s->default_used / KIB);
+                else if (s->default_usage_known)
                         fprintf(f, "  default area: %" PRIu64 "K in use, %" PRIu64 " pages of failed allocations\n",
                                 s->default_used / KIB, s->default_alloc_failures);
                 else

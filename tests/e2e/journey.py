@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """numacma's end-to-end test: the administrator's journey on a real Debian
 system under qemu (systemd, udev, GRUB, Debian's 7.2 kernel), with an
-accelerator hotplugged onto NUMA node 1. Run it through tests/e2e/run."""
+accelerator hotplugged onto NUMA node 1. Run it through tests/e2e/run.
+The arm64 journey (Debian 13, its 6.12 kernel, the patched kernel) is in
+journey_arm64.py."""
 
 import argparse
 import glob
@@ -254,10 +256,7 @@ class Journey:
     def journey(self):
         self.completed = False
         a = self.a
-        if self.arch == "amd64":
-            self.journey_amd64()
-        else:
-            self.journey_arm64()
+        self.journey_amd64()
         self.completed = True
 
     def prepare(self):
@@ -273,13 +272,15 @@ class Journey:
                     self.host([os.path.join(TOP, "packaging/build-deb"), "--no-lintian", debdir], "build-deb",
                               timeout=1200, env={"DEB_BUILD_OPTIONS": "nocheck " + os.environ.get("DEB_BUILD_OPTIONS", "")})
                 else:
-                    self.host([os.path.join(HERE, "build-deb-foreign"), self.arch, debdir], "build-deb", timeout=3600)
+                    self.host([os.path.join(HERE, "build-deb-foreign"), self.arch, debdir, self.a.suite], "build-deb", timeout=3600)
                 debs = glob.glob(os.path.join(debdir, f"numacma_*_{self.arch}.deb"))
             self.require("one numacma_<version>_<arch>.deb", len(debs) == 1, str(debs))
             self.deb = debs[0]
             self.log(f"  ..   {os.path.basename(self.deb)}")
-        with self.step("1b", "base root: Debian 12 + systemd, udev, GRUB; Debian 7.2 kernel, initramfs (cached)"):
-            out = self.host([os.path.join(HERE, "make-base"), self.arch], "make-base", timeout=3600)
+        release = {"bookworm": "Debian 12", "trixie": "Debian 13"}[self.a.suite]
+        kernel = "its own 6.12 kernel, GRUB for EFI on an ESP" if self.arch == "arm64" else "Debian's 7.2 kernel"
+        with self.step("1b", f"base root: {release} {self.arch} + systemd, udev, GRUB; {kernel}, initramfs (cached)"):
+            out = self.host([os.path.join(HERE, "make-base"), "--suite", self.a.suite, self.arch], "make-base", timeout=3600)
             self.base = out.strip().splitlines()[-1]
             for line in out.strip().splitlines()[:-1]:
                 self.log("  " + line)
@@ -573,103 +574,6 @@ class Journey:
             return {n: c["*"] for n in nodes}
         return c
 
-    def journey_arm64(self):
-        """arm64 (qemu virt, device tree): no expander bridge is visible to the
-        guest, so no accelerator: the journey with nodes = all, the kernel's
-        implicit pools first, then a policy size that numacma must write."""
-        a = self.a
-        base_pool = 64
-        size2 = 96
-        self.prepare()
-        with self.step("2", "boot 1: kernel, initrd and arguments from the root's grub.cfg (2 nodes x 4 GiB)"):
-            entry = self.boot()
-            self.check("no per-node CMA argument before numacma", not per_node_args(entry["args"]), entry["args"])
-            have = self.kernel_pools("boot1-kernel-cma.txt")
-            self.check("the kernel made its default area and its own 64 MiB pools numa0 and numa1",
-                       have.get("numa0") == base_pool and have.get("numa1") == base_pool and have.get("reserved") == base_pool,
-                       json.dumps(have))
-            self.check("2 NUMA nodes online", self.gout("cat /sys/devices/system/node/online").strip() == "0-1")
-        self.install()
-        with self.step("3", "first boot, default policy (nodes = all): daemon active, a local pool on each node, nothing written"):
-            self.wait_for("numacmad active with a STATUS= line",
-                          lambda: ((s := self.unit_status_text()) not in ("", "no status yet"), s), 180)
-            st = self.systemctl_status()
-            self.save("step3-systemctl-status.txt", st)
-            self.check("systemctl status: 'Active: active (running)' and a Status: line",
-                       "Active: active (running)" in st and "Status: " in st, st)
-            s = self.status_json()
-            self.save("step3-status.json", json.dumps(s, indent=2))
-            nodes = {n["node"]: n for n in s["nodes"]}
-            self.check("numacmactl: a 64 MiB local pool active on node 0 and on node 1",
-                       all(nodes.get(n, {}).get("local_pool_mib") == base_pool for n in (0, 1)),
-                       json.dumps({k: v.get("local_pool_mib") for k, v in nodes.items()}))
-            plan = json.loads(self.gout("numacmactl plan --json"))
-            self.check("the plan writes nothing (the kernel's implicit pools are the plan)", plan["args"] == [], json.dumps(plan["args"]))
-            self.check(f"no drop-in {DROPIN}", self.g(f"test -e {DROPIN}")[0] != 0)
-            self.check("grub.cfg unchanged by the install", self.hashes(GRUB_CFG) == self.cfg_before_install)
-            self.check("numacmactl status: state ok", s["state"] == "ok", f"{s['state']}: {s['summary']}")
-            rc, chk = self.g("numacmactl check")
-            self.check("numacmactl check exits 0 (OK)", rc == 0 and chk.startswith("NUMACMA OK"), f"exit {rc}: {chk.strip()}")
-            txt = self.gout("numacmactl status")
-            self.save("step3-numacmactl-status.txt", txt)
-            self.admin_view.append(("arm64, first boot: `systemctl status numacmad`", st))
-            self.admin_view.append(("arm64, first boot: `numacmactl status`", txt))
-        with self.step("3b", f"policy size = {size2}M, reload: the daemon writes it, runs update-grub"):
-            rc, out = self.g(f"sed -i 's/^size = .*/size = {size2}M/' {CONF} && grep '^size' {CONF} && numacmactl config check")
-            self.check("numacmactl config check accepts the edited policy", rc == 0, out)
-            t0 = time.monotonic()
-            self.g("systemctl reload numacmad")
-            want = {0: size2, 1: size2}
-
-            def written():
-                e = self.grub_entry()
-                st = self.unit_status_text()
-                return (self.per_node(e["args"]) == want and "reboot pending" in st), f"{e['args']} | {st}"
-            self.wait_for("grub.cfg carries the plan, reboot pending", written, a.react_timeout)
-            self.react_times.append(("reload", time.monotonic() - t0))
-            e = self.grub_entry()
-            self.log(f"  ..   grub.cfg: {' '.join(per_node_args(e['args']))}")
-            self.check("the drop-in holds it", any(x in self.gout(f"cat {DROPIN}") for x in per_node_args(e["args"])))
-            rc, chk = self.g("numacmactl check")
-            self.check("numacmactl check: WARNING, reboot pending", rc == 1 and "reboot" in chk, f"exit {rc}: {chk.strip()}")
-            self.check("/run/reboot-required exists", self.g("test -e /run/reboot-required")[0] == 0)
-        with self.step("5a", "power off"):
-            self.poweroff()
-        with self.step("5", f"boot 2 with the new grub.cfg: a {size2} MiB local pool active on each node"):
-            entry = self.boot()
-            self.check("booted with numacma's argument", self.per_node(entry["args"]) == want, entry["args"])
-            have = self.kernel_pools("boot2-kernel-cma.txt")
-            self.check(f"the kernel made numa0 and numa1 of {size2} MiB", have.get("numa0") == size2 and have.get("numa1") == size2,
-                       json.dumps(have))
-            self.wait_for("numacmad active with a STATUS= line",
-                          lambda: ((s := self.unit_status_text()) not in ("", "no status yet"), s), 180)
-            s = self.status_json()
-            self.save("step5-status.json", json.dumps(s, indent=2))
-            nodes = {n["node"]: n for n in s["nodes"]}
-            self.check(f"numacmactl: a {size2} MiB local pool active on node 0 and on node 1",
-                       all(nodes.get(n, {}).get("local_pool_mib") == size2 for n in (0, 1)),
-                       json.dumps({k: v.get("local_pool_mib") for k, v in nodes.items()}))
-            self.check("numacmactl status: state ok", s["state"] == "ok", f"{s['state']}: {s['summary']}")
-            self.check("numacma recognizes the booted argument as its own", not s["plan"].get("admin_conflict"), json.dumps(s["plan"]))
-            rc, chk = self.g("numacmactl check")
-            self.check("numacmactl check exits 0 (OK)", rc == 0 and chk.startswith("NUMACMA OK"), f"exit {rc}: {chk.strip()}")
-            st = self.systemctl_status()
-            txt = self.gout("numacmactl status")
-            self.save("step5-systemctl-status.txt", st)
-            self.save("step5-numacmactl-status.txt", txt)
-            self.admin_view.append(("arm64, after the reboot: `systemctl status numacmad`", st))
-            self.admin_view.append(("arm64, after the reboot: `numacmactl status`", txt))
-        with self.step("8", "apt-get purge numacma: drop-in gone, grub.cfg without numacma's argument"):
-            rc, out = self.g("DEBIAN_FRONTEND=noninteractive apt-get purge -y numacma 2>&1", timeout=900)
-            self.save("apt-purge.log", out)
-            self.check("apt-get purge exits 0", rc == 0, out[-2000:])
-            self.check(f"{DROPIN} is gone", self.g(f"test -e {DROPIN}")[0] != 0)
-            e = self.grub_entry()
-            self.check("grub.cfg default entry: no numa_cma=/cma_pernuma=", not per_node_args(e["args"]), e["args"])
-            self.check("no /etc/numacma.conf, /var/lib/numacma", self.g("test -e /etc/numacma.conf || test -e /var/lib/numacma")[0] != 0)
-        with self.step("8b", "power off"):
-            self.poweroff()
-
     # ---- the end ------------------------------------------------------------
     def report(self):
         total = time.monotonic() - self.t_start
@@ -729,6 +633,8 @@ def main():
     p.add_argument("--out", required=True, help="artifact directory (emptied)")
     p.add_argument("--work", required=True, help="work directory (disk image, boots)")
     p.add_argument("--deb", help="use this numacma .deb instead of building one")
+    p.add_argument("--suite", choices=["bookworm", "trixie"],
+                   help="the guest's Debian suite (default: bookworm on amd64, trixie on arm64)")
     p.add_argument("--accel", default=os.environ.get("NUMACMA_E2E_ACCEL", "tcg"))
     p.add_argument("--mem-per-node", type=int, default=4096, help="MiB per node")
     p.add_argument("--boot-timeout", type=int, default=int(os.environ.get("NUMACMA_E2E_BOOT_TIMEOUT", "420")))
@@ -736,7 +642,12 @@ def main():
     a = p.parse_args()
     shutil.rmtree(a.out, ignore_errors=True)
     os.makedirs(a.out)
-    j = Journey(a)
+    a.suite = a.suite or ("trixie" if a.arch == "arm64" else "bookworm")
+    if a.arch == "arm64":
+        import journey_arm64
+        j = journey_arm64.Arm64Journey(a)
+    else:
+        j = Journey(a)
     j.react_times = []
     return j.run()
 

@@ -66,17 +66,8 @@ class UefiVM(vmlib.VM):
     (code read-only, its own copy of the variables)."""
 
     def __init__(self, image, vars_fd, workdir, console_log, **kw):
-        super().__init__("amd64", image, None, None, None, workdir, console_log, **kw)
-        self.vars_fd = vars_fd
-
-    def command(self):
-        cmd = super().command()
-        for opt in ("-kernel", "-initrd", "-append"):
-            while opt in cmd:
-                i = cmd.index(opt)
-                del cmd[i:i + 2]
-        return cmd + ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
-                      "-drive", f"if=pflash,format=raw,unit=1,file={self.vars_fd}"]
+        super().__init__("amd64", image, None, None, None, workdir, console_log,
+                         firmware=(OVMF_CODE, vars_fd), **kw)
 
 
 class SdBoot(jlib.Journey):

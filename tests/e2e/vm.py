@@ -141,10 +141,15 @@ class VM:
     AGENT_PORT = "org.numacma.e2e"
 
     def __init__(self, arch, image, kernel, initrd, append, workdir, console_log,
-                 nodes=2, mem_per_node_mib=4096, devices=(), accel="tcg", log=print):
+                 nodes=2, mem_per_node_mib=4096, devices=(), accel="tcg", log=print,
+                 firmware=None, disks=(), extra=()):
+        """kernel None: the firmware (code, vars: pflash images) starts what
+        the disks hold. disks: more raw images (virtio-blk on pcie.0);
+        extra: more qemu arguments (drives of devices, say)."""
         self.arch, self.image, self.kernel, self.initrd = arch, image, kernel, initrd
         self.append, self.workdir, self.console_log = append, workdir, console_log
         self.nodes, self.mem, self.devices, self.accel = nodes, mem_per_node_mib, list(devices), accel
+        self.firmware, self.disks, self.extra = firmware, list(disks), list(extra)
         self.log = log
         self.proc = None
         self.qmp_sock = None
@@ -180,23 +185,35 @@ class VM:
             cmd += ["-object", f"memory-backend-ram,id=m{i},size={self.mem}M",
                     "-numa", f"node,nodeid={i},cpus={i},memdev=m{i}"]
         pcie0 = ["bus=pcie.0"]
-        if self.arch == "amd64":
-            # An expander bridge on node 1 with a hotplug-capable root port.
-            cmd += ["-device", "pxb-pcie,id=pxb1,bus_nr=128,numa_node=1,bus=pcie.0",
-                    "-device", "pcie-root-port,id=rp1,bus=pxb1,chassis=1,slot=1"]
+        # An expander bridge on node 1 with a hotplug-capable root port
+        # (on arm64 the guest sees it through ACPI: with firmware only),
+        # and on arm64 a second one for the NVMe controller of node 1.
+        cmd += ["-device", "pxb-pcie,id=pxb1,bus_nr=128,numa_node=1,bus=pcie.0",
+                "-device", "pcie-root-port,id=rp1,bus=pxb1,chassis=1,slot=1"]
+        if self.arch == "arm64":
+            cmd += ["-device", "pcie-root-port,id=rp2,bus=pxb1,chassis=2,slot=2"]
         for d in self.devices:
             cmd += ["-device", d]
+        cmd += self.extra
+        for i, d in enumerate(self.disks):
+            cmd += ["-drive", f"file={d},format=raw,if=none,id=x{i}",
+                    "-device", ",".join(["virtio-blk-pci", f"drive=x{i}"] + pcie0)]
+        if self.firmware:
+            code, vars_fd = self.firmware
+            cmd += ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={code}",
+                    "-drive", f"if=pflash,format=raw,unit=1,file={vars_fd}"]
         cmd += ["-drive", f"file={self.image},format=raw,if=none,id=d0",
                 "-device", ",".join(["virtio-blk-pci", "drive=d0"] + pcie0),
                 "-device", ",".join(["virtio-serial-pci", "id=vser0"] + pcie0),
                 "-chardev", f"socket,id=agent,path={self.agent_path},server=on,wait=off",
                 "-device", f"virtserialport,bus=vser0.0,chardev=agent,name={self.AGENT_PORT}",
                 "-chardev", f"file,id=con,path={self.console_log}", "-serial", "chardev:con",
-                "-qmp", f"unix:{self.qmp_path},server=on,wait=off",
-                "-kernel", self.kernel]
-        if self.initrd:
-            cmd += ["-initrd", self.initrd]
-        cmd += ["-append", self.append]
+                "-qmp", f"unix:{self.qmp_path},server=on,wait=off"]
+        if self.kernel:
+            cmd += ["-kernel", self.kernel]
+            if self.initrd:
+                cmd += ["-initrd", self.initrd]
+            cmd += ["-append", self.append]
         return cmd
 
     def start(self):
@@ -334,8 +351,20 @@ class VM:
         return self.console_panic
 
     def wait_agent(self, timeout):
-        """Wait until the guest agent answers (the boot reached it)."""
-        rc, out = self.run("echo ready", timeout=timeout)
+        """Wait until the guest agent answers (the boot reached it). The
+        request is sent again every 10 s: a firmware with a virtio-serial
+        driver (EDK2 from 2023 on, as Debian 13's AAVMF) reads and drops
+        what the port carries before the kernel runs; answers to the
+        earlier requests are skipped by their id."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                rc, out = self.run("echo ready", timeout=min(10.0, max(left, 0.1)))
+                break
+            except VMError as e:
+                if "timed out" not in str(e) or left <= 10:
+                    raise
         if rc != 0 or out.strip() != "ready":
             raise VMError(f"agent answered {rc} {out!r}")
 
