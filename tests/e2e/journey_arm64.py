@@ -131,7 +131,7 @@ class Arm64Journey(jlib.Journey):
     # ---- steps -------------------------------------------------------------
     def prepare_arm64(self):
         self.prepare()
-        with self.step("1e", "the ESP disk, the firmware's variables, node 1's NVMe disk; the patched kernel built"):
+        with self.step("1e", "the ESP disk, the firmware's variables, node 1's NVMe disk; the patched kernel built by the installed numacma-kernel-patches"):
             self.esp = os.path.join(self.work, "esp.img")
             subprocess.run(["cp", "--sparse=always", os.path.join(self.base, "esp.img"), self.esp], check=True)
             self.vars_fd = os.path.join(self.work, "vars.fd")
@@ -143,9 +143,18 @@ class Arm64Journey(jlib.Journey):
             self.nvme = os.path.join(self.work, "nvme.img")
             with open(self.nvme, "wb") as f:
                 f.truncate(64 * 1024 * 1024)
+            # The series and the script as numacma-kernel-patches installs
+            # them (/usr/share/numacma/kernel-patches), unpacked here.
+            kps = [f for f in os.listdir(os.path.dirname(self.deb)) if re.fullmatch(r"numacma-kernel-patches_.*_all\.deb", f)]
+            self.require("one numacma-kernel-patches_<version>_all.deb beside the numacma .deb", len(kps) == 1, str(kps))
+            kproot = os.path.join(self.work, "kernel-patches-root")
+            shutil.rmtree(kproot, ignore_errors=True)
+            subprocess.run(["dpkg-deb", "-x", os.path.join(os.path.dirname(self.deb), kps[0]), kproot], check=True)
+            script = os.path.join(kproot, "usr/share/numacma/kernel-patches/build-kernel-deb")
+            self.require("the package installs build-kernel-deb executable", os.access(script, os.X_OK), script)
             kdir = os.path.join(os.environ.get("NUMACMA_CACHE", os.path.join(TOP, ".cache")), "e2e", "kernel-deb-arm64")
-            out = self.host([os.path.join(TOP, "patches/kernel/build-kernel-deb"), "--arch", "arm64", kdir],
-                            "build-kernel-deb", timeout=4 * 3600)
+            out = self.host([script, "--arch", "arm64", kdir], "build-kernel-deb", timeout=4 * 3600,
+                            env={"NUMACMA_CACHE": os.environ.get("NUMACMA_CACHE", os.path.join(TOP, ".cache"))})
             self.kdeb = out.strip().splitlines()[-1]
             self.krel = open(os.path.join(kdir, "release")).read().strip()
             kcfg = open(os.path.join(kdir, "config")).read()
