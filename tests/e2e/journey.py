@@ -193,6 +193,15 @@ class Journey:
                 if attempt == 2:
                     raise
                 self.log(f"  note: boot {n}: {e}; booting again")
+        self.booted(n, t0)
+        cmdline = self.gout("cat /proc/cmdline").strip()
+        self.check(f"boot {n}: /proc/cmdline is grub.cfg's default entry", cmdline == entry["args"],
+                   f"{cmdline!r} vs {entry['args']!r}")
+        return entry
+
+    def booted(self, n, t0):
+        """The agent answered boot N, started at t0: its time, and systemd's
+        state once the boot is done."""
         dt = time.monotonic() - t0
         self.log(f"  ..   boot {n}: systemd up, agent answers after {dt:.1f} s")
         self.boot_times.append(dt)
@@ -200,10 +209,6 @@ class Journey:
         self.check(f"boot {n}: systemctl is-system-running", running.strip() in ("running", "degraded"), running.strip())
         if running.strip() == "degraded":
             self.log("  note: failed units: " + self.gout("systemctl --failed --no-legend --plain").strip())
-        cmdline = self.gout("cat /proc/cmdline").strip()
-        self.check(f"boot {n}: /proc/cmdline is grub.cfg's default entry", cmdline == entry["args"],
-                   f"{cmdline!r} vs {entry['args']!r}")
-        return entry
 
     def poweroff(self):
         n = self.boot_no

@@ -56,13 +56,7 @@ class Arm64Journey(jlib.Journey):
                            extra=[x.format(img=self.nvme) for x in NVME])
         self.vm.start()
         self.vm.wait_agent(self.a.boot_timeout)
-        dt = time.monotonic() - t0
-        self.log(f"  ..   boot {n}: systemd up, agent answers after {dt:.1f} s")
-        self.boot_times.append(dt)
-        rc, running = self.g("systemctl is-system-running --wait", timeout=self.a.boot_timeout)
-        self.check(f"boot {n}: systemctl is-system-running", running.strip() in ("running", "degraded"), running.strip())
-        if running.strip() == "degraded":
-            self.log("  note: failed units: " + self.gout("systemctl --failed --no-legend --plain").strip())
+        self.booted(n, t0)
         cmdline = self.gout("cat /proc/cmdline").strip().split()
         # GRUB puts BOOT_IMAGE= first: the mark that GRUB started the kernel.
         self.check(f"boot {n}: GRUB started the kernel (BOOT_IMAGE={entry['linux']})",

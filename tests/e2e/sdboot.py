@@ -92,13 +92,7 @@ class SdBoot(jlib.Journey):
                          devices=devices, accel=self.a.accel, log=self.log)
         self.vm.start()
         self.vm.wait_agent(self.a.boot_timeout)
-        dt = time.monotonic() - t0
-        self.log(f"  ..   boot {n}: systemd up, agent answers after {dt:.1f} s")
-        self.boot_times.append(dt)
-        rc, running = self.g("systemctl is-system-running --wait", timeout=self.a.boot_timeout)
-        self.check(f"boot {n}: systemctl is-system-running", running.strip() in ("running", "degraded"), running.strip())
-        if running.strip() == "degraded":
-            self.log("  note: failed units: " + self.gout("systemctl --failed --no-legend --plain").strip())
+        self.booted(n, t0)
         info = self.efivar("LoaderInfo") or ""
         self.check(f"boot {n}: the boot loader was systemd-boot (LoaderInfo)", info.startswith("systemd-boot "), info)
         sel = self.efivar("LoaderEntrySelected") or ""
