@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Sourced by the tests/distro checks: a fresh Debian root made by mmdebstrap
+# from this machine's archive addresses, a clean clone of the repository in
+# it, its mounts, and running commands in it. The caller runs in a private
+# mount namespace (distro_private_ns) so the mounts end with it.
+#
+# Callers set: prog (name for messages), top (the repository), suite, keep.
+
+die() { echo "$prog: $*" >&2; exit 1; }
+say() { echo "$prog: $*"; }
+
+# distro_private_ns ARGS...: re-exec the caller in a private mount namespace.
+distro_private_ns() {
+	if [ -z "${NUMACMA_DISTRO_NS:-}" ]; then
+		NUMACMA_DISTRO_NS=1 exec unshare --mount --propagation private "$0" "$@"
+	fi
+}
+
+distro_need_tools() {
+	[ "$(id -u)" = 0 ] || die "needs root (mmdebstrap --mode=root, chroot, mounts)"
+	local t
+	for t in mmdebstrap git unshare chroot; do
+		command -v "$t" >/dev/null || die "$t is not installed"
+	done
+}
+
+distro_mounted=()
+distro_cleanup() {
+	local i
+	for ((i = ${#distro_mounted[@]} - 1; i >= 0; i--)); do
+		umount -R "${distro_mounted[i]}" 2>/dev/null || umount -lR "${distro_mounted[i]}" 2>/dev/null || true
+	done
+	if [ "$keep" = 1 ]; then say "kept $distro_work"; else rm -rf "$distro_work"; fi
+}
+
+# distro_make_root LOG: mmdebstrap SUITE (minbase: what every Debian system
+# has) into $root; sets distro_work and root, installs the cleanup trap.
+distro_make_root() {
+	local log=$1 sources t0
+	distro_work=$(mktemp -d "${TMPDIR:-/tmp}/numacma-distro.XXXXXX")
+	root=$distro_work/root
+	trap distro_cleanup EXIT
+	mapfile -t sources < <("$top/tests/distro/archive-sources" "$suite")
+	[ ${#sources[@]} -gt 0 ] || die "no archive address for $suite in this machine's apt sources"
+	say "mmdebstrap $suite (minbase) from this machine's archive"
+	t0=$SECONDS
+	nice -n 10 mmdebstrap --quiet --mode=root --variant=minbase --format=directory \
+		"$suite" "$root" "${sources[@]}" > "$log" 2>&1 ||
+		{ tail -30 "$log"; die "mmdebstrap failed"; }
+	say "root made in $((SECONDS - t0)) s: $(. "$root/etc/os-release" && echo "$PRETTY_NAME")"
+	cp /etc/resolv.conf "$root/etc/resolv.conf"
+}
+
+# distro_clone: a clean clone of HEAD at /root/numacma (uncommitted changes
+# are not in it), and the test equipment kept beside the repository
+# (Fedora's real grubby) beside it, where CI has it. Sets commit.
+distro_clone() {
+	commit=$(git -C "$top" rev-parse HEAD)
+	[ -z "$(git -C "$top" status --porcelain --untracked-files=no)" ] ||
+		say "note: the work tree has uncommitted changes; the clone has HEAD ($commit) only"
+	git clone -q --no-hardlinks "$top" "$root/root/numacma"
+	git -C "$root/root/numacma" checkout -q --detach "$commit"
+	say "cloned $commit into /root/numacma"
+	if [ -d "$top/../shared/tools/grubby-bls" ]; then
+		mkdir -p "$root/root/shared/tools"
+		cp -a "$top/../shared/tools/grubby-bls" "$root/root/shared/tools/"
+		say "copied ../shared/tools/grubby-bls beside it"
+	fi
+}
+
+# distro_mount ARCHIVES: /proc, /sys, /dev, and ARCHIVES as apt's package
+# cache (downloads kept for the next run).
+distro_mount() {
+	mkdir -p "$1/partial"
+	# The root on itself first: a chroot whose / is no mount point cannot
+	# make its own mount namespaces (unshare -m makes / private: EINVAL).
+	mount --bind "$root" "$root"; distro_mounted+=("$root")
+	mount -t proc proc "$root/proc"; distro_mounted+=("$root/proc")
+	mount -t sysfs sys "$root/sys"; distro_mounted+=("$root/sys")
+	mount --rbind /dev "$root/dev"; distro_mounted+=("$root/dev")
+	mount --bind "$1" "$root/var/cache/apt/archives"; distro_mounted+=("$root/var/cache/apt/archives")
+}
+
+# in_root COMMAND...: run in the root with a clean environment.
+in_root() {
+	chroot "$root" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		HOME=/root LC_ALL=C.UTF-8 TERM=dumb "$@"
+}
