@@ -210,6 +210,23 @@ class Journey:
         if running.strip() == "degraded":
             self.log("  note: failed units: " + self.gout("systemctl --failed --no-legend --plain").strip())
 
+    def hotplug_accel(self, see_timeout):
+        """device_add the accelerator behind rp1 (node 1's hotplug slot) and
+        check the guest sees it there; returns when it was added."""
+        t0 = time.monotonic()
+        self.vm.qmp("device_add", driver="bochs-display", id="accel0", bus="rp1")
+        self.wait_for("the guest sees the device",
+                      lambda: (self.g(f"test -e /sys/bus/pci/devices/{ACCEL_BDF}")[0] == 0, ""), see_timeout, 0.5)
+        cls = self.gout(f"cat /sys/bus/pci/devices/{ACCEL_BDF}/class /sys/bus/pci/devices/{ACCEL_BDF}/numa_node").split()
+        self.check(f"{ACCEL_BDF}: class {ACCEL_CLASS}, numa_node 1", cls == [ACCEL_CLASS, "1"], " ".join(cls))
+        return t0
+
+    def check_daemon_ran_update_grub(self):
+        jr = self.gout("journalctl -b -u numacmad --no-pager -o cat")
+        self.check("the daemon's journal: it wrote the drop-in and ran update-grub",
+                   re.search(r"Wrote '.*numa_cma=.*'.*90-numacma\.cfg.*ran: .*update-grub", jr) is not None, jr[-1500:])
+        self.check("/run/reboot-required exists", self.g("test -e /run/reboot-required")[0] == 0)
+
     def poweroff(self):
         n = self.boot_no
         try:
@@ -367,12 +384,7 @@ class Journey:
 
         with self.step("4", "hotplug bochs-display onto node 1: the daemon writes the plan, runs update-grub"):
             grub_before = self.hashes(GRUB_CFG)
-            t0 = time.monotonic()
-            self.vm.qmp("device_add", driver="bochs-display", id="accel0", bus="rp1")
-            self.wait_for("the guest sees the device",
-                          lambda: (self.g(f"test -e /sys/bus/pci/devices/{ACCEL_BDF}")[0] == 0, ""), 120, 0.5)
-            cls = self.gout(f"cat /sys/bus/pci/devices/{ACCEL_BDF}/class /sys/bus/pci/devices/{ACCEL_BDF}/numa_node").split()
-            self.check(f"{ACCEL_BDF}: class {ACCEL_CLASS}, numa_node 1", cls == [ACCEL_CLASS, "1"], " ".join(cls))
+            t0 = self.hotplug_accel(120)
             want = {0: base_pool, 1: base_pool + per_acc}
 
             def written():
@@ -392,15 +404,12 @@ class Journey:
             dropin = self.gout(f"cat {DROPIN}")
             self.save("step4-dropin.cfg", dropin)
             self.check(f"{DROPIN} holds the argument", any(a_ in dropin for a_ in per_node_args(e["args"])), dropin)
-            jr = self.gout("journalctl -b -u numacmad --no-pager -o cat")
-            self.check("the daemon's journal: it wrote the drop-in and ran update-grub",
-                       re.search(r"Wrote '.*numa_cma=.*'.*90-numacma\.cfg.*ran: .*update-grub", jr) is not None, jr[-1500:])
+            self.check_daemon_ran_update_grub()
             st = self.systemctl_status()
             self.save("step4-systemctl-status.txt", st)
             self.check("systemctl status numacmad: reboot pending", "Status: \"reboot pending" in st, st)
             rc, chk = self.g("numacmactl check")
             self.check("numacmactl check: WARNING (exit 1), reboot pending", rc == 1 and "reboot" in chk, f"exit {rc}: {chk.strip()}")
-            self.check("/run/reboot-required exists", self.g("test -e /run/reboot-required")[0] == 0)
             s = self.status_json()
             self.save("step4-status.json", json.dumps(s, indent=2))
             self.check("numacmactl status: pending-reboot", s["state"] == "pending-reboot", s["summary"])

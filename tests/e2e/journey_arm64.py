@@ -21,7 +21,6 @@ from journey import DROPIN, GRUB_CFG, TOP, cma_args, per_node_args
 
 NVME_BDF = "0000:82:00.0"     # behind the expander's second root port (rp2)
 ACCEL_BDF = jlib.ACCEL_BDF    # behind rp1: the hotplug slot
-ACCEL_CLASS = jlib.ACCEL_CLASS
 NVME = ["-drive", "file={img},format=raw,if=none,id=nv0",
         "-device", "nvme,serial=numacma-node1,drive=nv0,bus=rp2"]
 # Every CMA area's name and the node of its memory, from the kernel log
@@ -274,12 +273,7 @@ class Arm64Journey(jlib.Journey):
             self.admin_view.append(("The patched kernel: `numacmactl status`", txt))
 
         with self.step("6", "hotplug bochs-display onto node 1: the daemon writes node 1's larger pool through GRUB for EFI"):
-            t0 = time.monotonic()
-            self.vm.qmp("device_add", driver="bochs-display", id="accel0", bus="rp1")
-            self.wait_for("the guest sees the device",
-                          lambda: (self.g(f"test -e /sys/bus/pci/devices/{ACCEL_BDF}")[0] == 0, ""), 180, 0.5)
-            cls = self.gout(f"cat /sys/bus/pci/devices/{ACCEL_BDF}/class /sys/bus/pci/devices/{ACCEL_BDF}/numa_node").split()
-            self.check(f"{ACCEL_BDF}: class {ACCEL_CLASS}, numa_node 1", cls == [ACCEL_CLASS, "1"], " ".join(cls))
+            t0 = self.hotplug_accel(180)
 
             def written():
                 e = self.grub_entry()
@@ -292,10 +286,7 @@ class Arm64Journey(jlib.Journey):
             self.log(f"  ..   grub.cfg: {' '.join(per_node_args(e['args']))}")
             self.check("the default entry is still the patched kernel", e["linux"].endswith("vmlinuz-" + self.krel), e["linux"])
             self.check("the administrator's console=ttyAMA0 stays", "console=ttyAMA0" in e["args"].split(), e["args"])
-            jr = self.gout("journalctl -b -u numacmad --no-pager -o cat")
-            self.check("the daemon's journal: it wrote the drop-in and ran update-grub",
-                       re.search(r"Wrote '.*numa_cma=.*'.*90-numacma\.cfg.*ran: .*update-grub", jr) is not None, jr[-1500:])
-            self.check("/run/reboot-required exists", self.g("test -e /run/reboot-required")[0] == 0)
+            self.check_daemon_ran_update_grub()
             st = self.systemctl_status()
             self.admin_view.append(("After hotplugging a display device onto node 1: `systemctl status numacmad`", st))
 
