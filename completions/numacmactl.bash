@@ -1,5 +1,7 @@
-# bash completion for numacmactl                          -*- shell-script -*-
+# bash completion for numacmactl and numacmad              -*- shell-script -*-
 # SPDX-License-Identifier: GPL-2.0-or-later
+# Every command and option of 'numacmactl COMMAND --help' and
+# 'numacmad --help' (tests/check-completions.py compares).
 
 _numacmactl()
 {
@@ -9,26 +11,11 @@ _numacmactl()
     local global_opts='--root --help --version'
     local commands='status check plan config apply diff'
 
-    case $prev in
-        --root)
-            _filedir -d
-            return
-            ;;
-        --format)
-            if [[ " ${words[*]} " == *" plan "* ]]; then
-                COMPREPLY=($(compgen -W 'human json' -- "$cur"))
-            else
-                COMPREPLY=($(compgen -W 'human json prometheus' -- "$cur"))
-            fi
-            return
-            ;;
-    esac
-
     # The command is the first word that is not an option or an option's value.
     local i cmd='' sub=''
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
-            --root | --format) ((i++)) ;;
+            --root | --format | --warning | --critical | --timeout | -w | -c | -t) ((i++)) ;;
             -*) ;;
             *)
                 if [[ -z $cmd ]]; then
@@ -40,6 +27,29 @@ _numacmactl()
         esac
     done
 
+    case $prev in
+        --root)
+            _filedir -d
+            return
+            ;;
+        --format)
+            if [[ $cmd == plan ]]; then
+                COMPREPLY=($(compgen -W 'human json' -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W 'human json prometheus' -- "$cur"))
+            fi
+            return
+            ;;
+        --warning | --critical | -w | -c)
+            COMPREPLY=($(compgen -W '80 90 95' -- "$cur"))
+            return
+            ;;
+        --timeout | -t)
+            COMPREPLY=($(compgen -W '10 30 60' -- "$cur"))
+            return
+            ;;
+    esac
+
     case $cmd in
         '')
             if [[ $cur == -* ]]; then
@@ -49,9 +59,10 @@ _numacmactl()
             fi
             ;;
         status) COMPREPLY=($(compgen -W '--format --json --root --help' -- "$cur")) ;;
+        check) COMPREPLY=($(compgen -W '--warning --critical --timeout --root --help' -- "$cur")) ;;
         plan) COMPREPLY=($(compgen -W '--explain --format --json --root --help' -- "$cur")) ;;
         apply) COMPREPLY=($(compgen -W '--dry-run --no-commands --remove-all --json --root --help' -- "$cur")) ;;
-        check | diff) COMPREPLY=($(compgen -W '--root --help' -- "$cur")) ;;
+        diff) COMPREPLY=($(compgen -W '--root --help' -- "$cur")) ;;
         config)
             if [[ -z $sub ]]; then
                 COMPREPLY=($(compgen -W 'check' -- "$cur"))
@@ -64,5 +75,28 @@ _numacmactl()
     esac
 } &&
     complete -F _numacmactl numacmactl
+
+_numacmad()
+{
+    local cur prev words cword
+    _init_completion || return
+
+    case $prev in
+        --root)
+            _filedir -d
+            return
+            ;;
+        --udev)
+            COMPREPLY=($(compgen -W 'yes no auto' -- "$cur"))
+            return
+            ;;
+        --log-level)
+            COMPREPLY=($(compgen -W 'debug info notice warning err' -- "$cur"))
+            return
+            ;;
+    esac
+    COMPREPLY=($(compgen -W '--root --once --json --udev --log-level --help --version' -- "$cur"))
+} &&
+    complete -F _numacmad numacmad
 
 # ex: filetype=sh

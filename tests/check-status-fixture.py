@@ -8,13 +8,18 @@ commentary. Lists match element by element, in order.
 
 An optional "check" object is compared with `numacmactl check --root TREE`:
 "exit" (the plugin's exit code) and "perfdata" (label -> value with its unit,
-as printed, e.g. "'node0_pool_used'": "160KB").
+as printed, e.g. "'node0_pool_used'": "163840B").
+
+status must exit with the code of its state (numacmactl(8), EXIT STATUS).
 
 usage: check-status-fixture.py NUMACMACTL TREE
 """
 import json
+import re
 import subprocess
 import sys
+
+STATUS_EXIT = {"ok": 0, "pending-reboot": 1, "degraded": 3, "unsupported": 150}
 
 
 def compare(path, want, got, errs):
@@ -45,22 +50,38 @@ def main():
         want = json.load(f)
     out = subprocess.run([ctl, "status", "--json", "--root", tree],
                          capture_output=True, text=True, check=False)
-    if out.returncode != 0:
+    try:
+        got = json.loads(out.stdout)
+    except json.JSONDecodeError:
         print(f"numacmactl failed ({out.returncode}): {out.stderr}")
         return 1
-    got = json.loads(out.stdout)
+    # status exits with the code of its state (numacmactl(8), EXIT STATUS).
+    if out.returncode != STATUS_EXIT.get(got.get("state")):
+        print(f"numacmactl status exited {out.returncode} for state {got.get('state')!r}: "
+              f"expected {STATUS_EXIT.get(got.get('state'))} ({out.stderr.strip()})")
+        return 1
     errs = []
     check = want.pop("check", None)
     compare("status", want, got, errs)
-    if check is not None:
+    # check on every tree: one line, its perfdata well formed; the values
+    # where expected.json states them.
+    if True:
+        check = check or {}
         c = subprocess.run([ctl, "check", "--root", tree], capture_output=True, text=True, check=False)
+        if len(c.stdout.splitlines()) != 1 or not c.stdout.startswith("NUMACMA "):
+            errs.append(f"check: not one NUMACMA line: {c.stdout!r}")
         if "exit" in check and c.returncode != check["exit"]:
             errs.append(f"check: exit {c.returncode}, expected {check['exit']}")
         perf = {}
         if "|" in c.stdout:
             for item in c.stdout.split("|", 1)[1].split():
                 label, _, value = item.partition("=")
+                if label.strip("'") in perf:
+                    errs.append(f"check: perfdata label {label} twice")
                 perf[label.strip("'")] = value.split(";")[0]
+                # One unit per label: bytes (B) for sizes, c for counters.
+                if not re.fullmatch(r"[0-9]+(B|c)", value.split(";")[0]):
+                    errs.append(f"check: perfdata {item}: not bytes (B) or a counter (c)")
         for label, value in check.get("perfdata", {}).items():
             if perf.get(label) != value:
                 errs.append(f"check: perfdata '{label}' = {perf.get(label)!r}, expected {value!r}")

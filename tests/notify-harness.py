@@ -6,7 +6,8 @@ what it says (READY=1, STATUS=, WATCHDOG=1, RELOADING=1 + MONOTONIC_USEC=,
 STOPPING=1) and does.
 
 Usage: notify-harness.py SCENARIO NUMACMAD TREE
-Scenarios: lifecycle, bad-start, recompute, apply, idle, umockdev-burst. Exit 0 pass, 77 skip, 1 fail.
+Scenarios: lifecycle, bad-start, recompute, apply, idle, umockdev-burst,
+metrics-refresh. Exit 0 pass, 77 skip, 1 fail.
 Also importable (Daemon) for other scripts and the benchmark."""
 
 import glob
@@ -488,6 +489,85 @@ def scenario_idle(exe, tree, seconds=3.0):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def prom_value(path, series):
+    """The value of one series in a textfile, or None."""
+    with open(path) as f:
+        for line in f:
+            if line.startswith(series + " "):
+                return int(line.split()[1])
+    return None
+
+
+def voluntary_switches(pid):
+    n = 0
+    for tid in os.listdir("/proc/%d/task" % pid):
+        with open("/proc/%d/task/%s/status" % (pid, tid)) as f:
+            for line in f:
+                if line.startswith("voluntary_ctxt_switches"):
+                    n += int(line.split()[1])
+    return n
+
+
+def scenario_metrics_refresh(exe, tree, window=6.0):
+    """[daemon] metrics_interval = 1s with a textfile directory, no udev:
+    numacma.prom is not rewritten while the CMA counters stay; when a pool's
+    counters change (no device event, no reload) it is within about an
+    interval; the daemon wakes once per interval, and not at all once a
+    reload turns the metrics off."""
+    textdir = "/var/lib/prometheus/node-exporter"
+    policy = POLICY_OK + "metrics_dir = %s\nmetrics_interval = 1s\n" % textdir
+    tmp, root = make_root(tree, policy)
+    os.makedirs(root + textdir)
+    prom = root + textdir + "/numacma.prom"
+    cma = os.path.join(root, "sys/kernel/mm/cma/numa1")
+    d = Daemon(exe, root, args=["--udev=no"])
+    try:
+        d.wait_key("READY")
+        used = 'numacma_node_pool_used_bytes{node="1"}'
+        failed = 'numacma_node_pool_allocation_failed_bytes_total{node="1"}'
+        check(prom_value(prom, used) == 0, "numacma.prom at start: node 1's pool unused")
+        ino = os.stat(prom).st_ino
+        d.wait_asleep()
+        sw0 = voluntary_switches(d.pid)
+        time.sleep(window)  # window: the wakeups counted
+        sw1 = voluntary_switches(d.pid)
+        check(window - 2 <= sw1 - sw0 <= window + 2,
+              "one wakeup per interval: %d in %.0f s at 1 s" % (sw1 - sw0, window))
+        check(os.stat(prom).st_ino == ino, "counters unchanged: numacma.prom not rewritten")
+
+        def put(name, value):
+            with open(os.path.join(cma, name), "w") as f:
+                f.write("%d\n" % value)
+
+        def get(name):
+            with open(os.path.join(cma, name)) as f:
+                return int(f.read())
+
+        # A driver takes 1 MiB (256 pages) and 8 pages fail: counters only.
+        put("alloc_pages_success", get("alloc_pages_success") + 256)
+        put("available_pages", get("available_pages") - 256)
+        put("alloc_pages_fail", get("alloc_pages_fail") + 8)
+        t0 = time.monotonic()
+        while prom_value(prom, used) != 1048576 and time.monotonic() - t0 < 10:
+            time.sleep(0.05)  # poll: numacma.prom shows the new use, bounded
+        check(prom_value(prom, used) == 1048576, "numacma.prom shows 1 MiB in use after %.1f s, no event" % (time.monotonic() - t0))
+        check(prom_value(prom, failed) == 8 * 4096, "and 32 KiB of failed allocations (a counter)")
+        check(d.log().count("Wrote ") == 0, "nothing applied on a counter change")
+
+        write_policy(root, POLICY_OK + "metrics_dir = none\nmetrics_interval = 1s\n")
+        d.signal(signal.SIGHUP)
+        d.wait_key("READY")
+        d.wait_asleep()
+        sw0 = voluntary_switches(d.pid)
+        time.sleep(3)  # window: the wakeups counted with the metrics off
+        check(voluntary_switches(d.pid) == sw0, "metrics off (metrics_dir = none): no wakeup in 3 s")
+        d.signal(signal.SIGTERM)
+        check(d.wait_exit() == 0, "exit 0")
+    finally:
+        d.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def scenario_umockdev_burst(exe, tree, n=1000):
     """Real uevents through libudev's monitor (umockdev's preload library
     stands in for the netlink socket): a burst of add/remove of an
@@ -585,6 +665,7 @@ SCENARIOS = {
     "recompute": scenario_recompute,
     "apply": scenario_apply,
     "root-vanishes": scenario_root_vanishes,
+    "metrics-refresh": scenario_metrics_refresh,
 }
 
 

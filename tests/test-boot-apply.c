@@ -575,7 +575,7 @@ static void test_grub_without_cfg(void **state) {
         size_t size = 0;
         FILE *f = open_memstream(&text, &size);
         assert_non_null(f);
-        assert_int_equal(status_print_human(f, s->status), 0);
+        assert_int_equal(status_print_human(f, s->status, 0), 0);
         fclose(f);
         assert_non_null(strstr(text, "Next boot: unknown (grub: there is no grub.cfg"));
         free(text);

@@ -535,11 +535,37 @@ static void test_status_usage(void **state) {
         size_t len = 0;
         FILE *f = open_memstream(&buf, &len);
         assert_non_null(f);
-        assert_int_equal(status_print_check(f, c.status), 1);  /* WARNING */
+        assert_int_equal(status_print_check(f, c.status, NULL), 1);  /* WARNING */
         fclose(f);
-        assert_non_null(strstr(buf, "'node0_pool_used'=61440KB"));
+        /* One unit per label: bytes, thresholds none, 0 to the pool's size. */
+        assert_non_null(strstr(buf, "'node0_pool_used'=62914560B;;;0;67108864"));
         assert_non_null(strstr(buf, "'node0_pool_alloc_failures'=2048c"));
         free(buf);
+        /* 60 of 64 MiB in use is 93.75%: thresholds in percent of the pool,
+         * in perfdata in bytes. */
+        static const struct { double w, c; int code; const char *perf, *why; } th[] = {
+                { 90, -1, 1, "'node0_pool_used'=62914560B;60397977;;0;67108864", "node 0's pool 94% in use (warning at 90%)" },
+                { 80, 90, 2, "'node0_pool_used'=62914560B;53687091;60397977;0;67108864", "(critical at 90%)" },
+                { 95, 99, 1, "'node0_pool_used'=62914560B;63753420;66437775;0;67108864", NULL },
+                { -1, 93.75, 2, ";;62914560;0;67108864", "(critical at 93.75%)" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(th); i++) {
+                CheckThresholds t = { .warning = th[i].w, .critical = th[i].c };
+                buf = NULL;
+                f = open_memstream(&buf, &len);
+                assert_non_null(f);
+                assert_int_equal(status_print_check(f, c.status, &t), th[i].code);
+                fclose(f);
+                if (!strstr(buf, th[i].perf) || (th[i].why && !strstr(buf, th[i].why)) || (!th[i].why && strstr(buf, "in use (")))
+                        print_error("thresholds %g/%g: %s", th[i].w, th[i].c, buf);
+                assert_non_null(strstr(buf, th[i].perf));
+                /* Each label once (monitoring-plugins: one value per label). */
+                const char *first = strstr(buf, "'node0_pool_used'");
+                assert_non_null(first);
+                assert_null(strstr(first + 1, "'node0_pool_used'"));
+                assert_true(th[i].why ? strstr(buf, th[i].why) != NULL : strstr(buf, "in use (") == NULL);
+                free(buf);
+        }
         case_done(&c);
 
         /* Without CMA sysfs usage is unknown. */

@@ -102,6 +102,8 @@ static void assert_policy_equal(const Policy *a, const Policy *b) {
         assert_int_equal(a->backend, b->backend);
         assert_int_equal(a->settle_usec, b->settle_usec);
         assert_int_equal(a->apply, b->apply);
+        assert_int_equal(a->manage, b->manage);
+        assert_int_equal(a->metrics_interval_usec, b->metrics_interval_usec);
 }
 
 /* A temporary root with files below it; removed at the end. */
@@ -343,6 +345,8 @@ static void test_defaults(void **state) {
         assert_int_equal(p->backend, BACKEND_AUTO);
         assert_int_equal(p->settle_usec, 2000000);
         assert_true(p->apply);
+        assert_true(p->manage);
+        assert_int_equal(p->metrics_interval_usec, 60 * UINT64_C(1000000));
 }
 
 /* The shipped file must set every key to its default: parse it on top of a
@@ -371,9 +375,11 @@ static void test_shipped_equals_defaults(void **state) {
                      "respect_admin_args = no\n"
                      "[boot]\n"
                      "backend = grub\n"
+                     "manage = no\n"
                      "[daemon]\n"
                      "settle = 1min\n"
-                     "apply = no\n");
+                     "apply = no\n"
+                     "metrics_interval = 5s\n");
         assert_int_equal(policy_parse_string(p, SHIPPED, text, &e), 0);
         assert_null(e.messages);
         assert_policy_equal(p, def);
@@ -547,6 +553,19 @@ static void test_values_case_and_forms(void **state) {
         assert_int_equal(q->size.share, SHARE_ONE);
         assert_int_equal(q->max_node_share, SHARE_ONE);
         assert_int_equal(q->settle_usec, UINT64_C(3600000000));
+
+        /* manage: a boolean; metrics_interval: 0 (events only), 1s to 1h. */
+        static const struct { const char *text; bool manage; uint64_t interval; } daemon[] = {
+                { "[boot]\nmanage = no\n[daemon]\nmetrics_interval = 0\n", false, 0 },
+                { "[boot]\nmanage = off\nmanage = yes\n[daemon]\nmetrics_interval = 1s\n", true, UINT64_C(1000000) },
+                { "[daemon]\nmetrics_interval = 2min\n", true, UINT64_C(120000000) },
+                { "[daemon]\nmetrics_interval = 1h\n", true, UINT64_C(3600000000) },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(daemon); i++) {
+                _cleanup_policy_ Policy *r = parse_ok(daemon[i].text);
+                assert_int_equal(r->manage, daemon[i].manage);
+                assert_int_equal(r->metrics_interval_usec, daemon[i].interval);
+        }
 }
 
 static void test_node_sections_merge(void **state) {
@@ -711,6 +730,16 @@ static void test_error_values(void **state) {
                      F ":17: time span too long for 'settle': '2h' (at most 1h)",
                      F ":18: time span too long for 'settle': '99999999999999999999s' (at most 1h)",
                      F ":19: invalid boolean for 'apply': '' (expected yes or no)");
+        check_errors("[daemon]\n"
+                     "metrics_interval = 500ms\n"
+                     "metrics_interval = 2h\n"
+                     "metrics_interval = often\n"
+                     "[boot]\n"
+                     "manage = maybe\n",
+                     F ":2: time span too short for 'metrics_interval': '500ms' (0 (only on events) or at least 1s)",
+                     F ":3: time span too long for 'metrics_interval': '2h' (at most 1h)",
+                     F ":4: invalid time span for 'metrics_interval': 'often' (expected a number with ms, s, min or h, e.g. 60s)",
+                     F ":6: invalid boolean for 'manage': 'maybe' (expected yes or no)");
 }
 
 static void test_error_structure(void **state) {

@@ -28,6 +28,10 @@ static void test_table(void **state) {
                 assert_true(kebab(a->code));
                 assert_true(strlen(a->code) <= 32);
                 assert_non_null(a->description);
+                /* Title and action make the status' headline, under 100
+                 * characters with the state. */
+                assert_true(strlen(a->title) > 0 && strlen(a->title) <= 45);
+                assert_true(strlen(a->action) > 0 && strlen(a->action) <= 45);
                 /* One line, for the man page. */
                 assert_null(strchr(a->description, '\n'));
                 assert_true(a->kind == PROBLEM_KIND_PROBLEM || a->kind == PROBLEM_KIND_NOTE);
@@ -59,15 +63,15 @@ static char *man_section(const char *title) {
         return strndup(start, end ? (size_t) (end - start + 1) : strlen(start));
 }
 
-/* Every code is in numacmactl(8) with its kind and its description, and
+/* Every code is in numacmactl(8) with its kind, description and action, and
  * the section names no other code. */
 static void test_man_page(void **state) {
         _cleanup_free_ char *sec = man_section("PROBLEM CODES");
         size_t documented = 0;
         for (int i = 0; i < _PROBLEM_CODE_MAX; i++) {
                 const ProblemInfo *a = problem_info(i);
-                _cleanup_free_ char *entry = strdup_printf(".TP\n.B %s\n(%s) %s\n", a->code,
-                                                           a->kind == PROBLEM_KIND_NOTE ? "note" : "problem", a->description);
+                _cleanup_free_ char *entry = strdup_printf(".TP\n.B %s\n(%s) %s.\nTo do: %s.\n", a->code,
+                                                           a->kind == PROBLEM_KIND_NOTE ? "note" : "problem", a->description, a->action);
                 if (!strstr(sec, entry))
                         print_error("numacmactl(8) PROBLEM CODES lacks, or words otherwise:\n%s", entry);
                 assert_non_null(strstr(sec, entry));

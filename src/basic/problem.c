@@ -4,7 +4,7 @@
 #include "basic/problem.h"
 #include "basic/util.h"
 
-#define PROBLEM_INFO_(e, c, k, d) [e] = { .code = c, .kind = k, .description = d },
+#define PROBLEM_INFO_(e, c, k, t, a, d) [e] = { .code = c, .kind = k, .title = t, .action = a, .description = d },
 static const ProblemInfo problem_table[_PROBLEM_CODE_MAX] = {
         PROBLEM_CODES(PROBLEM_INFO_)
 };
@@ -19,7 +19,7 @@ const char *problem_code_to_string(ProblemCode c) {
         return i ? i->code : NULL;
 }
 
-static int problems_push(ProblemList *l, ProblemCode code, char *text) {
+static int problems_push(ProblemList *l, ProblemCode code, int node, char *text) {
         if (!text)
                 return -ENOMEM;
         Problem *n = realloc(l->items, (l->n + 1) * sizeof(Problem));
@@ -28,12 +28,12 @@ static int problems_push(ProblemList *l, ProblemCode code, char *text) {
                 return -ENOMEM;
         }
         l->items = n;
-        l->items[l->n++] = (Problem){ .code = code, .text = text };
+        l->items[l->n++] = (Problem){ .code = code, .node = node, .text = text };
         return 0;
 }
 
 int problems_add(ProblemList *l, ProblemCode code, const char *text) {
-        return problems_push(l, code, strdup(strempty(text)));
+        return problems_push(l, code, -1, strdup(strempty(text)));
 }
 
 int problems_addf(ProblemList *l, ProblemCode code, const char *fmt, ...) {
@@ -42,7 +42,28 @@ int problems_addf(ProblemList *l, ProblemCode code, const char *fmt, ...) {
         va_start(ap, fmt);
         int r = vasprintf(&s, fmt, ap);
         va_end(ap);
-        return problems_push(l, code, r < 0 ? NULL : s);
+        return problems_push(l, code, -1, r < 0 ? NULL : s);
+}
+
+int problems_addf_node(ProblemList *l, ProblemCode code, int node, const char *fmt, ...) {
+        va_list ap;
+        char *s = NULL;
+        va_start(ap, fmt);
+        int r = vasprintf(&s, fmt, ap);
+        va_end(ap);
+        return problems_push(l, code, node, r < 0 ? NULL : s);
+}
+
+void problems_remove(ProblemList *l, ProblemCode code, int node) {
+        size_t j = 0;
+        for (size_t i = 0; i < l->n; i++) {
+                if (l->items[i].code == code && l->items[i].node == node) {
+                        free(l->items[i].text);
+                        continue;
+                }
+                l->items[j++] = l->items[i];
+        }
+        l->n = j;
 }
 
 bool problems_contain_text(const ProblemList *l, const char *text) {

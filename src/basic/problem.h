@@ -7,81 +7,85 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Every code, once: X(ENUM, "code", kind, "one line for numacmactl(8)").
+/* Every code, once: X(ENUM, "code", kind, "title", "action", "one line for
+ * numacmactl(8)"). The title (a few words) and the action (the one thing to
+ * do) make the status' headline; both stay under 45 characters.
  * A PROBLEM_KIND_NOTE is a fact that does not make the state worse (JSON
  * "notes"); a PROBLEM_KIND_PROBLEM is something to act on (JSON
  * "problems"). A new code is one line here and its entry in numacmactl(8)
  * (tests/test-problem.c checks the two agree). */
 #define PROBLEM_CODES(X) \
-        X(PROBLEM_APPLY_NEEDED, "apply-needed", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_APPLY_NEEDED, "apply-needed", PROBLEM_KIND_PROBLEM, "the boot configuration lacks the plan", "run 'numacmactl apply'", \
           "the policy asks for pools the boot configuration does not have: run 'numacmactl apply'") \
-        X(PROBLEM_APPLY_FAILED, "apply-failed", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_BOOT_NOT_MANAGED, "boot-not-managed", PROBLEM_KIND_PROBLEM, "the boot configuration lacks the plan", "numacma may not write it: [boot] manage", \
+          "the policy asks for pools the boot configuration does not have, and numacma may not change it ([boot] manage = no)") \
+        X(PROBLEM_APPLY_FAILED, "apply-failed", PROBLEM_KIND_PROBLEM, "the boot configuration update failed", "see 'systemctl status numacmad'", \
           "the last update of the boot configuration failed") \
-        X(PROBLEM_NEXT_BOOT_UNKNOWN, "next-boot-unknown", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_NEXT_BOOT_UNKNOWN, "next-boot-unknown", PROBLEM_KIND_PROBLEM, "the next boot's line is unknown", "check backend = in the policy", \
           "the next boot's command line cannot be read from the boot configuration") \
-        X(PROBLEM_GRUB_CFG_STALE, "grub-cfg-stale", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_GRUB_CFG_STALE, "grub-cfg-stale", PROBLEM_KIND_PROBLEM, "grub.cfg is older than its sources", "run 'update-grub'", \
           "grub.cfg differs from its sources (/etc/default/grub and its drop-ins): run update-grub") \
-        X(PROBLEM_OPEN_QUOTE, "open-quote", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_OPEN_QUOTE, "open-quote", PROBLEM_KIND_PROBLEM, "a boot entry leaves a quote open", "fix the quoting in that file", \
           "a boot entry or command line leaves a double quote open: numacma adds nothing to it") \
-        X(PROBLEM_BOOT_CONFIG, "boot-config", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_BOOT_CONFIG, "boot-config", PROBLEM_KIND_PROBLEM, "a boot file cannot be handled", "see 'numacmactl status'", \
           "the boot configuration has a file numacma cannot read or safely change (the text names it)") \
-        X(PROBLEM_NO_OWNERSHIP_RECORD, "no-ownership-record", PROBLEM_KIND_NOTE, \
+        X(PROBLEM_NO_OWNERSHIP_RECORD, "no-ownership-record", PROBLEM_KIND_NOTE, "no ownership record", "see 'numacmactl status'", \
           "no ownership record: the next boot's per-node arguments are kept as the administrator's") \
-        X(PROBLEM_RECORD_IGNORED, "record-ignored", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_RECORD_IGNORED, "record-ignored", PROBLEM_KIND_PROBLEM, "the ownership record is odd", "see 'numacmactl status'", \
           "the ownership record names a token numacma never writes: ignored, never removed") \
-        X(PROBLEM_ADMIN_PER_NODE_ARG, "admin-per-node-arg", PROBLEM_KIND_NOTE, \
+        X(PROBLEM_ADMIN_PER_NODE_ARG, "admin-per-node-arg", PROBLEM_KIND_NOTE, "the administrator's per-node argument is kept", "see 'numacmactl plan --explain'", \
           "the administrator's own numa_cma= or cma_pernuma= is kept; numacma writes no per-node argument") \
-        X(PROBLEM_KERNEL_NO_PER_NODE, "kernel-no-per-node", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_KERNEL_NO_PER_NODE, "kernel-no-per-node", PROBLEM_KIND_PROBLEM, "the kernel cannot make per-node pools", "see numacma-kernel-patches", \
           "the kernel cannot make per-node CMA pools: the default area serves every device") \
-        X(PROBLEM_PER_NODE_KERNEL_NEEDED, "per-node-kernel-needed", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_PER_NODE_KERNEL_NEEDED, "per-node-kernel-needed", PROBLEM_KIND_PROBLEM, "a per-node CMA kernel is needed", "see numacma-kernel-patches", \
           "the ways out: a kernel with per-node CMA (7.2, or the distro's with numacma's patches), or cma=0 and its cost") \
-        X(PROBLEM_DISABLE_CMA_KEPT_ADMIN, "disable-cma-kept-admin", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_DISABLE_CMA_KEPT_ADMIN, "disable-cma-kept-admin", PROBLEM_KIND_PROBLEM, "the administrator's cma= is kept", "remove it or the disable-cma policy", \
           "unsupported = disable-cma would write cma=0, but the administrator's cma= is kept") \
-        X(PROBLEM_TARGET_IGNORES_ARGS, "target-ignores-args", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_TARGET_IGNORES_ARGS, "target-ignores-args", PROBLEM_KIND_PROBLEM, "a boot kernel ignores the arguments", "see 'numacmactl plan --explain'", \
           "a kernel the boot configuration boots cannot make per-node pools and ignores numacma's argument") \
-        X(PROBLEM_PERNUMA_SIZES_DIFFER, "pernuma-sizes-differ", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_PERNUMA_SIZES_DIFFER, "pernuma-sizes-differ", PROBLEM_KIND_PROBLEM, "cma_pernuma= cannot give these sizes", "see 'numacmactl plan --explain'", \
           "a kernel honours only cma_pernuma= (one size on every node) and the pools differ: nothing is written") \
-        X(PROBLEM_CMDLINE_TOO_LONG, "cmdline-too-long", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_CMDLINE_TOO_LONG, "cmdline-too-long", PROBLEM_KIND_PROBLEM, "the command line would be too long", "shorten the kernel command line", \
           "the command line would exceed the kernel's limit with numacma's arguments: nothing is written") \
-        X(PROBLEM_POOL_CAPPED, "pool-capped", PROBLEM_KIND_NOTE, \
+        X(PROBLEM_POOL_CAPPED, "pool-capped", PROBLEM_KIND_NOTE, "a pool is capped by max_node_share", "raise max_node_share if it must be larger", \
           "a node's pool is capped at max_node_share of its memory") \
-        X(PROBLEM_LISTED_NODE_NO_MEMORY, "listed-node-no-memory", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_LISTED_NODE_NO_MEMORY, "listed-node-no-memory", PROBLEM_KIND_PROBLEM, "a listed node has no memory", "fix nodes = in the policy", \
           "a node listed in nodes = has no memory: no pool can be made there") \
-        X(PROBLEM_LISTED_NODE_NO_BOOT_MEMORY, "listed-node-no-boot-memory", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_LISTED_NODE_NO_BOOT_MEMORY, "listed-node-no-boot-memory", PROBLEM_KIND_PROBLEM, "a listed node cannot hold a pool", "fix nodes = in the policy", \
           "a node listed in nodes = has no memory at early boot: no CMA pool can be made there") \
-        X(PROBLEM_NODE_NO_BOOT_MEMORY, "node-no-boot-memory", PROBLEM_KIND_NOTE, \
+        X(PROBLEM_NODE_NO_BOOT_MEMORY, "node-no-boot-memory", PROBLEM_KIND_NOTE, "a node's memory came after boot", "nothing: no pool is possible there", \
           "a node's memory came after early boot (hot-added, onlined by a driver): it cannot hold a CMA pool") \
-        X(PROBLEM_CMA_SLOTS_SHORT, "cma-slots-short", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_CMA_SLOTS_SHORT, "cma-slots-short", PROBLEM_KIND_PROBLEM, "too few CMA slots for every node", "see 'numacmactl plan --explain'", \
           "the kernel has fewer CMA slots (CONFIG_CMA_AREAS) than nodes that want a pool: some get none") \
-        X(PROBLEM_CMA_SLOTS_EXHAUSTED, "cma-slots-exhausted", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_CMA_SLOTS_EXHAUSTED, "cma-slots-exhausted", PROBLEM_KIND_PROBLEM, "the CMA slots ran out before a pool", "run 'numacmactl apply'", \
           "the booted command line asks for pools the kernel's CMA slots ran out before") \
-        X(PROBLEM_SLOTS_DEFAULT_NODE, "slots-default-node", PROBLEM_KIND_NOTE, \
+        X(PROBLEM_SLOTS_DEFAULT_NODE, "slots-default-node", PROBLEM_KIND_NOTE, "the default area serves a node", "nothing: it is served locally", \
           "the CMA slots ran out before a node's area, but the default area lies on that node and serves it") \
-        X(PROBLEM_DEFAULT_AREA_FAILED, "default-area-failed", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_DEFAULT_AREA_FAILED, "default-area-failed", PROBLEM_KIND_PROBLEM, "the default CMA area failed", "lower cma= (see the cma: lines of dmesg)", \
           "the kernel did not reserve its default CMA area (7.2 then makes no per-node pool either)") \
-        X(PROBLEM_POOL_RESERVATION_FAILED, "pool-reservation-failed", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_POOL_RESERVATION_FAILED, "pool-reservation-failed", PROBLEM_KIND_PROBLEM, "a pool asked for was not reserved", "see the cma: lines of dmesg", \
           "the booted command line asks for a pool on a node, but the kernel reserved less") \
-        X(PROBLEM_BOOTED_ARG_UNKNOWN, "booted-arg-unknown", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_BOOTED_ARG_UNKNOWN, "booted-arg-unknown", PROBLEM_KIND_PROBLEM, "the kernel ignored a CMA argument", "remove it, or boot a kernel that knows it", \
           "the running kernel does not know a CMA argument of the booted command line") \
-        X(PROBLEM_BOOTED_ARG_IGNORED, "booted-arg-ignored", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_BOOTED_ARG_IGNORED, "booted-arg-ignored", PROBLEM_KIND_PROBLEM, "the kernel ignored a CMA argument", "check the kernel command line", \
           "the running kernel cannot honour a CMA argument of the booted command line (architecture, node)") \
-        X(PROBLEM_ARG_AFTER_DASHDASH, "arg-after-dashdash", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_ARG_AFTER_DASHDASH, "arg-after-dashdash", PROBLEM_KIND_PROBLEM, "a CMA argument went to init", "run 'numacmactl apply'", \
           "a CMA argument comes after '--' on the booted command line: the kernel passed it to init") \
-        X(PROBLEM_KERNEL_CONFIG_MISSING, "kernel-config-missing", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_KERNEL_CONFIG_MISSING, "kernel-config-missing", PROBLEM_KIND_PROBLEM, "the kernel's build config is missing", "install /boot/config-RELEASE", \
           "no build configuration of the running kernel: its CMA capabilities are unknown") \
-        X(PROBLEM_ACCELERATOR_REMOTE, "accelerator-remote", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_ACCELERATOR_REMOTE, "accelerator-remote", PROBLEM_KIND_PROBLEM, "an accelerator's DMA memory is remote", "see 'numacmactl plan --explain'", \
           "an accelerator's node has no local CMA pool: its coherent DMA comes from the default area on another node") \
-        X(PROBLEM_ACCELERATOR_NO_NODE, "accelerator-no-node", PROBLEM_KIND_NOTE, \
+        X(PROBLEM_ACCELERATOR_NO_NODE, "accelerator-no-node", PROBLEM_KIND_NOTE, "an accelerator has no NUMA node", "nothing: the firmware gives none", \
           "an accelerator has no NUMA node (numa_node -1): no per-node pool can serve it") \
-        X(PROBLEM_DEVICES_REMOTE, "devices-remote", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_DEVICES_REMOTE, "devices-remote", PROBLEM_KIND_PROBLEM, "devices' DMA memory is remote", "see 'numacmactl plan --explain'", \
           "a node has no local CMA pool: its devices' coherent DMA comes from the default area on another node") \
-        X(PROBLEM_DEVICES_REMOTE_UNCOVERED, "devices-remote-uncovered", PROBLEM_KIND_NOTE, \
+        X(PROBLEM_DEVICES_REMOTE_UNCOVERED, "devices-remote-uncovered", PROBLEM_KIND_NOTE, "uncovered devices' DMA memory is remote", "extend nodes = to cover them", \
           "as devices-remote, on a node the policy does not cover: not counted in the state") \
-        X(PROBLEM_NODE_NO_POOL, "node-no-pool", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_NODE_NO_POOL, "node-no-pool", PROBLEM_KIND_PROBLEM, "a node lacks its local pool", "see 'numacmactl plan --explain'", \
           "a node the plan gives a pool has none while the default area is on another node") \
-        X(PROBLEM_POOL_TOO_SMALL, "pool-too-small", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_POOL_TOO_SMALL, "pool-too-small", PROBLEM_KIND_PROBLEM, "allocations failed in a pool", "raise its size (numacmactl plan --explain)", \
           "allocations failed in a node's pool this boot: a larger size is suggested") \
-        X(PROBLEM_DEFAULT_AREA_ALLOC_FAILED, "default-area-alloc-failed", PROBLEM_KIND_PROBLEM, \
+        X(PROBLEM_DEFAULT_AREA_ALLOC_FAILED, "default-area-alloc-failed", PROBLEM_KIND_PROBLEM, "allocations failed in the default area", "raise cma= (the default area's size)", \
           "allocations failed in the default CMA area this boot")
 
 typedef enum {
@@ -89,7 +93,7 @@ typedef enum {
         PROBLEM_KIND_NOTE,
 } ProblemKind;
 
-#define PROBLEM_ENUM_(e, code, kind, what) e,
+#define PROBLEM_ENUM_(e, code, kind, title, action, what) e,
 typedef enum {
         PROBLEM_CODES(PROBLEM_ENUM_)
         _PROBLEM_CODE_MAX,
@@ -99,6 +103,8 @@ typedef enum {
 typedef struct {
         const char *code;          /* short, stable, kebab-case */
         ProblemKind kind;
+        const char *title;         /* a few words, for a headline */
+        const char *action;        /* the one thing to do */
         const char *description;   /* one line: what the code means */
 } ProblemInfo;
 
@@ -108,6 +114,7 @@ const char *problem_code_to_string(ProblemCode c);
 
 typedef struct {
         ProblemCode code;
+        int node;                  /* the NUMA node it is about, -1: none or several */
         char *text;
 } Problem;
 
@@ -119,6 +126,10 @@ typedef struct {
 
 int problems_add(ProblemList *l, ProblemCode code, const char *text);   /* copies text */
 int problems_addf(ProblemList *l, ProblemCode code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same, about one NUMA node. */
+int problems_addf_node(ProblemList *l, ProblemCode code, int node, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Take out those with that code about that node. */
+void problems_remove(ProblemList *l, ProblemCode code, int node);
 bool problems_contain_text(const ProblemList *l, const char *text);
 bool problems_contain_code(const ProblemList *l, ProblemCode code);
 /* The last one's text, or NULL. */

@@ -15,6 +15,10 @@ static bool arg_json = false;
 
 enum { ARG_DRY_RUN = 0x100, ARG_NO_COMMANDS, ARG_REMOVE_ALL, ARG_JSON };
 
+/* [boot] manage = no: nothing written, on purpose (the kernel-install
+ * plugin stays quiet on it). */
+#define APPLY_EXIT_NOT_MANAGED 3
+
 static const VerbOption options[] = {
         { "dry-run", no_argument, ARG_DRY_RUN, NULL, "print the diff and the commands, change nothing" },
         { "no-commands", no_argument, ARG_NO_COMMANDS, NULL, "write the files, run no command (the kernel-install plugin)" },
@@ -56,7 +60,8 @@ static int print_json(const Snapshot *s, const BootApplyResult *res, int reboot,
                 FOREACH_PROBLEM(p, &s->plan->problems)
                         if (problems_add(&problems, p->code, p->text) < 0)
                                 return log_oom();
-        if (res->error && problems_addf(&problems, PROBLEM_APPLY_FAILED, "the update of the boot configuration failed: %s", res->error) < 0)
+        if (res->error && problems_addf(&problems, s->policy->manage || arg_remove_all ? PROBLEM_APPLY_FAILED : PROBLEM_BOOT_NOT_MANAGED,
+                                        "the update of the boot configuration failed: %s", res->error) < 0)
                 return log_oom();
 
         json_begin_object(&w, NULL);
@@ -133,6 +138,13 @@ static int apply(void) {
         if (verb_take_lock(flags & BOOT_APPLY_DRY_RUN, &lock) < 0 || verb_load(0, &s) < 0)
                 return 1;
         int r = snapshot_apply(s, false, flags, NULL, &res);
+        if (r == -EPERM) {
+                /* Not a failure: the administrator said so. */
+                if (arg_json)
+                        (void) print_json(s, &res, s->status->reboot_required, flags);
+                log_error("%s.", strna(res.error));
+                return APPLY_EXIT_NOT_MANAGED;
+        }
         if (arg_json) {
                 int k = print_json(s, &res, reboot_after(s, &res, flags), flags);
                 return report_apply(&res, flags, r, "update the boot configuration") < 0 || k < 0 ? 1 : 0;
@@ -197,6 +209,8 @@ static int run_apply(char **args, unsigned n_args) {
 const Verb verb_apply = {
         .name = "apply",
         .summary = "Write the plan's arguments into the boot configuration now, as numacmad does.",
+        .exit_help = "0 written (or nothing to write), 1 the update failed, 2 usage error, 3 the policy does\n"
+                     "not let numacma change the boot configuration ([boot] manage = no)",
         .options = options,
         .option = option,
         .run = run_apply,

@@ -2,6 +2,7 @@
 /* A command's options, parsed exactly: no abbreviation ("--remove" is not
  * "--remove-all"), no option of another command, nothing done on an
  * error. */
+#include <langinfo.h>
 #include <stdarg.h>
 
 #include "basic/log.h"
@@ -42,9 +43,19 @@ static const VerbOption *find_option(const VerbOption *l, const char *name, size
         return NULL;
 }
 
+static const VerbOption *find_short(const VerbOption *l, char c) {
+        for (; l && l->name; l++)
+                if (l->short_name && l->short_name == c)
+                        return l;
+        return NULL;
+}
+
 static void help_options(const VerbOption *l, int width) {
         for (; l && l->name; l++) {
-                _cleanup_free_ char *left = strdup_printf("--%s%s%s", l->name, l->metavar ? (l->has_arg ? "=" : " ") : "",
+                char sh[8] = "";
+                if (l->short_name)
+                        snprintf(sh, sizeof sh, "-%c ", l->short_name);
+                _cleanup_free_ char *left = strdup_printf("%s--%s%s%s", sh, l->name, l->metavar ? (l->has_arg ? "=" : " ") : "",
                                                           strempty(l->metavar));
                 printf("  %-*s  %s\n", width, strempty(left), l->help);
         }
@@ -53,7 +64,7 @@ static void help_options(const VerbOption *l, int width) {
 static int options_width(const VerbOption *l) {
         int w = 0;
         for (; l && l->name; l++)
-                w = MAX(w, (int) (2 + strlen(l->name) + (l->metavar ? 1 + strlen(l->metavar) : 0)));
+                w = MAX(w, (int) (2 + strlen(l->name) + (l->metavar ? 1 + strlen(l->metavar) : 0) + (l->short_name ? 3 : 0)));
         return w;
 }
 
@@ -62,7 +73,8 @@ void verb_help(const Verb *v) {
         printf("numacmactl %s [OPTIONS]%s%s\n\n%s\n\nOptions:\n", v->name, v->args ? " " : "", strempty(v->args), v->summary);
         help_options(v->options, w);
         help_options(common_options, w);
-        printf("\nSee numacmactl(8).\n");
+        printf("\nExit status: %s.\n\nSee numacmactl(8).\n",
+               v->exit_help ? v->exit_help : "0 success, 1 failure, 2 usage error");
 }
 
 /* One "--name[=value]" at argv[*i]: the option and its value (from after
@@ -82,6 +94,26 @@ static int take_long(const Verb *v, int argc, char *argv[], int *i, const VerbOp
                 if (*i + 1 >= argc)
                         return verb_usage_error(v, "option '--%s' needs a value", o->name);
                 value = argv[++*i];
+        }
+        *ret = o;
+        *ret_value = value;
+        return 0;
+}
+
+/* One "-x", "-x VALUE" or "-xVALUE" at argv[*i]. */
+static int take_short(const Verb *v, int argc, char *argv[], int *i, const VerbOption **ret, const char **ret_value) {
+        const char *a = argv[*i];
+        const VerbOption *o = find_short(v->options, a[1]);
+        if (!o || (o->has_arg == no_argument && a[2]))
+                return verb_usage_error(v, "unknown option '%s'", a);
+        const char *value = NULL;
+        if (o->has_arg != no_argument) {
+                if (a[2])
+                        value = a + 2;
+                else if (*i + 1 < argc)
+                        value = argv[++*i];
+                else
+                        return verb_usage_error(v, "option '-%c' needs a value", a[1]);
         }
         *ret = o;
         *ret_value = value;
@@ -108,11 +140,9 @@ static int parse(const Verb *v, int argc, char *argv[], char **args, unsigned *r
                         *ret_help = true;
                         continue;
                 }
-                if (a[1] != '-')
-                        return verb_usage_error(v, "unknown option '%s'", a);
                 const VerbOption *o = NULL;
                 const char *value = NULL;
-                int r = take_long(v, argc, argv, &i, &o, &value);
+                int r = a[1] == '-' ? take_long(v, argc, argv, &i, &o, &value) : take_short(v, argc, argv, &i, &o, &value);
                 if (r < 0)
                         return r;
                 if (o->id == OPT_ROOT) {
@@ -151,14 +181,30 @@ int verb_dispatch(const Verb *v, int argc, char *argv[]) {
         return v->run(args, n);
 }
 
-int verb_load(SnapshotFlags flags, Snapshot **ret) {
+bool verb_utf8(void) {
+        return streq(nl_langinfo(CODESET), "UTF-8");
+}
+
+int verb_load_why(SnapshotFlags flags, Snapshot **ret, char **ret_why) {
         _cleanup_(policy_errors_done) PolicyErrors errs = {0};
         int r = snapshot_new(arg_root, NULL, flags, &errs, ret);
-        if (r < 0 && errs.messages)
+        if (r >= 0)
+                return r;
+        if (errs.messages)
                 report_policy_errors(&errs, r);
-        else if (r < 0)
+        else
                 (void) log_error_errno(r, "Failed to read the system below '%s': %m", arg_root);
+        if (ret_why) {
+                size_t n = strv_length(errs.messages);
+                *ret_why = n ? strdup_printf("the policy does not check: %s%s", errs.messages[0],
+                                             n > 1 ? " (and more: numacmactl config check)" : "")
+                             : strdup_printf("cannot read the system below '%s': %s", arg_root, strerror(-r));
+        }
         return r;
+}
+
+int verb_load(SnapshotFlags flags, Snapshot **ret) {
+        return verb_load_why(flags, ret, NULL);
 }
 
 int verb_take_lock(bool dry_run, int *ret_fd) {

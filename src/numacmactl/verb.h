@@ -19,6 +19,7 @@ typedef struct {
         int id;                  /* passed to Verb.option(); >= 0x100 */
         const char *metavar;     /* "FMT" for --format=FMT; NULL for a switch */
         const char *help;        /* one line for the command's --help */
+        char short_name;         /* -x as well (0: none): for monitoring plugins' -w, -c, -t */
 } VerbOption;
 
 typedef struct Verb {
@@ -26,6 +27,7 @@ typedef struct Verb {
         const char *args;        /* the positional arguments in the synopsis ("[FILE]"), or NULL */
         unsigned min_args, max_args;
         const char *summary;     /* one line for 'numacmactl --help' and the command's --help */
+        const char *exit_help;   /* the exit status for its --help (NULL: 0 success, 1 failure, 2 usage) */
         const VerbOption *options;  /* its own options, ending with {0} (NULL: none) */
         /* Take one of its options (0, or a usage error: -EINVAL after
          * verb_usage_error()). NULL when it has none. */
@@ -50,8 +52,13 @@ int verb_dispatch(const Verb *v, int argc, char *argv[]);
 /* The command's --help. */
 void verb_help(const Verb *v);
 
+/* The locale's character set is UTF-8 (else print ASCII only). */
+bool verb_utf8(void);
+
 /* The snapshot every command works from (errors are logged). */
 int verb_load(SnapshotFlags flags, Snapshot **ret);
+/* The same, and on failure one line saying why (for a line on stdout). */
+int verb_load_why(SnapshotFlags flags, Snapshot **ret, char **ret_why);
 /* Writers take the lock around reading and writing; a dry run or a diff
  * writes nothing and needs none. */
 int verb_take_lock(bool dry_run, int *ret_fd);

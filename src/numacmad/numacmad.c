@@ -16,6 +16,8 @@
 #include "basic/util.h"
 #include "bootcfg/writer_lock.h"
 #include "build-config.h"
+#include "numacmad/counters.h"
+#include "policy/config_values.h"
 #include "numacmad/settle.h"
 #include "numacmad/udev_monitor.h"
 #include "shared/metrics_file.h"
@@ -69,14 +71,18 @@ typedef struct {
         char *sent_status;           /* the last STATUS= sent */
         char *logged_summary;        /* the last summary logged */
         bool metrics_failed;         /* the last metrics write failed (logged once) */
+        sd_event_source *metrics_timer;  /* [daemon] metrics_interval; none with metrics off */
+        char *counters;              /* the CMA counters as the last snapshot read them */
 
-        unsigned long n_events, n_relevant, n_recomputes, n_applies;
+        unsigned long n_events, n_relevant, n_recomputes, n_applies, n_refreshes;
 } Manager;
 
 static Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
         sd_event_source_disable_unref(m->settle_timer);
+        sd_event_source_disable_unref(m->metrics_timer);
+        free(m->counters);
         udev_watch_free(m->udev);
         sd_event_unref(m->event);
         policy_free(m->policy);
@@ -275,6 +281,17 @@ static int manager_apply(Manager *m) {
         return manager_set_snapshot(m, TAKE_PTR(s));
 }
 
+/* The CMA counters, read just before a snapshot: a change after this is
+ * seen at the next look. Only while the metrics are refreshed. */
+static void manager_note_counters(Manager *m) {
+        char *c = NULL;
+        if (!m->metrics_timer)
+                return;
+        if (cma_counters_read(m->root, &c) < 0)
+                c = NULL;  /* unreadable: the next look reads again and refreshes */
+        set_string(&m->counters, c);
+}
+
 /* Recompute the plan once; apply it when it changed and the policy says so.
  * Logs one line per decision; nothing when nothing changed. */
 static int manager_recompute(Manager *m, const char *why) {
@@ -282,6 +299,7 @@ static int manager_recompute(Manager *m, const char *why) {
         int r;
 
         m->n_recomputes++;
+        manager_note_counters(m);
         r = snapshot_new(m->root, m->policy, 0, NULL, &s);
         if (r < 0) {
                 (void) log_error_errno(r, "Failed to read the system below '%s' (%s): %m", m->root, why);
@@ -297,7 +315,7 @@ static int manager_recompute(Manager *m, const char *why) {
         } else {
                 set_string(&m->apply_error, NULL);
                 /* What numacmactl apply does when there is nothing to write. */
-                if (m->policy->apply && !m->snap->plan->refused &&
+                if (m->policy->apply && m->policy->manage && !m->snap->plan->refused &&
                     (r = bootcfg_sync_reboot_flags(m->root, &m->snap->next)) < 0)
                         (void) log_warning_errno(r, "Failed to update the reboot-required flags: %m");
         }
@@ -329,6 +347,63 @@ static int on_settle_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         log_debug("Device events settled after %u event%s: recomputing.", n, n == 1 ? "" : "s");
         (void) manager_recompute(m, why ? why : "device events");
         (void) manager_send_status(m, NULL);
+        return 0;
+}
+
+/* Once per [daemon] metrics_interval: when the kernel's CMA counters
+ * changed (a driver allocated, an allocation failed), the status is read
+ * again and the metrics written; nothing is applied (that waits for a
+ * device event or a reload). */
+static int on_metrics_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+        _cleanup_free_ char *now = NULL;
+        /* From the time it was due, not from now: one wakeup per interval. */
+        int r = sd_event_source_set_time(s, usec + m->policy->metrics_interval_usec);
+        if (r >= 0)
+                r = sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+        if (r < 0)
+                (void) log_warning_errno(r, "Failed to arm the metrics timer again: %m");
+        if (cma_counters_read(m->root, &now) < 0 || streq_ptr(now, m->counters))
+                return 0;
+        Snapshot *snap = NULL;
+        set_string(&m->counters, TAKE_PTR(now));
+        m->n_refreshes++;
+        r = snapshot_new(m->root, m->policy, 0, NULL, &snap);
+        if (r < 0) {
+                (void) log_warning_errno(r, "Failed to read the system below '%s' for the metrics: %m", m->root);
+                return 0;
+        }
+        log_debug("The CMA counters changed: the metrics are written again.");
+        if (manager_set_snapshot(m, snap) >= 0)
+                (void) manager_send_status(m, NULL);
+        return 0;
+}
+
+/* The metrics timer runs when the metrics are written somewhere and the
+ * policy gives an interval; otherwise there is none (no wakeup). */
+static int manager_arm_metrics(Manager *m) {
+        _cleanup_free_ char *dir = m->event ? metrics_dir(m) : NULL;
+        uint64_t usec = dir && m->policy ? m->policy->metrics_interval_usec : 0;
+        int r;
+        if (!usec) {
+                m->metrics_timer = sd_event_source_disable_unref(m->metrics_timer);
+                set_string(&m->counters, NULL);
+                return 0;
+        }
+        if (!m->metrics_timer) {
+                /* Within a tenth of the interval (at most 1 s) sd-event may
+                 * join it to another wakeup. */
+                r = sd_event_add_time_relative(m->event, &m->metrics_timer, CLOCK_MONOTONIC, usec,
+                                               MIN(usec / 10, USEC_PER_SEC), on_metrics_timer, m);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to create the metrics timer: %m");
+                (void) sd_event_source_set_description(m->metrics_timer, "metrics");
+        } else if ((r = sd_event_source_set_time_relative(m->metrics_timer, usec)) < 0)
+                return log_error_errno(r, "Failed to arm the metrics timer: %m");
+        r = sd_event_source_set_enabled(m->metrics_timer, SD_EVENT_ONESHOT);
+        if (r < 0)
+                return log_error_errno(r, "Failed to enable the metrics timer: %m");
+        manager_note_counters(m);
         return 0;
 }
 
@@ -369,6 +444,7 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
                           now_usec(CLOCK_MONOTONIC));
         log_info("Reloading the policy.");
         (void) manager_load_policy(m);
+        (void) manager_arm_metrics(m);
         (void) manager_recompute(m, "reload");
         (void) manager_send_status(m, "READY=1\n");
         return 0;
@@ -434,6 +510,8 @@ static int manager_new(Manager **ret) {
 static int manager_start(Manager *m) {
         int r = manager_load_policy(m);
         if (r < 0)
+                return r;
+        if ((r = manager_arm_metrics(m)) < 0)
                 return r;
         return manager_recompute(m, "start");
 }

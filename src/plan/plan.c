@@ -92,8 +92,10 @@ static int size_node(Plan *p, const PlanInput *in, PlanNode *pn, uint64_t align)
         uint64_t cap = share_of(pn->memory, pol->max_node_share);
         if (size > cap) {
                 _cleanup_free_ char *want = format_mib(size), *capped = format_mib(ALIGN_DOWN(cap, align));
-                PROBLEM(p, PROBLEM_POOL_CAPPED, "node %d: a %s pool would take more than max_node_share = %.4g%% of the node's memory; it is capped at %s",
-                        pn->node, want, (double) pol->max_node_share / 10000.0, capped);
+                if (problems_addf_node(&p->problems, PROBLEM_POOL_CAPPED, pn->node,
+                                       "node %d: a %s pool would take more than max_node_share = %.4g%% of the node's memory; it is capped at %s",
+                                       pn->node, want, (double) pol->max_node_share / 10000.0, capped) < 0)
+                        return -ENOMEM;
                 size = cap;
                 strbuf_printf(&why, ", capped by max_node_share");
         }
@@ -340,6 +342,10 @@ static int compute(Plan *p, const PlanInput *in) {
         }
         if ((r = plan_boot_limits(p, in)) < 0)
                 return r;
+        /* A node the CMA slots left out gets no pool: its cap is moot. */
+        for (size_t i = 0; i < p->n_nodes; i++)
+                if (p->nodes[i].left_out)
+                        problems_remove(&p->problems, PROBLEM_POOL_CAPPED, p->nodes[i].node);
         for (size_t i = 0; i < p->n_nodes; i++)
                 EXPLAIN(p, "%s", p->nodes[i].why);
         if ((r = plan_explain_usage(p, in)) < 0)

@@ -21,6 +21,8 @@
 #define INI_NAME_MAX 50
 
 #define SETTLE_MAX_USEC (3600 * USEC_PER_SEC)
+#define METRICS_INTERVAL_MIN_USEC USEC_PER_SEC
+#define METRICS_INTERVAL_MAX_USEC (3600 * USEC_PER_SEC)
 
 /* Messages say "below 4096". */
 _Static_assert(NODESET_MAX == 4096, "update the messages naming NODESET_MAX");
@@ -380,6 +382,22 @@ static int key_settle(ParseCtx *c, const KeySpec *k, const char *value, void *da
         return 0;
 }
 
+static int key_metrics_interval(ParseCtx *c, const KeySpec *k, const char *value, void *data) {
+        Policy *p = data;
+        uint64_t v;
+        int r = parse_timespan(value, &v);
+        if (r == -ERANGE || (r == 0 && v > METRICS_INTERVAL_MAX_USEC))
+                ctx_error(c, value, "at most 1h", "time span too long for '%s'", k->name);
+        else if (r == 0 && v && v < METRICS_INTERVAL_MIN_USEC)
+                ctx_error(c, value, "0 (only on events) or at least 1s", "time span too short for '%s'", k->name);
+        else if (r < 0)
+                ctx_error(c, value, "expected a number with ms, s, min or h, e.g. 60s",
+                          "invalid time span for '%s'", k->name);
+        else
+                p->metrics_interval_usec = v;
+        return 0;
+}
+
 static bool endswith_dotdot(const char *s) {
         size_t l = strlen(s);
         return l >= 3 && streq(s + l - 3, "/..");
@@ -546,9 +564,11 @@ static const KeySpec keys[] = {
         { SECTION_KERNEL, "unsupported", false, key_unsupported, 0 },
         { SECTION_KERNEL, "respect_admin_args", false, key_bool, offsetof(Policy, respect_admin_args) },
         { SECTION_BOOT, "backend", false, key_backend, 0 },
+        { SECTION_BOOT, "manage", false, key_bool, offsetof(Policy, manage) },
         { SECTION_DAEMON, "settle", false, key_settle, 0 },
         { SECTION_DAEMON, "apply", false, key_bool, offsetof(Policy, apply) },
         { SECTION_DAEMON, "metrics_dir", false, key_metrics_dir, 0 },
+        { SECTION_DAEMON, "metrics_interval", false, key_metrics_interval, 0 },
 };
 
 static Section section_from_name(const char *name, int *ret_node) {
@@ -871,6 +891,8 @@ int policy_new_default(Policy **ret) {
                 .backend = BACKEND_AUTO,
                 .settle_usec = 2 * USEC_PER_SEC,
                 .apply = true,
+                .manage = true,
+                .metrics_interval_usec = METRICS_INTERVAL_DEFAULT_USEC,
         };
 
         static const PciClassPrefix classes[] = {

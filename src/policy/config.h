@@ -89,6 +89,7 @@ typedef struct {
 
         /* [boot] */
         BootBackendKind backend;
+        bool manage;                  /* numacma may change the boot configuration (debconf) */
 
         /* [daemon] */
         uint64_t settle_usec;
@@ -96,10 +97,17 @@ typedef struct {
         /* node_exporter's textfile directory: NULL auto (Debian's, when it
          * exists), "" none, else an absolute path. */
         char *metrics_dir;
+        /* How often the daemon looks at the CMA counters to refresh the
+         * metrics (0: only on events). */
+        uint64_t metrics_interval_usec;
 
         /* Files that were read, in order (for messages). */
         char **sources;
 } Policy;
+
+/* [daemon] metrics_interval's default: a minute, node_exporter's usual
+ * scrape interval's order. */
+#define METRICS_INTERVAL_DEFAULT_USEC (60 * UINT64_C(1000000))
 
 /* Errors collected while parsing: "FILE:LINE: message 'value'". A policy
  * with thousands of bad lines must not flood a terminal or the journal: the

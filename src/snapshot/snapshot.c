@@ -248,7 +248,7 @@ static bool next_boot_converged(const Snapshot *s) {
 }
 
 bool snapshot_needs_apply(const Snapshot *s) {
-        if (!s->plan || s->plan->refused)
+        if (!s->plan || s->plan->refused || !s->policy->manage)
                 return false;
         if (!s->next.cmdline || s->next.last_error)
                 return true; /* unknown, or the last write failed: write (applying is idempotent) */
@@ -260,6 +260,14 @@ int snapshot_apply(const Snapshot *s, bool remove_all, BootApplyFlags flags, con
         char *const *want = remove_all || !s->plan ? NULL : s->plan->args;
         int r;
 
+        /* The administrator's answer (debconf, [boot] manage = no): numacma
+         * reports and writes nothing; its own arguments can still go. */
+        if (!remove_all && !(flags & BOOT_APPLY_DRY_RUN) && !s->policy->manage) {
+                *ret = (BootApplyResult){ .backend = s->backend, .diff = strdup("") };
+                ret->error = strdup("numacma may not change the boot configuration ([boot] manage = no; Debian: "
+                                    "dpkg-reconfigure numacma): nothing is written");
+                return -EPERM;
+        }
         if (!remove_all && s->plan && s->plan->refused) {
                 *ret = (BootApplyResult){ .backend = s->backend, .diff = strdup("") };
                 ret->error = strdup_printf("the plan cannot be written: %s", strna(s->plan->refusal));

@@ -65,5 +65,7 @@ static inline void snapshot_freep(Snapshot **s) { snapshot_free(*s); }
 /* The boot configuration does not hold the plan yet (or is unknown). */
 bool snapshot_needs_apply(const Snapshot *s);
 /* Write the plan (remove_all: none of numacma's tokens) into the boot
- * configuration. io NULL: the real one. */
+ * configuration. io NULL: the real one. -EPERM (ret->error says why) when
+ * the policy does not let numacma change it ([boot] manage = no), but for
+ * remove_all and a dry run. */
 int snapshot_apply(const Snapshot *s, bool remove_all, BootApplyFlags flags, const BootIO *io, BootApplyResult *ret);

@@ -398,9 +398,16 @@ static int judge(Status *s) {
                 PROBLEM(s, PROBLEM_NO_OWNERSHIP_RECORD, "there is no ownership record (/var/lib/numacma/owned): the per-node arguments of the next boot are kept as the administrator's, since numacma removes only what its record proves it wrote; to let numacma manage them, remove them and run 'numacmactl apply'");
         for (char **t = s->next->record_ignored; t && *t; t++)
                 PROBLEM(s, PROBLEM_RECORD_IGNORED, "the ownership record names '%s', which numacma never writes: ignored, and never removed", *t);
-        FOREACH_PROBLEM(p, &s->plan->problems)
-                if (!problems_contain_text(&s->problems, p->text))
-                        PROBLEM(s, p->code, "%s", p->text);
+        /* The plan's, unless the status said the same (the same text, or the
+         * same code: a failed default area seen by both). */
+        size_t own = s->problems.n;
+        FOREACH_PROBLEM(p, &s->plan->problems) {
+                bool said = problems_contain_text(&s->problems, p->text);
+                for (size_t i = 0; i < own && !said; i++)
+                        said = s->problems.items[i].code == p->code && p->node < 0;
+                if (!said && problems_addf_node(&s->problems, p->code, p->node, "%s", p->text) < 0)
+                        return -ENOMEM;
+        }
 
         bool differs = false;
         for (size_t i = 0; i < s->n_nodes; i++)
@@ -410,9 +417,14 @@ static int judge(Status *s) {
                 _cleanup_free_ char *args = plan_args_string(s->plan);
                 if (!args)
                         return -ENOMEM;
-                PROBLEM(s, PROBLEM_APPLY_NEEDED, "the policy asks for pools the %s does not have%s%s%s: run 'numacmactl apply' (or set [daemon] apply = yes)",
-                        s->next->cmdline ? "boot configuration" : "booted command line",
-                        *args ? " (" : "", args, *args ? ")" : "");
+                if (s->policy->manage)
+                        PROBLEM(s, PROBLEM_APPLY_NEEDED, "the policy asks for pools the %s does not have%s%s%s: run 'numacmactl apply' (or set [daemon] apply = yes)",
+                                s->next->cmdline ? "boot configuration" : "booted command line",
+                                *args ? " (" : "", args, *args ? ")" : "");
+                else
+                        PROBLEM(s, PROBLEM_BOOT_NOT_MANAGED, "the policy asks for pools the %s does not have%s%s%s, and numacma may not change it ([boot] manage = no; Debian: dpkg-reconfigure numacma): write them yourself, or let numacma",
+                                s->next->cmdline ? "boot configuration" : "booted command line",
+                                *args ? " (" : "", args, *args ? ")" : "");
         }
 
         bool unsupported = n_online > 1 && s->default_area && s->running->per_node == PERNODE_NONE;
@@ -429,13 +441,32 @@ static int judge(Status *s) {
         return 0;
 }
 
-static int summarize(Status *s) {
-        _cleanup_free_ char *args = plan_args_string(s->plan);
+/* The first problem (not a note): the headline's one thing to do. */
+static const Problem *first_problem(const Status *s, size_t *ret_n) {
+        const Problem *first = NULL;
+        size_t n = 0;
+        FOREACH_PROBLEM(p, &s->problems)
+                if (problem_info(p->code)->kind == PROBLEM_KIND_PROBLEM && !n++)
+                        first = p;
+        *ret_n = n;
+        return first;
+}
+
+/* The first candidate that fits max, else the last one cut with "...". */
+static char *fit(char *const *candidates, size_t n, size_t max) {
+        for (size_t i = 0; i < n; i++)
+                if (candidates[i] && strlen(candidates[i]) <= max)
+                        return strdup(candidates[i]);
+        const char *last = candidates[n - 1];
+        return last ? strdup_printf("%.*s...", (int) max - 3, last) : NULL;
+}
+
+/* What is true of the pools when the state is ok. *ret_moot: numacma has
+ * nothing to do here whatever else is listed (one node, no default area). */
+static char *ok_fact(const Status *s, bool *ret_moot) {
         size_t acc_nodes = 0, acc_nodes_local = 0, pools = 0, mem_nodes = 0;
-        if (!args)
-                return -ENOMEM;
         for (size_t i = 0; i < s->n_nodes; i++) {
-                NodeStatus *n = &s->nodes[i];
+                const NodeStatus *n = &s->nodes[i];
                 if (n->online && n->has_memory && n->boot_memory)
                         mem_nodes++;
                 if (n->has_local_pool || (s->default_area && n->node == s->default_node))
@@ -446,47 +477,54 @@ static int summarize(Status *s) {
                                 acc_nodes_local++;
                 }
         }
-        _cleanup_free_ char *d = format_mib(s->default_area);
-        _cleanup_free_ char *booted_args = cma_args_of(s->booted);
-        if (!booted_args)
-                return -ENOMEM;
-        /* Say what is active, never what is only planned. */
-        const char *shown = booted_args;
+        *ret_moot = mem_nodes <= 1 || (!s->default_area && !pools);
+        if (mem_nodes <= 1)
+                return strdup("one NUMA node: all memory is local");
+        if (!s->default_area && !pools)
+                return strdup_printf("no default CMA area: DMA is node-local on all %zu nodes", mem_nodes);
+        if (acc_nodes)
+                return strdup_printf("%zu/%zu accelerator nodes have local pools", acc_nodes_local, acc_nodes);
+        return strdup_printf("%zu/%zu nodes have local CMA pools", pools, mem_nodes);
+}
+
+/* The headline: the state's fact and the one thing to do, in one short
+ * line (systemctl status' STATUS=, the first line of numacmactl status);
+ * the problems below say the rest. */
+static int summarize(Status *s) {
+        size_t n_problems = 0;
+        const Problem *p = first_problem(s, &n_problems);
+        const ProblemInfo *pi = p ? problem_info(p->code) : NULL;
+        _cleanup_free_ char *fact = NULL, *more = n_problems > 1 ? strdup_printf(" (+%zu more)", n_problems - 1) : strdup("");
+        char *c[3] = {};
+        bool moot = false;
+
         switch (s->state) {
         case STATE_PENDING_REBOOT:
-                if (*args)
-                        s->summary = strdup_printf("reboot pending: %s written to %s", args,
-                                                   s->next->backend ? s->next->backend : "the boot configuration");
-                else {
-                        _cleanup_free_ char *na = s->next->cmdline ? cma_args_of_line(s->next->cmdline) : NULL;
-                        s->summary = strdup_printf("reboot pending: the next boot's CMA arguments (%s) differ from the booted ones (%s)",
-                                                   na && *na ? na : "none", *booted_args ? booted_args : "none");
-                }
+                c[0] = strdup_printf("reboot pending: reboot to activate the new CMA arguments (%s)",
+                                     s->next->backend ? s->next->backend : "boot configuration");
                 break;
         case STATE_UNSUPPORTED:
-                if (s->default_node_known)
-                        s->summary = strdup_printf("kernel %s cannot make per-node CMA pools; the %s default area on node %d serves all devices",
-                                                   strna(s->running->release), d, s->default_node);
-                else
-                        s->summary = strdup_printf("kernel %s cannot make per-node CMA pools; the %s default area serves all devices",
-                                                   strna(s->running->release), d);
+                c[0] = strdup_printf("kernel %s cannot make per-node CMA pools: see numacma-kernel-patches",
+                                     strna(s->running->release));
+                c[1] = strdup("the kernel cannot make per-node CMA pools: see numacma-kernel-patches");
                 break;
         case STATE_DEGRADED:
-                s->summary = strdup_printf("degraded: %s", s->problems.n ? s->problems.items[0].text : "see numacmactl status");
+                c[0] = pi ? strdup_printf("%s: %s%s", pi->title, pi->action, strempty(more)) : NULL;
+                c[1] = pi ? strdup_printf("%s: %s", pi->title, pi->action) : strdup("degraded: see 'numacmactl status'");
                 break;
         default:
-                if (mem_nodes <= 1)
-                        s->summary = strdup_printf("one NUMA node: all memory is local, nothing to do");
-                else if (!s->default_area && !pools)
-                        s->summary = strdup_printf("no default CMA area: coherent DMA is node-local on all %zu nodes", mem_nodes);
-                else if (acc_nodes)
-                        s->summary = strdup_printf("%zu/%zu accelerator nodes have local CMA pools%s%s%s", acc_nodes_local, acc_nodes,
-                                                   *shown ? " (" : "", shown, *shown ? ")" : "");
-                else
-                        s->summary = strdup_printf("%zu/%zu nodes have local CMA pools%s%s%s", pools, mem_nodes,
-                                                   *shown ? " (" : "", shown, *shown ? ")" : "");
+                if (!(fact = ok_fact(s, &moot)))
+                        return -ENOMEM;
+                if (moot)
+                        pi = NULL;
+                c[0] = pi ? strdup_printf("%s; %s: %s", fact, pi->title, pi->action) : strdup_printf("%s, nothing to do", fact);
+                c[1] = pi ? strdup_printf("%s; to do: %s", fact, pi->action) : NULL;
                 break;
         }
+        /* "× numacma: STATE - " and the headline make a line under 100 characters. */
+        s->summary = fit(c, c[2] ? 3 : c[1] ? 2 : 1, STATUS_LINE_MAX - strlen("x numacma:  - ") - strlen(state_to_string(s->state)));
+        for (size_t i = 0; i < ELEMENTSOF(c); i++)
+                free(c[i]);
         return s->summary ? 0 : -ENOMEM;
 }
 

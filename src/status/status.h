@@ -22,6 +22,10 @@
 #include "basic/problem.h"
 #include "bootcfg/bootcfg.h"
 
+/* The first line of numacmactl status, "× numacma: STATE - " and the
+ * headline (Status.summary), is at most this many characters. */
+#define STATUS_LINE_MAX 99
+
 typedef enum {
         STATE_OK,
         STATE_PENDING_REBOOT,
@@ -131,7 +135,8 @@ typedef struct {
 
         State state;
         bool reboot_required;      /* the next boot's CMA arguments differ from the booted ones */
-        char *summary;             /* one line: what systemctl status shows */
+        char *summary;             /* the headline: the state's fact and the one thing to do
+                                    * (systemctl status' STATUS=): see STATUS_LINE_MAX */
         ProblemList problems;      /* problems and notes, with their codes (basic/problem.h) */
 } Status;
 
@@ -156,8 +161,19 @@ void status_json_contract(JsonWriter *w, const Status *s);
 void status_json_problems(JsonWriter *w, const char *key, const ProblemList *l, ProblemKind kind);
 
 int status_print_json(FILE *f, const Status *s);
-int status_print_human(FILE *f, const Status *s);
-/* Monitoring-plugin line; returns the exit code (0 OK, 1 WARNING, 2 CRITICAL). */
-int status_print_check(FILE *f, const Status *s);
+typedef enum {
+        STATUS_PRINT_ASCII = 1 << 0,   /* no UTF-8 bullets: the locale is not UTF-8 */
+} StatusPrintFlags;
+int status_print_human(FILE *f, const Status *s, StatusPrintFlags flags);
+/* Thresholds of a monitoring check: the share of a CMA pool in use, in
+ * percent (< 0: none). */
+typedef struct {
+        double warning;
+        double critical;
+} CheckThresholds;
+
+/* The monitoring-plugin line (status_check.c); returns the exit code (0 OK,
+ * 1 WARNING, 2 CRITICAL). t may be NULL. */
+int status_print_check(FILE *f, const Status *s, const CheckThresholds *t);
 /* The plan of s, with the contract's members. */
 int plan_print_json(FILE *f, const Status *s);

@@ -20,6 +20,13 @@ void field_value_done(FieldValue *v) {
         v->strv = NULL;
 }
 
+const StatusField *status_table_field(const StatusTable *t, const char *json) {
+        for (size_t i = 0; i < t->n_fields; i++)
+                if (streq_ptr(t->fields[i].json, json))
+                        return &t->fields[i];
+        return NULL;
+}
+
 void status_field_get(const Status *s, const StatusField *f, const void *row, FieldValue *v) {
         *v = (FieldValue){ .state = VALUE_SET };
         f->get(s, row, v);
@@ -145,8 +152,10 @@ static const StatusField node_fields[] = {
         { FIELD_MIB, "suggested_mib", NULL, NULL, "a size for a pool whose allocations failed", 0, node_suggested },
         { FIELD_MIB, "desired_mib", "DESIRED", "numacma_node_pool_desired_bytes",
           "Size of the node-local CMA pool the policy asks for.", 0, node_desired },
-        { FIELD_MIB, "next_boot_mib", "NEXT", NULL, "the pool the next boot's command line asks for", 0, node_next_boot },
-        { FIELD_MIB, "booted_mib", "BOOTED", NULL, "the pool the booted command line asked for", 0, node_booted },
+        { FIELD_MIB, "next_boot_mib", "NEXT", "numacma_node_pool_next_boot_bytes",
+          "Size of the node-local CMA pool the next boot's command line asks for.", 0, node_next_boot },
+        { FIELD_MIB, "booted_mib", "BOOTED", "numacma_node_pool_booted_bytes",
+          "Size of the node-local CMA pool the running kernel's command line asked for.", 0, node_booted },
         { FIELD_BOOL, "default_area", NULL, NULL, "the default CMA area lies on the node", 0, node_default_area },
         { FIELD_BOOL, "boot_memory", NULL, NULL, "the kernel has the node's memory at early boot", 0, node_boot_memory },
         { FIELD_STRING, "boot_memory_why", NULL, NULL, "why (not)", 0, node_boot_memory_why },
@@ -254,17 +263,22 @@ static void acc_remote(const Status *s, const void *r, FieldValue *v) { v->b = A
 
 static void acc_source(const Status *s, const void *r, FieldValue *v) {
         const AccelStatus *a = A(r);
-        v->s = a->dev->numa_node < 0 ? "no NUMA node" :
+        v->s = a->dev->numa_node < 0 ? "no NUMA node: the default area or the page allocator" :
                a->local_pool ? "local pool" :
                a->remote_default ? "REMOTE default area" :
                s->default_area ? "default area on its own node" : "page allocator (local)";
 }
 
+static void acc_accelerator(const Status *s, const void *r, FieldValue *v) { v->b = true; }
+
+/* The human columns are the device table's: the human output lists
+ * accelerators without a node among the devices. */
 static const StatusField accel_fields[] = {
+        { FIELD_INT, "node", "NODE", NULL, "NUMA node (-1: none)", FIELD_HUMAN_DASH_NEGATIVE, acc_node },
         { FIELD_STRING, "address", "ADDRESS", NULL, "PCI address", 0, acc_address },
-        { FIELD_INT, "node", "NODE", NULL, "NUMA node (-1: none)", 0, acc_node },
         { FIELD_STRING, "class", "CLASS", NULL, "PCI class", 0, acc_class },
         { FIELD_STRING, "driver", "DRIVER", NULL, "bound driver", 0, acc_driver },
+        { FIELD_BOOL, NULL, "ACCEL", NULL, "an accelerator", 0, acc_accelerator },
         { FIELD_STRING, "rule", NULL, NULL, "why the policy counts it", 0, acc_rule },
         { FIELD_BOOL, "local_pool", NULL, NULL, "its node has a local pool", 0, acc_local_pool },
         { FIELD_BOOL, "remote_default_area", NULL, NULL, "its coherent DMA comes from the default area on another node", 0, acc_remote },

@@ -47,6 +47,8 @@ void prometheus_label_value(StrBuf *b, const char *v);
 
 /* FIELD_MIB, FIELD_KIB: a zero is shown as '-' in the human table. */
 #define FIELD_HUMAN_DASH_ZERO (1u << 0)
+/* FIELD_INT: a negative value (no NUMA node) is shown as '-'. */
+#define FIELD_HUMAN_DASH_NEGATIVE (1u << 1)
 
 typedef struct {
         FieldType type;
@@ -72,5 +74,7 @@ extern const StatusTable status_node_table;
 extern const StatusTable status_device_table;
 extern const StatusTable status_accel_table;
 
+/* The field of t with that JSON key, or NULL. */
+const StatusField *status_table_field(const StatusTable *t, const char *json);
 /* Fill v with the value of field f in that row. */
 void status_field_get(const Status *s, const StatusField *f, const void *row, FieldValue *v);

@@ -86,6 +86,17 @@ char *status_format_prometheus(const Status *s, const MetricsExtra *x) {
 
         family(&b, "numacma_default_area_bytes", "gauge", "Size of the kernel's default CMA area (0: none).");
         strbuf_printf(&b, "numacma_default_area_bytes %" PRIu64 "\n", s->default_area);
+        if (s->default_area && s->default_usage_known) {
+                family(&b, "numacma_default_area_used_bytes", "gauge",
+                       "Bytes in use in the default CMA area (without CMA sysfs: zoneinfo's count of free CMA pages).");
+                strbuf_printf(&b, "numacma_default_area_used_bytes %" PRIu64 "\n", s->default_used);
+        }
+        if (s->default_area && s->default_usage_known && !s->default_usage_zoneinfo) {
+                family(&b, "numacma_default_area_allocation_failed_bytes_total", "counter",
+                       "Bytes the kernel failed to allocate from the default CMA area since boot (alloc_pages_fail times the page size).");
+                strbuf_printf(&b, "numacma_default_area_allocation_failed_bytes_total %" PRIu64 "\n",
+                              size_mul_sat(s->default_alloc_failures, s->page_size ? s->page_size : 4096));
+        }
 
         metrics_table(&b, s, &status_node_table);
         metrics_table(&b, s, &status_device_table);

@@ -56,6 +56,11 @@ def per_node_args(cmdline):
     return [t for t in cmdline.split() if t.startswith(("numa_cma=", "cma_pernuma="))]
 
 
+# The metrics' textfile in the guest, and its NIC (step 3b).
+PROM = "/var/lib/prometheus/node-exporter/numacma.prom"
+NIC = "e1000,netdev=nm0,bus=pcie.0"
+
+
 class StepFailed(Exception):
     pass
 
@@ -181,9 +186,11 @@ class Journey:
         # numacma's: boot once more and say so; a second panic fails.
         for attempt in (1, 2):
             console = os.path.join(self.out, f"boot{n}-console.log" if attempt == 1 else f"boot{n}-retry-console.log")
+            # An e1000 NIC on the root bus (no NUMA node: its rings come from
+            # the default area), its backend isolated: step 3b grows its rings.
             self.vm = vmlib.VM(self.vmarch, self.disk, kernel, initrd, entry["args"], bdir, console,
-                               mem_per_node_mib=self.a.mem_per_node, devices=devices, accel=self.a.accel,
-                               log=self.log)
+                               mem_per_node_mib=self.a.mem_per_node, devices=list(devices) + [NIC],
+                               accel=self.a.accel, log=self.log, extra=["-netdev", "user,id=nm0,restrict=on"])
             self.vm.start()
             try:
                 self.vm.wait_agent(self.a.boot_timeout)
@@ -376,11 +383,14 @@ class Journey:
             self.check("numacmactl status: state ok", s["state"] == "ok", f"{s['state']}: {s['summary']}")
             txt = self.gout("numacmactl status")
             self.save("step3-numacmactl-status.txt", txt)
-            self.check("numacmactl status (text) says ok", txt.lstrip("● ").startswith("numacma: ok"), txt.splitlines()[0] if txt else "")
+            self.check("numacmactl status (text) says ok", txt.split(" ", 1)[-1].startswith("numacma: ok"), txt.splitlines()[0] if txt else "")
             rc, chk = self.g("numacmactl check")
             self.check("numacmactl check exits 0 (OK)", rc == 0 and chk.startswith("NUMACMA OK"), f"exit {rc}: {chk.strip()}")
             self.admin_view.append(("First boot, default policy: `systemctl status numacmad`", st))
             self.admin_view.append(("First boot: `numacmactl status`", txt))
+
+        with self.step("3b", "metrics: numacma.prom follows the default area's use when a NIC's rings grow, no device event"):
+            self.metrics_refresh()
 
         with self.step("4", "hotplug bochs-display onto node 1: the daemon writes the plan, runs update-grub"):
             grub_before = self.hashes(GRUB_CFG)
@@ -574,6 +584,51 @@ class Journey:
 
         with self.step("8b", "power off"):
             self.poweroff()
+
+    def prom(self, series):
+        """A series' value in the guest's numacma.prom, or None."""
+        out = self.gout(f"sed -n 's/^{series} //p' {PROM}").strip()
+        return int(out) if out.isdigit() else None
+
+    def prom_settled(self, series, seconds):
+        """(the value did not change within seconds, the value)"""
+        a = self.prom(series)
+        time.sleep(seconds)  # window: a metrics interval and a half, watched for a change
+        return a == self.prom(series), a
+
+    def metrics_refresh(self):
+        """The daemon looks at the CMA counters every metrics_interval and
+        writes numacma.prom when they changed: the e1000's rings, grown
+        with ethtool while the link is up (dma_alloc_coherent of 64 KiB
+        each, from the default area: the NIC has no node), show in the file
+        with no uevent (udevadm monitor watches) and no reload."""
+        used = "numacma_default_area_used_bytes"
+        rc, out = self.g("mkdir -p /var/lib/prometheus/node-exporter && "
+                         "printf '[daemon]\\nmetrics_interval = 2s\\n' > /etc/numacma.conf.d/60-metrics.conf && "
+                         "systemctl restart numacmad")
+        self.check("a textfile directory and metrics_interval = 2s, numacmad restarted", rc == 0, out)
+        self.wait_for(f"{PROM} written", lambda: ((v := self.prom(used)) is not None, v), 60)
+        nic = self.gout("ls /sys/bus/pci/drivers/e1000/*/net 2>/dev/null | sed -n '$p'").strip()
+        self.check("the e1000 NIC is there", nic != "", nic)
+        self.g(f"ip link set dev {nic} up")
+        # The link's own allocations settle first: what counts is the rings.
+        self.wait_for("the metrics settled after the link came up", lambda: self.prom_settled(used, 3), 60)
+        before = self.prom(used)
+        mon = self.gout("setsid udevadm monitor --kernel --udev > /run/e2e-udevmon.log 2>&1 < /dev/null & echo $!").strip()
+        rc, out = self.g(f"ethtool -G {nic} rx 4096 tx 4096 && ethtool -g {nic}")
+        self.check(f"ethtool -G {nic} rx 4096 tx 4096 (two 64 KiB rings)", rc == 0, out)
+        t0 = time.monotonic()
+        self.wait_for(f"{used} grows by the rings' 128 KiB",
+                      lambda: ((a := self.prom(used)) is not None and a >= before + 128 * 1024, a), 30, 0.5)
+        seen = time.monotonic() - t0
+        self.g(f"kill {mon}")
+        events = self.gout("grep -c '^\\(KERNEL\\|UDEV\\)\\[' /run/e2e-udevmon.log || true").strip()
+        after = self.prom(used)
+        self.check(f"numacma.prom: the default area's use {before} -> {after} bytes after {seen:.1f} s", after >= before + 128 * 1024,
+                   f"{before} -> {after}")
+        self.check("no uevent meanwhile (udevadm monitor)", events == "0", self.gout("cat /run/e2e-udevmon.log"))
+        self.admin_view.append(("The NIC's rings grown, no device event: numacma.prom",
+                                self.gout(f"grep '^numacma_default_area' {PROM}")))
 
     def kernel_pools(self, name):
         """The kernel's CMA areas, {name: MiB}, from /sys/kernel/mm/cma."""

@@ -202,15 +202,24 @@ class Target:
         self.write_inventory()
         snap = "sha256sum /etc/numacma.conf /etc/default/grub.d/* /boot/grub/grub.cfg 2>/dev/null; ls /etc/numacma.conf.d 2>/dev/null"
 
-        rc, text, c = self.playbook("run1-install", "first run: install from the .deb, default policy")
+        site = {"numacma_config": {"pools": {"size": "80M"}, "daemon": {"apply": True}}}
+        rc, text, c = self.playbook("run1-install", "first run: the site's policy (80M), then the .deb", extra=site)
         self.check("run 1: succeeds", rc == 0 and c.get("failed", 1) == 0, f"exit {rc}")
         self.check("run 1: changed something (the install)", c.get("changed", 0) > 0)
         rc2, out = self.guest("dpkg-query -W -f '${Status} ${Version}\\n' numacma; systemctl is-active numacmad")
         self.check("numacma installed, numacmad active", "install ok installed" in out and "\nactive" in out, out)
+        # The policy was there before the package: the daemon's first start
+        # wrote the site's plan, once, and never the packaged default's.
+        _, out = self.guest("journalctl -b -u numacmad -o cat | grep -c '^Wrote ' || true; "
+                            "grep -m1 'linux.*vmlinuz' /boot/grub/grub.cfg; cat /etc/numacma.conf.d/99-debconf.conf")
+        self.log("after run 1:\n" + out)
+        self.check("run 1: the boot configuration written once, with the site's 80M",
+                   out.startswith("1\n") and re.search(r"(numa_cma=0:80M,1:80M|cma_pernuma=80M)", out) is not None, out)
+        self.check("run 1: the debconf answer (manage = yes) in 99-debconf.conf", "manage = yes" in out, out)
         f = self.facts(text)
-        self.check("facts: numacma_status ok, no reboot required", f is not None and f[0] == "ok" and f[2] == "False", str(f))
+        self.check("facts: numacma_status reported", f is not None, str(f))
 
-        rc, text, c = self.playbook("run2-again", "second run, same variables")
+        rc, text, c = self.playbook("run2-again", "second run, same variables", extra=site)
         self.check("run 2: succeeds with changed=0", rc == 0 and c.get("changed", -1) == 0 and c.get("failed", 1) == 0,
                    f"exit {rc} {c}")
 
@@ -258,6 +267,21 @@ class Target:
                    f"exit {rc} {c}")
         f = self.facts(text)
         self.check("facts: ok, no reboot required", f is not None and f[0] == "ok" and f[2] == "False", str(f))
+
+        rc, text, c = self.playbook("run8-absent", "numacma_state: absent", extra=dict(policy, numacma_state="absent"))
+        self.check("run 8 (absent): succeeds, changed", rc == 0 and c.get("failed", 1) == 0 and c.get("changed", 0) > 0,
+                   f"exit {rc} {c}")
+        _, out = self.guest("dpkg-query -W -f '${db:Status-Status}\\n' numacma 2>&1; ls /etc/numacma.conf /etc/numacma.conf.d "
+                            "/etc/default/grub.d/90-numacma.cfg 2>&1; grep -m1 'linux.*vmlinuz' /boot/grub/grub.cfg; "
+                            "cat /run/reboot-required.pkgs; debconf-show numacma")
+        self.log("after run 8:\n" + out)
+        self.check("run 8: numacma purged, its policy and drop-in gone",
+                   "not-installed" in out and out.count("No such file") == 3, out)
+        self.check("run 8: grub.cfg without numacma's argument, cma= kept",
+                   re.search(r"numa_cma=|cma_pernuma=", out) is None, out)
+        self.check("run 8: a reboot is pending (numacma in /run/reboot-required.pkgs)", "\nnumacma" in out, out)
+        self.check("run 8: the role says so (numacma_reboot_required)",
+                   re.search(r'"numacma_reboot_required": true', text) is not None or "reboot required: true" in text.lower(), text[-600:])
 
     def finish(self):
         self.stop = True
