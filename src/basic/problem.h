@@ -17,7 +17,7 @@
 #define PROBLEM_CODES(X) \
         X(PROBLEM_APPLY_NEEDED, "apply-needed", PROBLEM_KIND_PROBLEM, "the boot configuration lacks the plan", "run 'numacmactl apply'", \
           "the policy asks for pools the boot configuration does not have: run 'numacmactl apply'") \
-        X(PROBLEM_BOOT_NOT_MANAGED, "boot-not-managed", PROBLEM_KIND_PROBLEM, "the boot configuration lacks the plan", "numacma may not write it: [boot] manage", \
+        X(PROBLEM_BOOT_NOT_MANAGED, "boot-not-managed", PROBLEM_KIND_PROBLEM, "the boot configuration lacks the plan", "set [boot] manage = yes", \
           "the policy asks for pools the boot configuration does not have, and numacma may not change it ([boot] manage = no)") \
         X(PROBLEM_APPLY_FAILED, "apply-failed", PROBLEM_KIND_PROBLEM, "the boot configuration update failed", "see 'systemctl status numacmad'", \
           "the last update of the boot configuration failed") \
