@@ -20,9 +20,9 @@
 /* inih's MAX_SECTION and MAX_NAME: longer names reach the handler cut short. */
 #define INI_NAME_MAX 50
 
-#define SETTLE_MAX_USEC (3600 * USEC_PER_SEC)
+/* [daemon] settle and metrics_interval: at most an hour. */
+#define SPAN_MAX_USEC (3600 * USEC_PER_SEC)
 #define METRICS_INTERVAL_MIN_USEC USEC_PER_SEC
-#define METRICS_INTERVAL_MAX_USEC (3600 * USEC_PER_SEC)
 
 /* Messages say "below 4096". */
 _Static_assert(NODESET_MAX == 4096, "update the messages naming NODESET_MAX");
@@ -368,33 +368,31 @@ static int key_backend(ParseCtx *c, const KeySpec *k, const char *value, void *d
         return 0;
 }
 
-static int key_settle(ParseCtx *c, const KeySpec *k, const char *value, void *data) {
-        Policy *p = data;
+/* A time span of at most 1h into *ret, or an error naming the key; min: the
+ * smallest one above 0 (0: any), its text in min_text. */
+static void parse_span_key(ParseCtx *c, const KeySpec *k, const char *value, uint64_t min, const char *min_text,
+                           const char *example, uint64_t *ret) {
         uint64_t v;
         int r = parse_timespan(value, &v);
-        if (r == -ERANGE || (r == 0 && v > SETTLE_MAX_USEC))
+        if (r == -ERANGE || (r == 0 && v > SPAN_MAX_USEC))
                 ctx_error(c, value, "at most 1h", "time span too long for '%s'", k->name);
+        else if (r == 0 && v && v < min)
+                ctx_error(c, value, min_text, "time span too short for '%s'", k->name);
         else if (r < 0)
-                ctx_error(c, value, "expected a number with ms, s, min or h, e.g. 2s",
-                          "invalid time span for '%s'", k->name);
+                ctx_error(c, value, example, "invalid time span for '%s'", k->name);
         else
-                p->settle_usec = v;
+                *ret = v;
+}
+
+static int key_settle(ParseCtx *c, const KeySpec *k, const char *value, void *data) {
+        parse_span_key(c, k, value, 0, NULL, "expected a number with ms, s, min or h, e.g. 2s",
+                       &((Policy *) data)->settle_usec);
         return 0;
 }
 
 static int key_metrics_interval(ParseCtx *c, const KeySpec *k, const char *value, void *data) {
-        Policy *p = data;
-        uint64_t v;
-        int r = parse_timespan(value, &v);
-        if (r == -ERANGE || (r == 0 && v > METRICS_INTERVAL_MAX_USEC))
-                ctx_error(c, value, "at most 1h", "time span too long for '%s'", k->name);
-        else if (r == 0 && v && v < METRICS_INTERVAL_MIN_USEC)
-                ctx_error(c, value, "0 (only on events) or at least 1s", "time span too short for '%s'", k->name);
-        else if (r < 0)
-                ctx_error(c, value, "expected a number with ms, s, min or h, e.g. 60s",
-                          "invalid time span for '%s'", k->name);
-        else
-                p->metrics_interval_usec = v;
+        parse_span_key(c, k, value, METRICS_INTERVAL_MIN_USEC, "0 (only on events) or at least 1s",
+                       "expected a number with ms, s, min or h, e.g. 60s", &((Policy *) data)->metrics_interval_usec);
         return 0;
 }
 

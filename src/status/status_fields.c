@@ -181,16 +181,20 @@ const StatusTable status_node_table = {
 static void dev_address(const Status *s, const void *r, FieldValue *v) { v->s = D(r)->dev->address; }
 static void dev_node(const Status *s, const void *r, FieldValue *v) { v->i = D(r)->dev->node; }
 
-static void dev_class(const Status *s, const void *r, FieldValue *v) {
-        snprintf(v->buf, sizeof v->buf, "0x%06x", D(r)->dev->class_code);
+/* Shared by devices and accelerators. */
+static void set_class(FieldValue *v, uint32_t class_code) {
+        snprintf(v->buf, sizeof v->buf, "0x%06x", class_code);
         v->s = v->buf;
 }
 
-static void dev_driver(const Status *s, const void *r, FieldValue *v) {
-        v->s = D(r)->dev->driver;
-        if (!v->s)
+static void set_driver(FieldValue *v, const char *driver) {
+        v->s = driver;
+        if (!driver)
                 NONE(v);
 }
+
+static void dev_class(const Status *s, const void *r, FieldValue *v) { set_class(v, D(r)->dev->class_code); }
+static void dev_driver(const Status *s, const void *r, FieldValue *v) { set_driver(v, D(r)->dev->driver); }
 
 static void dev_accelerator(const Status *s, const void *r, FieldValue *v) { v->b = D(r)->dev->accelerator; }
 static void dev_local_pool(const Status *s, const void *r, FieldValue *v) { v->b = D(r)->local_pool; }
@@ -246,16 +250,8 @@ const StatusTable status_device_table = {
 static void acc_address(const Status *s, const void *r, FieldValue *v) { v->s = A(r)->dev->address; }
 static void acc_node(const Status *s, const void *r, FieldValue *v) { v->i = A(r)->dev->numa_node; }
 
-static void acc_class(const Status *s, const void *r, FieldValue *v) {
-        snprintf(v->buf, sizeof v->buf, "0x%06x", A(r)->dev->class_code);
-        v->s = v->buf;
-}
-
-static void acc_driver(const Status *s, const void *r, FieldValue *v) {
-        v->s = A(r)->dev->driver;
-        if (!v->s)
-                NONE(v);
-}
+static void acc_class(const Status *s, const void *r, FieldValue *v) { set_class(v, A(r)->dev->class_code); }
+static void acc_driver(const Status *s, const void *r, FieldValue *v) { set_driver(v, A(r)->dev->driver); }
 
 static void acc_rule(const Status *s, const void *r, FieldValue *v) { v->s = A(r)->dev->why; }
 static void acc_local_pool(const Status *s, const void *r, FieldValue *v) { v->b = A(r)->local_pool; }
