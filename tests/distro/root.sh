@@ -25,6 +25,11 @@ distro_cleanup() {
 	if [ "$keep" = 1 ]; then say "kept $distro_work"; else rm -rf "$distro_work"; fi
 }
 
+# distro_tmpfs=1 (set before distro_make_root with a TARBALL_DIR): the root
+# in memory, a tmpfs in this private mount namespace (it ends with it), for
+# dpkg's speed; not with keep=1.
+distro_tmpfs=0
+
 # distro_make_root LOG [TARBALL_DIR]: mmdebstrap SUITE (minbase: what every
 # Debian system has) into $root; sets distro_work and root, installs the
 # cleanup trap. With TARBALL_DIR, mmdebstrap's output is kept there as a
@@ -44,7 +49,7 @@ distro_make_root() {
 		tarball=$tardir/minbase-$suite-$key.tar
 		mkdir -p "$tardir"
 		if [ -f "$tarball" ] && [ -z "$(find "$tarball" -mtime +6)" ]; then
-			mkdir "$root"
+			distro_mkroot
 			tar -C "$root" -xf "$tarball"
 			say "root unpacked from ${tarball#"$top"/} (made $(date -r "$tarball" +%F) by mmdebstrap $suite minbase) in $((SECONDS - t0)) s"
 		else
@@ -54,7 +59,7 @@ distro_make_root() {
 				"$suite" "$tarball.tmp" "${sources[@]}" > "$log" 2>&1 ||
 				{ tail -30 "$log"; rm -f "$tarball.tmp"; die "mmdebstrap failed"; }
 			mv "$tarball.tmp" "$tarball"
-			mkdir "$root"
+			distro_mkroot
 			tar -C "$root" -xf "$tarball"
 			say "root made in $((SECONDS - t0)) s"
 		fi
@@ -67,6 +72,16 @@ distro_make_root() {
 	fi
 	say "the root: $(. "$root/etc/os-release" && echo "$PRETTY_NAME")"
 	cp /etc/resolv.conf "$root/etc/resolv.conf"
+}
+
+# distro_mkroot: the (empty) root directory; a tmpfs when distro_tmpfs=1 and
+# not keep (it goes with the namespace).
+distro_mkroot() {
+	mkdir "$root"
+	if [ "$distro_tmpfs" = 1 ] && [ "$keep" != 1 ]; then
+		mount -t tmpfs -o size=16g,mode=0755 numacma-root "$root"
+		distro_mounted+=("$root")
+	fi
 }
 
 # distro_readme_commands: the README's first two commands, as written there
