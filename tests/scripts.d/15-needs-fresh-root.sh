@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Every documented command gets past its prerequisite check on a fresh root
 # of this machine's Debian release, after the README's first command
-# (tests/distro/needs-check: about 5 minutes warm, 10 cold).
+# (tests/distro/needs-check: about 4 minutes of CPU time; 9 to 13 minutes
+# on 2 cores shared with other work).
 # NUMACMA_NEEDS_SUITES="bookworm trixie" checks those releases instead (the
 # other one adds its own install). Skips (77) without root, and with
 # NUMACMA_SKIP_NEEDS_CHECK=1 (set by tests/distro/debian13-check, which is
