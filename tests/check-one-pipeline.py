@@ -429,6 +429,11 @@ def main():
                     help="cases run at once (default: twice the CPUs, at most 8: the runs are short, much is I/O)")
     ap.add_argument("--only", help="run only the cases whose name contains this")
     args = ap.parse_args()
+    # The prerequisite check (tests/needs python): exit 3 is its dry mode
+    # (NUMACMA_NEEDS_ONLY=1: all there, stop here).
+    rc = subprocess.call([os.path.join(os.path.dirname(os.path.abspath(__file__)), "needs"), "--prog", sys.argv[0], "python"])
+    if rc:
+        return 0 if rc == 3 else rc
     ctl, daemon, src = (os.path.abspath(p) for p in (args.numacmactl, args.numacmad, args.source_dir))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # clean the tmpdir up
 

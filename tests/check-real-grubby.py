@@ -3,7 +3,7 @@
 """numacma with Fedora's real grubby (grubby-bls, the script /usr/sbin/grubby
 is on Fedora 30+ and RHEL 8+), on Fedora- and RHEL 8-like roots.
 
-  check-real-grubby.py BUILD_DIR SRCDIR [--only LAYOUT] [--keep]
+usage: tests/check-real-grubby.py BUILD_DIR SRCDIR [--only LAYOUT] [--keep]
 
 The real grubby is test equipment outside the repository:
 SRCDIR/../shared/tools/grubby-bls/grubby. Without it the test says so loudly
@@ -522,6 +522,11 @@ def main():
     ap.add_argument("--keep", action="store_true", help="leave the roots in place (their path is printed)")
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
+    # The prerequisite check (tests/needs check-real-grubby): exit 3 is its dry mode
+    # (NUMACMA_NEEDS_ONLY=1: all there, stop here).
+    rc = subprocess.call([os.path.join(os.path.dirname(os.path.abspath(__file__)), "needs"), "--prog", sys.argv[0], "check-real-grubby"])
+    if rc:
+        return 0 if rc == 3 else rc
     src, build = os.path.abspath(a.src), os.path.abspath(a.build)
     grubby = os.path.normpath(os.path.join(src, "..", "shared", "tools", "grubby-bls", "grubby"))
     if not os.access(grubby, os.X_OK):

@@ -16,14 +16,6 @@ distro_private_ns() {
 	fi
 }
 
-distro_need_tools() {
-	[ "$(id -u)" = 0 ] || die "needs root (mmdebstrap --mode=root, chroot, mounts)"
-	local t
-	for t in mmdebstrap git unshare chroot; do
-		command -v "$t" >/dev/null || die "$t is not installed"
-	done
-}
-
 distro_mounted=()
 distro_cleanup() {
 	local i
@@ -33,22 +25,74 @@ distro_cleanup() {
 	if [ "$keep" = 1 ]; then say "kept $distro_work"; else rm -rf "$distro_work"; fi
 }
 
-# distro_make_root LOG: mmdebstrap SUITE (minbase: what every Debian system
-# has) into $root; sets distro_work and root, installs the cleanup trap.
+# distro_tmpfs=1 (set before distro_make_root with a TARBALL_DIR): the root
+# in memory, a tmpfs in this private mount namespace (it ends with it), for
+# dpkg's speed; not with keep=1.
+distro_tmpfs=0
+
+# distro_make_root LOG [TARBALL_DIR]: mmdebstrap SUITE (minbase: what every
+# Debian system has) into $root; sets distro_work and root, installs the
+# cleanup trap. With TARBALL_DIR, mmdebstrap's output is kept there as a
+# tarball (minbase-SUITE-KEY.tar, KEY: the suite's sources and mmdebstrap's
+# version) for a week and unpacked again: the same untouched minbase root,
+# without its minute of mmdebstrap.
 distro_make_root() {
-	local log=$1 sources t0
+	local log=$1 tardir=${2:-} sources t0 key tarball
 	distro_work=$(mktemp -d "${TMPDIR:-/tmp}/numacma-distro.XXXXXX")
 	root=$distro_work/root
 	trap distro_cleanup EXIT
 	mapfile -t sources < <("$top/tests/distro/archive-sources" "$suite")
 	[ ${#sources[@]} -gt 0 ] || die "no archive address for $suite in this machine's apt sources"
-	say "mmdebstrap $suite (minbase) from this machine's archive"
 	t0=$SECONDS
-	nice -n 10 mmdebstrap --quiet --mode=root --variant=minbase --format=directory \
-		"$suite" "$root" "${sources[@]}" > "$log" 2>&1 ||
-		{ tail -30 "$log"; die "mmdebstrap failed"; }
-	say "root made in $((SECONDS - t0)) s: $(. "$root/etc/os-release" && echo "$PRETTY_NAME")"
+	if [ -n "$tardir" ]; then
+		key=$( { echo "$suite minbase"; mmdebstrap --version; printf '%s\n' "${sources[@]}"; } | sha256sum | cut -c1-12)
+		tarball=$tardir/minbase-$suite-$key.tar
+		mkdir -p "$tardir"
+		if [ -f "$tarball" ] && [ -z "$(find "$tarball" -mtime +6)" ]; then
+			distro_mkroot
+			tar -C "$root" -xf "$tarball"
+			say "root unpacked from ${tarball#"$top"/} (made $(date -r "$tarball" +%F) by mmdebstrap $suite minbase) in $((SECONDS - t0)) s"
+		else
+			say "mmdebstrap $suite (minbase) from this machine's archive (kept as ${tarball#"$top"/})"
+			rm -f "$tardir/minbase-$suite-"*.tar
+			nice -n 10 mmdebstrap --quiet --mode=root --variant=minbase --format=tar \
+				"$suite" "$tarball.tmp" "${sources[@]}" > "$log" 2>&1 ||
+				{ tail -30 "$log"; rm -f "$tarball.tmp"; die "mmdebstrap failed"; }
+			mv "$tarball.tmp" "$tarball"
+			distro_mkroot
+			tar -C "$root" -xf "$tarball"
+			say "root made in $((SECONDS - t0)) s"
+		fi
+	else
+		say "mmdebstrap $suite (minbase) from this machine's archive"
+		nice -n 10 mmdebstrap --quiet --mode=root --variant=minbase --format=directory \
+			"$suite" "$root" "${sources[@]}" > "$log" 2>&1 ||
+			{ tail -30 "$log"; die "mmdebstrap failed"; }
+		say "root made in $((SECONDS - t0)) s"
+	fi
+	say "the root: $(. "$root/etc/os-release" && echo "$PRETTY_NAME")"
 	cp /etc/resolv.conf "$root/etc/resolv.conf"
+}
+
+# distro_mkroot: the (empty) root directory; a tmpfs when distro_tmpfs=1 and
+# not keep (it goes with the namespace).
+distro_mkroot() {
+	mkdir "$root"
+	if [ "$distro_tmpfs" = 1 ] && [ "$keep" != 1 ]; then
+		mount -t tmpfs -o size=16g,mode=0755 numacma-root "$root"
+		distro_mounted+=("$root")
+	fi
+}
+
+# distro_readme_commands: the README's first two commands, as written there
+# (its first two indented lines), into readme_cmds.
+distro_readme_commands() {
+	mapfile -t readme_cmds < <(awk '/^    [^ ]/ { sub(/^    /, ""); if (n++ < 2) print }' "$root/root/numacma/README.md")
+	[ ${#readme_cmds[@]} -eq 2 ] || die "cannot find the README's first two commands"
+	case ${readme_cmds[1]} in
+	tests/run-tests) ;;
+	*) die "the README's second command is '${readme_cmds[1]}', not tests/run-tests: update this script" ;;
+	esac
 }
 
 # distro_clone: a clean clone of HEAD at /root/numacma (uncommitted changes
