@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "bootcfg/bls.h"
+#include "bootcfg/bls_parse.h"
 #include "kernel/cmdline_tokens.h"
 #include "basic/util.h"
 

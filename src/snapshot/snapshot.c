@@ -145,6 +145,10 @@ static int plan_and_judge(Snapshot *s) {
                 return r;
         for (char **a = s->plan->args; a && *a && r >= 0; a++)
                 r = cmdline_append(s->desired, *a);
+        /* A later drop-in drops what numacma's adds: said, never fought. */
+        if (r >= 0 && s->next.override && s->plan->args && *s->plan->args)
+                r = strv_extendf(&s->next.problems, "%s: numacma's arguments would not reach the kernel, so it does not write them; make that assignment append (GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX ...\")",
+                                 s->next.override);
         if (r == -EINVAL || r == -EBADMSG)  /* a quote left open: nothing can follow it */
                 r = strv_extendf(&s->next.problems, "the next boot's command line ends inside a double quote: numacma's '%s' cannot be added to it (it would be part of the quoted value)",
                                  s->plan->args[0]);
@@ -249,6 +253,10 @@ static bool next_boot_converged(const Snapshot *s) {
 
 bool snapshot_needs_apply(const Snapshot *s) {
         if (!s->plan || s->plan->refused)
+                return false;
+        /* A later drop-in that drops numacma's arguments is the
+         * administrator's to change: reported, not fought. */
+        if (s->next.override && s->plan->args && *s->plan->args)
                 return false;
         if (!s->next.cmdline || s->next.last_error)
                 return true; /* unknown, or the last write failed: write (applying is idempotent) */

@@ -453,7 +453,8 @@ static int summarize(Status *s) {
         const char *shown = booted_args;
         switch (s->state) {
         case STATE_PENDING_REBOOT:
-                if (*args)
+                /* "written" only of what numacma's record says it wrote. */
+                if (*args && next_boot_written(s->next, s->plan->args))
                         s->summary = strdup_printf("reboot pending: %s written to %s", args,
                                                    s->next->backend ? s->next->backend : "the boot configuration");
                 else {

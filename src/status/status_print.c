@@ -72,6 +72,9 @@ int status_print_json(FILE *f, const Status *s) {
         json_string(&w, "next_backend", s->next->backend);
         json_string(&w, "next", s->next->cmdline);
         json_string(&w, "next_release", s->next->release);
+        json_string(&w, "next_entry", s->next->entry);
+        json_string(&w, "next_once", s->next->once);
+        json_bool(&w, "written", next_boot_written(s->next, s->plan->args));
         json_end_object(&w);
 
         json_begin_object(&w, "plan");
@@ -214,9 +217,11 @@ int status_print_human(FILE *f, const Status *s) {
                 s->plan->implicit ? " (the kernel's implicit per-node areas suffice)" :
                 s->plan->admin_conflict ? " (the administrator's arguments are kept)" :
                 s->plan->refused ? " (refused: see problems)" : "");
-        if (s->next->cmdline)
+        if (s->next->cmdline) {
                 fprintf(f, "  Next boot: %s (%s)\n", s->next->cmdline, strna(s->next->backend));
-        else
+                if (s->next->once)  /* grub-reboot, LoaderEntryOneShot */
+                        fprintf(f, "       Once: %s\n", s->next->once);
+        } else
                 fprintf(f, "  Next boot: unknown (%s: %s)\n", strna(s->next->backend),
                         s->next->unknown_reason ? s->next->unknown_reason : "the boot configuration could not be read");
         fprintf(f, "     Booted: %s\n\n", s->booted_cmdline);
