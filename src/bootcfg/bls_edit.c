@@ -102,6 +102,13 @@ static int edit_one(BootCtx *c, const EntryFile *f, BlsLoader loader, char **ret
                         boot_ctx_note(c, "%s", line = bls_no_options_why(f));
                 return bls_entry_edit(f->text, c->remove, NULL, ret);
         }
+        /* blscfg splits at the first space, else the first tab: an
+         * "options<TAB>value" line without a space would have another key
+         * once numacma's token and its space were added. */
+        if (loader == BLS_BY_GRUB && want && *want && !memchr(f->text + f->g.options_at, ' ', f->g.options_len)) {
+                boot_ctx_note(c, "'%s': its options line separates key and value with a tab and has no space; with numacma's token GRUB would read another key: left as it is", f->path);
+                return bls_entry_edit(f->text, c->remove, NULL, ret);
+        }
         if (!(line = loader_line(c, f, loader)))
                 return -ENOMEM;
         if (loader == BLS_BY_GRUB && want && *want && !quotes_closed(line)) {

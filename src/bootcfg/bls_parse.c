@@ -233,6 +233,10 @@ static int edit_line(StrBuf *out, const EntryLine *ln, char *const *remove, char
         int r = tokens_edit(v, remove, add, &nv);
         if (r < 0)
                 return r;
+        /* A line that held only tokens taken out goes whole: numacma made
+         * it (an entry without an options line, or after a quoted one). */
+        if (*v && !*nv)
+                return 0;
         strbuf_appendn(out, ln->l, ln->val_off);
         if (ln->val_off == (size_t) (ln->key - ln->l) + ln->key_len && *nv)
                 strbuf_append(out, " ");

@@ -94,6 +94,10 @@ static void check_cfg(const char *text, const GrubCfg *c) {
 
 static void check_grubenv(const char *text) {
         _cleanup_free_ char *v = grubenv_get(text, "saved_entry");
+        /* An escaped byte ("\x" is "x" to GRUB's envblk, "\" and a newline
+         * join two lines) is not the text as it stands. */
+        if (strchr(text, '\\'))
+                return;
         if (!v) {
                 CHECK(!startswith(text, "saved_entry=") && !strstr(text, "\nsaved_entry="));
                 return;
@@ -147,7 +151,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         CHECK(streq(l->args, "root=last"));
         /* By its id: an entry (this one, or one an earlier item of that
          * title or id leads to). */
-        CHECK(grub_menu_resolve(&c, "fuzz-last"));
+        bool earlier = false;
+        for (size_t i = 0; i < c.n_items && i < (size_t) l->item; i++)
+                earlier = earlier || streq_ptr(c.items[i].title, "fuzz-last") || streq_ptr(c.items[i].id, "fuzz-last");
+        CHECK(grub_menu_resolve(&c, "fuzz-last") == l || earlier);
         grub_cfg_done(&c);
         return 0;
 }
