@@ -44,6 +44,8 @@ Every numbered point of issue 21 has cases (the name starts with it):
   8  the administrator's own lines in numacma's drop-in
   9  drop-ins after numacma's: reported, never fought; the cloud images'
      drop-in
+  k  Debian's kernel hook (kernel-install/zz-numacma): a new kernel with
+     other capabilities gets its arguments before its first boot
   c  convergence: after one apply and the loader's tool, a second apply
      changes nothing and runs nothing, on every layout
 
@@ -217,6 +219,14 @@ class Root:
     def human(self, live=False):
         return self.ctl("status", live=live, check=False).stdout
 
+    def live(self, *argv, env=()):
+        """argv chrooted into the root as on its live system, numacmactl in
+        PATH; env: NAME=VALUE strings."""
+        p = subprocess.run(self._chroot_argv(list(env) + list(argv)), capture_output=True, text=True, timeout=TIMEOUT)
+        if p.returncode != 0:
+            raise Failed(f"{' '.join(argv)} in the root: exit {p.returncode}\n{p.stdout}{p.stderr}")
+        return p
+
     def _chroot_argv(self, argv):
         """argv run chrooted into the root, as on its live system: the
         machine's /usr (read-only), the root's own /proc and /sys (the
@@ -234,7 +244,7 @@ class Root:
         shutil.copy(self.env.ctl, os.path.join(r, BIN_IN_ROOT[1:], "numacmactl"))
         script = (f"mount -t overlay overlay -o 'lowerdir={r}/usr:/usr' '{r}/usr' && "
                   f"mount --bind /dev/null '{r}/dev/null' && mount --bind /etc/ld.so.cache '{r}/etc/ld.so.cache' && "
-                  f"exec chroot '{r}' /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C \"$@\"")
+                  f"exec chroot '{r}' /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin:{BIN_IN_ROOT} LC_ALL=C \"$@\"")
         return ["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh"] + argv
 
     # ---- the loaders' tools
@@ -748,6 +758,59 @@ def case_9_later_dropin_appends(env):
     n, s = next_line(r)
     no_stale(s)
     expect(PLAN in tokens(n) and "nosmt" in tokens(n), f"next boot: {n!r}")
+
+
+# ---------------------------------------------------------------- k: kernel hook
+
+NEW_KERNEL = "6.12.117"
+
+
+def case_k_kernel_postinst_hook(env):
+    """Debian's kernel hook: a kernel installed after numacma whose
+    capabilities differ (6.12 with numa_cma= but without 7.2's implicit
+    per-node areas, its config captured from tests/kernel/boot-test's
+    build) gets numacma's arguments before its first boot: the hooks run
+    as linux-image's postinst runs them (run-parts, DEB_MAINT_PARAMS),
+    numacma's first, then update-grub; removing the kernel takes them out
+    again."""
+    r = Root(env, "debian-grub", "k-kernel-hook")
+    r.policy("[pools]\nper_accelerator = 0\n")
+    apply_twice(r, lambda: r.grub("update-grub"))
+    s = r.status()
+    expect(not s["plan"]["args"], f"before the new kernel the plan is {s['plan']['args']}")
+    for d in ("postinst.d", "postrm.d"):
+        r.write(f"etc/kernel/{d}/zz-numacma", read(os.path.join(env.src, "kernel-install", "zz-numacma")), 0o755)
+    os.makedirs(r.p("run/systemd/system"), exist_ok=True)  # systemd runs (not an image build)
+    shutil.copy(os.path.join(env.src, "tests/kernel/trees/x86_64-6.12-n2-cma64-gpu1/boot", f"config-{NEW_KERNEL}"),
+                r.p("boot", f"config-{NEW_KERNEL}"))
+    with open(r.p("boot", f"vmlinuz-{NEW_KERNEL}"), "wb") as f:
+        f.write(b"\0" * 4096)
+    hooks = ["run-parts", "--report", "--exit-on-error", f"--arg={NEW_KERNEL}", f"--arg=/boot/vmlinuz-{NEW_KERNEL}"]
+    r.live(*hooks, "/etc/kernel/postinst.d", env=[f"DEB_MAINT_PARAMS=configure {NEW_KERNEL}"])
+    d = r.read(DROPIN) or ""
+    expect("cma_pernuma=64M" in d, f"the new kernel's argument is not in the drop-in:\n{d}")
+    # zz-update-grub's part (it stands down in a container: systemd-detect-virt).
+    r.grub("update-grub")
+    lines = {i: a for i, a in r.linux_lines().items() if NEW_KERNEL + "-" in i or i.startswith("gnulinux-simple")}
+    expect(lines and all("cma_pernuma=64M" in a.split() for a in lines.values()),
+           f"grub.cfg's entries of {NEW_KERNEL}: {lines}")
+    apply_twice(r)
+    # The kernel removed: postrm.d, then the argument is not needed.
+    for n in (f"config-{NEW_KERNEL}", f"vmlinuz-{NEW_KERNEL}"):
+        os.unlink(r.p("boot", n))
+    r.live(*hooks, "/etc/kernel/postrm.d", env=[f"DEB_MAINT_PARAMS=remove {NEW_KERNEL}"])
+    expect(not os.path.exists(r.p(DROPIN)), f"after the removal the drop-in is:\n{r.read(DROPIN)}")
+
+
+def case_k_kernel_hook_image_build(env):
+    """Where systemd does not run (an image build, a chroot) the hook
+    writes nothing: that machine's hardware is not the one that boots."""
+    r = Root(env, "debian-grub", "k-image-build")
+    r.write("etc/kernel/postinst.d/zz-numacma", read(os.path.join(env.src, "kernel-install", "zz-numacma")), 0o755)
+    open(r.p("etc/ld.so.cache"), "a").close()  # what the chroot binds in
+    before = files(r.path)
+    r.live("run-parts", "--report", "--arg=7.2.13+deb14-amd64", "/etc/kernel/postinst.d", env=["DEB_MAINT_PARAMS=configure"])
+    expect(not changed(before, files(r.path)), f"the hook wrote {changed(before, files(r.path))}")
 
 
 # ---------------------------------------------------------------- c: convergence
