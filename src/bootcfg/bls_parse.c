@@ -263,8 +263,10 @@ int bls_entry_edit_at(const char *text, char *const *remove, char *const *want, 
                 r = -EINVAL;
         for (char *const *t = remove; r >= 0 && t && *t; t++)
                 r = strv_extend(&rm_other, *t);
+        /* Moved: numacma's own tokens that the target line gets now. */
         for (char *const *t = move; r >= 0 && t && *t; t++)
-                r = strv_extend(&rm_other, *t);
+                if (strv_contains(add, *t))
+                        r = strv_extend(&rm_other, *t);
         if (r < 0)
                 return r;
         /* systemd-boot: a token after a quoted value would keep it from

@@ -32,8 +32,8 @@ int bls_entry_parse(const char *text, size_t size, BlsEntry *ret);
 int bls_entry_edit(const char *text, char *const *remove, char *const *want, char **ret);
 /* The same with the new tokens on the options line that starts at byte
  * target (GRUB's blscfg reads only the first): what is present is that
- * line's, and the tokens of move (numacma's own, which belong there) are
- * taken out of the other options lines. target SIZE_MAX: as
+ * line's, and the tokens of move (numacma's own, which belong there) that
+ * the target line gets are taken out of the other options lines. target SIZE_MAX: as
  * bls_entry_edit() (systemd-boot joins every options line). */
 int bls_entry_edit_at(const char *text, char *const *remove, char *const *want, char *const *move, size_t target,
                       char **ret);
