@@ -329,7 +329,8 @@ def has_plan(s, line):
 
 
 def problems(s):
-    return "\n".join(s.get("problems", []))
+    """Every problem and note of status --json, "text [code]" a line."""
+    return "\n".join(f"{p['text']} [{p['code']}]" for p in s.get("problems", []) + s.get("notes", []))
 
 
 def apply_twice(root, tool=None, live=False, first_args=()):

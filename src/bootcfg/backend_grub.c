@@ -69,7 +69,7 @@ static int odd_files(const char *root, NextBoot *n) {
                 char *tab = strchr(*o, '\t');
                 *tab = 0;
                 bool blocks = !streq(tab + 1, "a directory") && !streq(tab + 1, "a dangling link");
-                r = strv_extendf(&n->problems, blocks ?
+                r = problems_addf(&n->problems, blocks ? PROBLEM_GRUB_DROPIN_BLOCKS : PROBLEM_BOOT_FILE_SKIPPED, blocks ?
                                  "'%s' is %s, not a configuration file: numacma skips it, but grub-mkconfig would wait on it for ever (it sources every *.cfg there): update-grub is not run until it is gone" :
                                  "'%s' is %s: skipped, as grub-mkconfig skips it", *o, tab + 1);
         }
@@ -351,7 +351,7 @@ static int grub_read(const char *root, NextBoot *n) {
         n->has_record = true;
         r = read_dropin(root, &d);
         if (r == -EBADFD || r == -EBADMSG) {
-                r = strv_extendf(&n->problems, "'%s' %s: numacma's record of its arguments cannot be read", GRUB_DROPIN_PATH,
+                r = problems_addf(&n->problems, PROBLEM_BOOT_CONFIG, "'%s' %s: numacma's record of its arguments cannot be read", GRUB_DROPIN_PATH,
                                  r == -EBADMSG ? "has a GRUB_CMDLINE_LINUX line of numacma's form that does not evaluate" : "is not a regular file");
                 d = (GrubDropin){ .assign = -1 };
         }

@@ -191,14 +191,21 @@ static int releases_of(const EntryFile *const *b, size_t nb, const char *next_en
         return r;
 }
 
+/* Takes text (NULL: no memory). */
+static int add_problem(ProblemList *l, ProblemCode code, char *text) {
+        int r = text ? problems_add(l, code, text) : -ENOMEM;
+        free(text);
+        return r;
+}
+
 /* Entries whose options no loader run can take numacma's tokens: named. */
 static int entry_problems(const EntryFile *const *b, size_t nb, BlsLoader loader, NextBoot *n) {
         int r = 0;
         for (size_t i = 0; r >= 0 && i < nb; i++) {
                 if (loader == BLS_BY_GRUB && !b[i]->g.options)
-                        r = strv_push(&n->problems, bls_no_options_why(b[i]));
+                        r = add_problem(&n->problems, PROBLEM_ENTRY_NOT_WRITABLE, bls_no_options_why(b[i]));
                 else if (line_quote_open(b[i]->e.options))
-                        r = strv_extendf(&n->problems, "'%s' leaves a double quote open in its options: whatever follows would be part of the quoted value, so numacma adds nothing to it", b[i]->path);
+                        r = problems_addf(&n->problems, PROBLEM_OPEN_QUOTE, "'%s' leaves a double quote open in its options: whatever follows would be part of the quoted value, so numacma adds nothing to it", b[i]->path);
         }
         return r;
 }
@@ -218,7 +225,9 @@ int bls_read_next(const char *root, BlsLoader loader, NextBoot *n) {
                 return r;
         _cleanup_free_ const EntryFile **b = calloc(es.n + 1, sizeof(EntryFile *));
         size_t nb = 0;
-        r = b ? strv_copy(es.skipped, &n->problems) : -ENOMEM;
+        r = b ? 0 : -ENOMEM;
+        for (char **k = es.skipped; r >= 0 && k && *k; k++)
+                r = problems_add(&n->problems, PROBLEM_BOOT_FILE_SKIPPED, *k);
         for (size_t i = 0; r >= 0 && i < es.n; i++)
                 if (entry_booted(&es.f[i], loader, root))
                         b[nb++] = &es.f[i];

@@ -41,7 +41,7 @@ void next_boot_done(NextBoot *n) {
         strv_free(n->owned);
         strv_free(n->record_ignored);
         free(n->last_error);
-        strv_free(n->problems);
+        problems_done(&n->problems);
         *n = (NextBoot){0};
 }
 
@@ -75,6 +75,8 @@ int bootcfg_read(const char *root, BootBackendKind kind, NextBoot *ret) {
                 r = ops->read_next(root, &n);
         else if (!(n.unknown_reason = strdup("no boot loader configuration found (backend none)")))
                 r = -ENOMEM;
+        if (r >= 0 && n.once)
+                r = problems_addf(&n.problems, PROBLEM_NEXT_BOOT_ONCE, "the next boot is a one-shot: %s", n.once);
         if (r >= 0) {
                 r = apply_failed_read(root, &n.last_error);
                 if (r == -ENOENT)

@@ -147,10 +147,10 @@ static int plan_and_judge(Snapshot *s) {
                 r = cmdline_append(s->desired, *a);
         /* A later drop-in drops what numacma's adds: said, never fought. */
         if (r >= 0 && s->next.override && s->plan->args && *s->plan->args)
-                r = strv_extendf(&s->next.problems, "%s: numacma's arguments would not reach the kernel, so it does not write them; make that assignment append (GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX ...\")",
+                r = problems_addf(&s->next.problems, PROBLEM_DROPIN_OVERRIDDEN, "%s: numacma's arguments would not reach the kernel, so it does not write them; make that assignment append (GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX ...\")",
                                  s->next.override);
         if (r == -EINVAL || r == -EBADMSG)  /* a quote left open: nothing can follow it */
-                r = strv_extendf(&s->next.problems, "the next boot's command line ends inside a double quote: numacma's '%s' cannot be added to it (it would be part of the quoted value)",
+                r = problems_addf(&s->next.problems, PROBLEM_OPEN_QUOTE, "the next boot's command line ends inside a double quote: numacma's '%s' cannot be added to it (it would be part of the quoted value)",
                                  s->plan->args[0]);
         if (r < 0)
                 return r;

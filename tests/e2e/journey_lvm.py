@@ -143,5 +143,5 @@ class LvmJourney(jlib.Journey):
                    out[-1000:])
         s = self.status_json()
         self.check("numacmactl status: pending-reboot, no stale grub.cfg",
-                   s["state"] == "pending-reboot" and not any("its sources" in p for p in s.get("problems", [])),
+                   s["state"] == "pending-reboot" and not any(p["code"] == "grub-cfg-stale" for p in s.get("problems", [])),
                    f"{s['state']}: {s.get('problems')}")
