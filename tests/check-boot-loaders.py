@@ -330,7 +330,8 @@ def has_plan(s, line):
 
 def problems(s):
     """Every problem and note of status --json, "text [code]" a line."""
-    return "\n".join(f"{p['text']} [{p['code']}]" for p in s.get("problems", []) + s.get("notes", []))
+    return "\n".join(f"{p['text']} [{p['code']}]" if isinstance(p, dict) else p  # (before schema 1: strings)
+                     for p in s.get("problems", []) + s.get("notes", []))
 
 
 def apply_twice(root, tool=None, live=False, first_args=()):
@@ -861,6 +862,9 @@ def main():
             skipped += 1
         except Failed as e:
             print(f"FAIL  {name}: {e}", flush=True)
+            failed += 1
+        except Exception as e:  # noqa: BLE001 - a case that breaks is a failed case
+            print(f"FAIL  {name}: {type(e).__name__}: {e}", flush=True)
             failed += 1
     if a.keep:
         print(f"kept {tmp}")
