@@ -248,7 +248,9 @@ static bool next_boot_converged(const Snapshot *s) {
         for (char **t = s->next.owned; t && *t; t++)
                 if (!strv_contains(s->plan->args, *t) && strv_contains(have, *t))
                         return false;
-        return !s->next.stale;
+        /* grub.cfg stale in what numacma wrote; other staleness is the
+         * administrator's update-grub to run, not numacma's to chase. */
+        return !s->next.stale_cma;
 }
 
 bool snapshot_needs_apply(const Snapshot *s) {
