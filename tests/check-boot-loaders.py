@@ -478,6 +478,25 @@ def case_2_grub_default_out_of_range(env):
     expect("quiet" in tokens(n) and "single" not in tokens(n), f"next boot: {n!r}")
 
 
+def case_2_grub_default_init_entry(env):
+    """An init entry of 10_linux's (sysvinit installed beside the init
+    /sbin/init names): "1>1" is "(sysvinit)", whose line ends in
+    init=/lib/sysvinit/init; numacma's model of it matches update-grub's."""
+    r = Root(env, "debian-grub", "2-init")
+    r.write("lib/sysvinit/init", "#!/bin/sh\n", mode=0o755)
+    r.write("lib/systemd/systemd", "#!/bin/sh\n", mode=0o755)
+    os.makedirs(r.p("usr/sbin"), exist_ok=True)
+    os.symlink("../lib/systemd/systemd", r.p("usr/sbin/init"))
+    g = read(r.p("etc/default/grub"))
+    r.write("etc/default/grub", re.sub(r"^GRUB_DEFAULT=.*$", 'GRUB_DEFAULT="1>1"', g, flags=re.M))
+    apply_twice(r, lambda: r.grub("update-grub"))
+    init = [i for i in r.linux_lines() if "-init-sysvinit-" in i]
+    expect(init, f"update-grub made no sysvinit entry: {list(r.linux_lines())}")
+    n, s = next_line(r)
+    no_stale(s)
+    expect("init=/lib/sysvinit/init" in tokens(n) and has_plan(s, n), f"next boot: {n!r}")
+
+
 # ---------------------------------------------------------------- 3: variables
 
 def case_3_ubuntu_vt_handoff(env):

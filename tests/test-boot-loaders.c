@@ -291,6 +291,21 @@ static void test_linux10(void **state) {
                 assert_int_equal(linux10_args(t[i].l, &v, t[i].k, "systemd", &a), 0);
                 assert_string_equal(a, t[i].want);
         }
+        /* The default in the menu update-grub will write: 2 kernels, one
+         * init entry, recovery: the submenu holds 3 entries per kernel. */
+        static const struct { const char *def; Linux10Kind k; } d[] = {
+                { "0", LINUX10_SIMPLE }, { "1", LINUX10_ADVANCED }, { "1>1", LINUX10_INIT }, { "1>2", LINUX10_RECOVERY },
+                { "1>3", LINUX10_ADVANCED }, { "1>6", LINUX10_OTHER }, { "2", LINUX10_OTHER }, { "x>gnulinux-1-recovery-u", LINUX10_RECOVERY },
+                { "Debian GNU/Linux", LINUX10_OTHER },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(d); i++) {
+                _cleanup_free_ char *in = NULL;
+                if (linux10_kind_of_default(&deb, &v, 2, d[i].def, &in) != d[i].k)
+                        fail_msg("'%s' is not kind %d", d[i].def, d[i].k);
+        }
+        assert_int_equal(shell_vars_set(&v, "GRUB_DISABLE_SUBMENU", "y"), 0);
+        _cleanup_free_ char *in2 = NULL;
+        assert_int_equal(linux10_kind_of_default(&deb, &v, 2, "2", &in2), LINUX10_RECOVERY);
         _cleanup_strv_free_ char **s = NULL;
         assert_int_equal(linux10_strip_generated("root=UUID=x ro rootflags=subvol=@ quiet", &s), 0);
         assert_string_equal(s[0], "quiet");

@@ -206,21 +206,31 @@ static char *grubenv_of(const char *root, const char *cfg_path, char **ret_path)
         return text;
 }
 
-/* The entry the regenerated grub.cfg boots, the one numacma's update
- * plans for: 00_header's default from GRUB_DEFAULT as the sources say it
- * now (grub.cfg's may be older), not a one-shot; the entry of this menu
- * it names (update-grub makes the same menu for the same kernels). */
-static const GrubEntry *planned_entry(const GrubCfg *cfg, const char *env, const ShellVars *v, const GrubEntry *now) {
+/* The kind of entry the regenerated grub.cfg boots, the one numacma's
+ * update plans for: 00_header's default from GRUB_DEFAULT as the sources
+ * say it now (grub.cfg's may be older), not a one-shot; its kind from the
+ * menu update-grub will write (an id, or numbers through 10_linux's
+ * layout for the kernels in /boot), else from this menu (a title). */
+static Linux10Kind planned_kind(const GrubCfg *cfg, const Linux10 *l, const char *env, const ShellVars *v,
+                                size_t n_kernels, const GrubEntry *now, char **ret_init) {
         const ShellVar *d = shell_vars_find(v, "GRUB_DEFAULT");
         _cleanup_free_ char *env2 = NULL, *def = NULL, *once = NULL;
         GrubVars vars = {0};
-        if (d && !d->value)
-                return now;  /* set by a command substitution */
-        if (env && grubenv_set(env, strlen(env), "next_entry", "", &env2) < 0)
-                env2 = NULL;
-        int r = grub_menu_default(NULL, env2 ? env2 : env, d ? d->value : NULL, &vars, &def, &once);
-        grub_vars_done(&vars);
-        return r < 0 ? now : grub_menu_resolve(cfg, def);
+        const GrubEntry *e = now;
+        if (!d || d->value) {  /* (not set by a command substitution) */
+                if (env && grubenv_set(env, strlen(env), "next_entry", "", &env2) < 0)
+                        env2 = NULL;
+                int r = grub_menu_default(NULL, env2 ? env2 : env, d ? d->value : NULL, &vars, &def, &once);
+                grub_vars_done(&vars);
+                if (r >= 0) {
+                        Linux10Kind k = linux10_kind_of_default(l, v, n_kernels, def ? def : "0", ret_init);
+                        if (k != LINUX10_OTHER)
+                                return k;
+                        e = grub_menu_resolve(cfg, def);
+                }
+        }
+        Linux10Kind k = e ? linux10_kind(e->id, ret_init) : LINUX10_SIMPLE;
+        return k == LINUX10_OTHER ? LINUX10_SIMPLE : k;
 }
 
 /* The entry GRUB boots, what the kernel gets from it, and what
@@ -243,9 +253,11 @@ static int grub_cfg_next(const char *root, const char *cfg_path, const GrubCfg *
                 r = releases_of(root, cfg, c.entry, n);
         if (r >= 0 && merged) {
                 _cleanup_free_ char *init = NULL;
-                const GrubEntry *p = planned_entry(cfg, env, v, c.entry);
-                Linux10Kind k = p ? linux10_kind(p->id, &init) : LINUX10_SIMPLE;
-                r = linux10_args(l, v, k == LINUX10_OTHER ? LINUX10_SIMPLE : k, init, &n->planned_from);
+                _cleanup_strv_free_ char **kernels = NULL;
+                r = linux10_kernels(root, &kernels);
+                Linux10Kind k = planned_kind(cfg, l, env, v, strv_length(kernels), c.entry, &init);
+                if (r >= 0)
+                        r = linux10_args(l, v, k, init, &n->planned_from);
                 if (r == -ENOENT)  /* a variable set by a command substitution */
                         r = 0;
         }

@@ -229,3 +229,59 @@ int linux10_kernels(const char *root, char ***ret) {
         *ret = TAKE_PTR(out);
         return 0;
 }
+
+static bool setting_true(const ShellVars *v, const char *name, bool y_too) {
+        const ShellVar *s = shell_vars_find(v, name);
+        const char *x = s ? s->value : NULL;
+        return streq_ptr(x, "true") || (y_too && (streq_ptr(x, "y") || streq_ptr(x, "yes")));
+}
+
+/* "1>2": the numbers of a path, -1 for a part that is not one. */
+static size_t path_numbers(const char *def, long *ret, size_t max) {
+        size_t n = 0;
+        for (const char *p = def; p && *p && n < max;) {
+                char *end;
+                if (!(*p >= '0' && *p <= '9'))
+                        return 0;
+                ret[n++] = strtol(p, &end, 10);
+                if (*end && *end != '>')
+                        return 0;
+                p = *end ? end + 1 : NULL;
+        }
+        return n;
+}
+
+Linux10Kind linux10_kind_of_default(const Linux10 *l, const ShellVars *merged, size_t n_kernels, const char *def,
+                                    char **ret_init) {
+        *ret_init = NULL;
+        const char *last = def ? strrchr(def, '>') : NULL;
+        Linux10Kind k = linux10_kind(last ? last + 1 : def, ret_init);
+        if (k != LINUX10_OTHER || !def)
+                return k;
+        long at[3];
+        size_t n = path_numbers(def, at, ELEMENTSOF(at));
+        size_t per = 1 + strv_length(l->inits) + !setting_true(merged, "GRUB_DISABLE_RECOVERY", false);
+        bool sub = !setting_true(merged, "GRUB_DISABLE_SUBMENU", true);
+        long i;
+        if (n == 0 || n_kernels == 0)
+                return LINUX10_OTHER;
+        if (sub) {
+                if (at[0] == 0)
+                        return LINUX10_SIMPLE;
+                if (at[0] != 1)
+                        return LINUX10_OTHER;
+                i = n > 1 ? at[1] : 0;  /* the submenu alone: its first entry */
+        } else
+                i = at[0];
+        if (i < 0 || (size_t) i >= per * n_kernels)
+                return LINUX10_OTHER;
+        size_t j = (size_t) i % per;
+        if (j == 0)
+                return LINUX10_ADVANCED;
+        if (j - 1 < strv_length(l->inits)) {
+                const char *colon = strchr(l->inits[j - 1], ':');
+                *ret_init = strndup(l->inits[j - 1], (size_t) (colon - l->inits[j - 1]));
+                return *ret_init ? LINUX10_INIT : LINUX10_OTHER;
+        }
+        return LINUX10_RECOVERY;
+}

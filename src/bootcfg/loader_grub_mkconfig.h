@@ -46,6 +46,15 @@ int linux10_args(const Linux10 *l, const ShellVars *merged, Linux10Kind kind, co
  * "root=... ro" first, btrfs's "rootflags=subvol=..." after them. */
 int linux10_strip_generated(const char *args, char ***ret_tokens);
 
+/* Which kind of 10_linux's entry a value of GRUB's 'default' names in the
+ * menu update-grub will write, for n_kernels kernels: by its id (the last
+ * part of a path of ids), or by numbers through 10_linux's layout (the top
+ * entry and "Advanced options" with, per kernel, the advanced entry, the
+ * init entries and the recovery one; flat with GRUB_DISABLE_SUBMENU).
+ * LINUX10_OTHER: it cannot tell (a title, another script's entry). */
+Linux10Kind linux10_kind_of_default(const Linux10 *l, const ShellVars *merged, size_t n_kernels, const char *def,
+                                    char **ret_init);
+
 /* The kernels 10_linux makes entries for: /boot/vmlinuz-* and the like
  * (grub_file_is_not_garbage()), as release strings. */
 int linux10_kernels(const char *root, char ***ret);
