@@ -52,7 +52,8 @@ class LvmJourney(jlib.Journey):
         self.completed = True
 
     def make_lvm_root(self):
-        disk = self.gout("lsblk -dnpo NAME,FSTYPE,TYPE | awk '$3 == \"disk\" && $2 == \"\" { print $1 }'").split()
+        # The disk without a partition table or a file system (blkid -p: 2).
+        disk = self.gout("for d in /dev/vd?; do blkid -p \"$d\" >/dev/null 2>&1 || echo \"$d\"; done").split()
         self.require("one empty disk", len(disk) == 1, str(disk))
         d = disk[0]
         steps = [
