@@ -10,10 +10,13 @@
 #include <ftw.h>
 #include <sys/stat.h>
 
-#include "bootcfg/bls.h"
+#include "bootcfg/bls_parse.h"
 #include "kernel/cmdline_tokens.h"
-#include "bootcfg/grub_cfg.h"
-#include "bootcfg/grub_default.h"
+#include "bootcfg/grub_cfg_parse.h"
+#include "bootcfg/grubenv.h"
+#include "bootcfg/loader_grub_menu.h"
+#include "bootcfg/grub_defaults.h"
+#include "bootcfg/grub_defaults_edit.h"
 #include "bootcfg/owned.h"
 #include "basic/atomic_write.h"
 #include "basic/fileio.h"
@@ -101,7 +104,7 @@ static void test_bls_order(void **state) {
 
 static const char *eval1(ShellVars *v, const char *text, int expect) {
         _cleanup_free_ char *err = NULL;
-        int r = grub_default_eval(v, text, strlen(text), &err);
+        int r = shell_eval(v, text, strlen(text), &err);
         if (r != expect)
                 fail_msg("'%s': %d (%s)", text, r, strna(err));
         return NULL;
@@ -136,7 +139,7 @@ static void test_grub_default_reader(void **state) {
         eval1(&v, "GRUB_X=\"open\n", -EBADMSG);
         eval1(&v, ". /etc/other\n", -EBADMSG);
         _cleanup_free_ char *err = NULL;
-        assert_int_equal(grub_default_eval(&v, "A=1\n\nB=`x\n", 10, &err), -EBADMSG);
+        assert_int_equal(shell_eval(&v, "A=1\n\nB=`x\n", 10, &err), -EBADMSG);
         assert_non_null(strstr(err, "line 3"));
         shell_vars_done(&v);
         /* Doubling is bounded. */
@@ -179,7 +182,7 @@ static void test_grub_default_error_lines(void **state) {
         for (size_t i = 0; i < ELEMENTSOF(t); i++) {
                 ShellVars v = {0};
                 _cleanup_free_ char *err = NULL;
-                assert_int_equal(grub_default_eval(&v, t[i].text, strlen(t[i].text), &err), -EBADMSG);
+                assert_int_equal(shell_eval(&v, t[i].text, strlen(t[i].text), &err), -EBADMSG);
                 if (!streq_ptr(err, t[i].error))
                         fail_msg("case %zu:\n got  %s\n want %s", i, strna(err), t[i].error);
                 shell_vars_done(&v);
@@ -298,12 +301,19 @@ static void test_grub_cfg(void **state) {
         assert_string_equal(c.entries[2].path, "1>1");
         assert_string_equal(c.entries[2].args, "root=UUID=u ro  quiet numa_cma=1:64M");
         assert_string_equal(c.entries[2].release, "6.1.0-17-amd64");
-        assert_ptr_equal(grub_cfg_default(&c, "0", NULL), &c.entries[0]);
-        assert_ptr_equal(grub_cfg_default(&c, "1>1", NULL), &c.entries[2]);
-        assert_ptr_equal(grub_cfg_default(&c, "saved", "gnulinux-6.1.0-17-amd64-advanced-u"), &c.entries[2]);
-        assert_ptr_equal(grub_cfg_default(&c, "saved", NULL), &c.entries[0]);
-        assert_ptr_equal(grub_cfg_default(&c, "Debian GNU/Linux, with Linux 6.1.0-17-amd64", NULL), &c.entries[2]);
-        assert_ptr_equal(grub_cfg_default(&c, "7", NULL), &c.entries[0]);
+        /* GRUB's choice, level by level (grub-core/normal/menu.c). */
+        assert_ptr_equal(grub_menu_resolve(&c, "0"), &c.entries[0]);
+        assert_ptr_equal(grub_menu_resolve(&c, "1>1"), &c.entries[2]);
+        assert_ptr_equal(grub_menu_resolve(&c, "gnulinux-advanced-u>gnulinux-6.1.0-17-amd64-advanced-u"), &c.entries[2]);
+        assert_ptr_equal(grub_menu_resolve(&c, "Advanced options for Debian GNU/Linux>Debian GNU/Linux, with Linux 6.1.0-17-amd64"),
+                         &c.entries[2]);
+        /* A submenu's entry named alone is not at the top level: the
+         * first entry (10_linux's title correction exists for that). */
+        assert_ptr_equal(grub_menu_resolve(&c, "Debian GNU/Linux, with Linux 6.1.0-17-amd64"), &c.entries[0]);
+        /* The submenu alone: its first entry. */
+        assert_ptr_equal(grub_menu_resolve(&c, "1"), &c.entries[1]);
+        assert_ptr_equal(grub_menu_resolve(&c, "7"), &c.entries[0]);
+        assert_ptr_equal(grub_menu_resolve(&c, NULL), &c.entries[0]);
         grub_cfg_done(&c);
         _cleanup_free_ char *s = grubenv_get("# GRUB Environment Block\nsaved_entry=x-1\n####", "saved_entry");
         assert_string_equal(s, "x-1");
@@ -340,7 +350,7 @@ static void test_grub_cfg_broken_entries(void **state) {
         assert_string_equal(c.entries[0].path, "0>0");
         assert_string_equal(c.entries[1].path, "0>1");
         assert_string_equal(c.entries[2].path, "1");
-        assert_ptr_equal(grub_cfg_default(&c, "1", NULL), &c.entries[2]);
+        assert_ptr_equal(grub_menu_resolve(&c, "1"), &c.entries[2]);
         ASSERT_ERRORS(&c, "line 2: menuentry 'S0' is not closed before the menuentry on line 4", NULL);
         assert_int_equal(c.n_errors, 1);
         grub_cfg_done(&c);

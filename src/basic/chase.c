@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
 
@@ -139,4 +140,48 @@ int chase_for_write_mkdir(const char *root, const char *path, char **ret) {
         }
         *ret = TAKE_PTR(full);
         return 0;
+}
+
+const char *chase_kind_below_root(const char *root, const char *path) {
+        _cleanup_free_ char *full = NULL, *unresolved = NULL;
+        struct stat st;
+        if (chase_below_root(root, path, &full, NULL) < 0)
+                return NULL;
+        if (lstat(full, &st) < 0) {
+                unresolved = root_join(root, path);
+                return unresolved && lstat(unresolved, &st) >= 0 && S_ISLNK(st.st_mode) ? "a dangling link" : NULL;
+        }
+        if (S_ISREG(st.st_mode))
+                return NULL;
+        return S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" :
+               S_ISSOCK(st.st_mode) ? "a socket" : S_ISLNK(st.st_mode) ? "a link" : "a device";
+}
+
+int read_regular_below_root(const char *root, const char *path, char **ret, size_t *ret_size) {
+        _cleanup_free_ char *full = NULL;
+        int r = chase_below_root(root, path, &full, NULL);
+        if (r < 0)
+                return r;
+        /* O_NONBLOCK: opening a FIFO waits for a writer otherwise. The
+         * links are resolved: one put there since is not followed. */
+        _cleanup_close_ int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+        if (fd < 0)
+                return errno == ELOOP ? -EBADFD : -errno;
+        struct stat st;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        int fl = fcntl(fd, F_GETFL);
+        if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+                return -errno;
+        return read_full_fd(fd, ret, ret_size);
+}
+
+int list_dir_below_root(const char *root, const char *path, bool (*filter)(const char *name), char ***ret) {
+        _cleanup_free_ char *full = NULL;
+        int r = chase_below_root(root, path, &full, NULL);
+        if (r < 0)
+                return r;
+        return list_dir_root(NULL, full, filter, ret);
 }

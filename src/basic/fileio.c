@@ -48,7 +48,7 @@ static size_t next_cap(int fd, size_t cap) {
 
 /* Read to the end straight into a buffer that grows: one copy less than
  * chunks appended, and a few reads for a 4 MiB file instead of 256. */
-static int read_fd_full(int fd, char **ret, size_t *ret_size) {
+int read_full_fd(int fd, char **ret, size_t *ret_size) {
         _cleanup_free_ char *buf = NULL;
         size_t len = 0, cap = 0;
 
@@ -161,7 +161,7 @@ int read_full_file_at(int dfd, const char *path, char **ret, size_t *ret_size) {
         _cleanup_close_ int fd = openat(dfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return -errno;
-        return read_fd_full(fd, ret, ret_size);
+        return read_full_fd(fd, ret, ret_size);
 }
 
 int read_full_file_root(const char *root, const char *path, char **ret, size_t *ret_size) {
@@ -216,7 +216,7 @@ static int read_short_line_at(int dfd, const char *path, char *buf, size_t size,
                 /* Longer than buf: what came so far, then the rest. */
                 _cleanup_free_ char *rest = NULL;
                 size_t rlen;
-                int r = read_fd_full(fd, &rest, &rlen);
+                int r = read_full_fd(fd, &rest, &rlen);
                 if (r < 0)
                         return r;
                 if (!(text = *ret_heap = malloc(len + rlen + 1)))

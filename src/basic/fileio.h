@@ -21,6 +21,8 @@ char *root_join(const char *root, const char *path);
  * it, which decides whether commands run and whether udev is listened to. */
 bool root_is_live(const char *root);
 
+/* Read an open file to its end. NUL-terminated; *ret_size excludes the NUL. */
+int read_full_fd(int fd, char **ret, size_t *ret_size);
 /* Read a whole file below root. NUL-terminated; *ret_size excludes the NUL. */
 int read_full_file_root(const char *root, const char *path, char **ret, size_t *ret_size);
 /* Call line() for every line of a file, its newline replaced by a NUL (the

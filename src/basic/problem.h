@@ -29,6 +29,16 @@
           "a boot entry or command line leaves a double quote open: numacma adds nothing to it") \
         X(PROBLEM_BOOT_CONFIG, "boot-config", PROBLEM_KIND_PROBLEM, "a boot file cannot be handled", "see 'numacmactl status'", \
           "the boot configuration has a file numacma cannot read or safely change (the text names it)") \
+        X(PROBLEM_BOOT_FILE_SKIPPED, "boot-file-skipped", PROBLEM_KIND_NOTE, "a boot file is not a regular file", "nothing: the loader skips it too", \
+          "a file among the boot entries or GRUB's drop-ins is not a regular file (a directory, a dangling link): skipped, as the loader skips it") \
+        X(PROBLEM_GRUB_DROPIN_BLOCKS, "grub-dropin-blocks", PROBLEM_KIND_PROBLEM, "a GRUB drop-in would block update-grub", "remove it from /etc/default/grub.d", \
+          "a FIFO, socket or device among GRUB's drop-ins would make update-grub wait or fail: numacma does not run it") \
+        X(PROBLEM_ENTRY_NOT_WRITABLE, "entry-not-writable", PROBLEM_KIND_PROBLEM, "a boot entry cannot get the arguments", "see 'numacmactl status'", \
+          "GRUB reads no options line of a boot entry that numacma can add to: the entry gets nothing (the text says why)") \
+        X(PROBLEM_DROPIN_OVERRIDDEN, "dropin-overridden", PROBLEM_KIND_PROBLEM, "a later GRUB drop-in overrides numacma's", "fix the drop-in the text names", \
+          "a later assignment of GRUB_CMDLINE_LINUX drops what numacma's drop-in adds: numacma does not write against it") \
+        X(PROBLEM_NEXT_BOOT_ONCE, "next-boot-once", PROBLEM_KIND_NOTE, "the next boot is a one-shot entry", "nothing: the default boots after it", \
+          "the next boot is a one-shot (grub-reboot's next_entry, systemd-boot's LoaderEntryOneShot): the default boots after it") \
         X(PROBLEM_NO_OWNERSHIP_RECORD, "no-ownership-record", PROBLEM_KIND_NOTE, "no ownership record", "see 'numacmactl status'", \
           "no ownership record: the next boot's per-node arguments are kept as the administrator's") \
         X(PROBLEM_RECORD_IGNORED, "record-ignored", PROBLEM_KIND_PROBLEM, "the ownership record is odd", "see 'numacmactl status'", \

@@ -119,6 +119,12 @@ static inline const char *startswith(const char *s, const char *prefix) {
         return strncmp(s, prefix, l) == 0 ? s + l : NULL;
 }
 
+/* Whether s ends with suffix. */
+static inline bool endswith(const char *s, const char *suffix) {
+        size_t l = strlen(s), k = strlen(suffix);
+        return l >= k && memcmp(s + l - k, suffix, k) == 0;
+}
+
 /* Like asprintf() but returns the string or NULL. */
 char *strdup_printf(const char *fmt, ...) _printf_(1, 2);
 

@@ -72,11 +72,10 @@ int boot_ctx_note(BootCtx *c, const char *fmt, ...) {
 
 /* Where path is below the root, every link resolved inside it: nothing is
  * read or written outside --root, and a link that leads out is an error
- * that names it. The live system's own links are its own. */
+ * that names it. The same on the live system ("/"): a link there is
+ * followed and its target replaced, never the link itself. */
 static int resolve(BootCtx *c, const char *path, char **ret) {
         _cleanup_free_ char *link = NULL;
-        if (c->live)
-                return (*ret = strdup(path)) ? 0 : -ENOMEM;
         int r = chase_below_root(c->root, path, ret, &link);
         if (r == -EXDEV)
                 return boot_ctx_fail(c, r, "'%s' leads out of the root '%s' through the link '%s': not written",
@@ -95,7 +94,10 @@ int boot_ctx_read_size(BootCtx *c, const char *path, char **ret, size_t *ret_siz
         int r = resolve(c, path, &full);
         if (r < 0)
                 return r;
-        r = read_full_file_root(NULL, full, ret, ret_size);
+        r = read_regular_below_root(NULL, full, ret, ret_size);
+        if (r == -EBADFD)
+                return boot_ctx_fail(c, r, "'%s' is %s, not a file numacma can edit: nothing written", path,
+                                     strna(chase_kind_below_root(NULL, full)));
         if (r < 0 && r != -ENOENT)
                 return boot_ctx_fail(c, r, "cannot read '%s': %s", path, strerror(-r));
         return r;
@@ -106,9 +108,9 @@ int boot_ctx_write(BootCtx *c, const char *path, const char *content, mode_t mod
         int r = resolve(c, path, &full);
         if (r < 0)
                 return r;
-        r = read_full_file_root(NULL, full, &old, NULL);
+        r = boot_ctx_read(c, path, &old);
         if (r < 0 && r != -ENOENT)
-                return boot_ctx_fail(c, r, "cannot read '%s': %s", path, strerror(-r));
+                return r;
         return boot_ctx_replace(c, path, old, content, mode);
 }
 

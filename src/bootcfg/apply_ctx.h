@@ -8,7 +8,6 @@
 #include "basic/util.h"
 #include "bootcfg/bootcfg.h"
 
-#define GRUB_DROPIN_PATH "/etc/default/grub.d/90-numacma.cfg"
 #define KERNEL_CMDLINE_PATH "/etc/kernel/cmdline"
 
 typedef struct {

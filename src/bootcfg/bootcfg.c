@@ -7,6 +7,7 @@
 #include "bootcfg/backend.h"
 #include "bootcfg/owned.h"
 #include "bootcfg/reboot_required.h"
+#include "kernel/cmdline_tokens.h"
 
 /* In detection order: loader.conf is systemd-boot's own, GRUB never reads
  * it; BLS entries with grubby are grubby's, without it plain BLS; GRUB's
@@ -33,12 +34,25 @@ void next_boot_done(NextBoot *n) {
         strv_free(n->releases);
         free(n->planned_from);
         free(n->stale);
+        free(n->once);
+        free(n->entry);
+        free(n->override);
         strv_free(n->record);
         strv_free(n->owned);
         strv_free(n->record_ignored);
         free(n->last_error);
         problems_done(&n->problems);
         *n = (NextBoot){0};
+}
+
+bool next_boot_written(const NextBoot *n, char *const *args) {
+        _cleanup_strv_free_ char **have = NULL;
+        if (!args || !*args || !n->cmdline || tokens_of(n->cmdline, &have) < 0)
+                return false;
+        for (char *const *a = args; *a; a++)
+                if (!strv_contains(n->owned, *a) || !strv_contains(have, *a))
+                        return false;
+        return true;
 }
 
 BootBackendKind bootcfg_detect(const char *root, BootBackendKind configured) {
@@ -61,6 +75,8 @@ int bootcfg_read(const char *root, BootBackendKind kind, NextBoot *ret) {
                 r = ops->read_next(root, &n);
         else if (!(n.unknown_reason = strdup("no boot loader configuration found (backend none)")))
                 r = -ENOMEM;
+        if (r >= 0 && n.once)
+                r = problems_addf(&n.problems, PROBLEM_NEXT_BOOT_ONCE, "the next boot is a one-shot: %s", n.once);
         if (r >= 0) {
                 r = apply_failed_read(root, &n.last_error);
                 if (r == -ENOENT)

@@ -27,6 +27,12 @@ typedef struct {
                                     * tokens: GRUB's merged defaults (grub-mkconfig's input),
                                     * else the default entry's; NULL = unknown */
         char *stale;               /* GRUB: how grub.cfg differs from its sources; NULL if not */
+        bool stale_cma;            /* GRUB: and numacma's arguments are among the differences */
+        char *once;                /* the next boot is a one-shot (grub-reboot, LoaderEntryOneShot):
+                                    * what picks it and what boots after; NULL: none */
+        char *entry;               /* the title (or id) of the entry that boots next, when known */
+        char *override;            /* GRUB: a later assignment drops what numacma's drop-in adds
+                                    * (file and line); NULL: none */
         bool has_record;           /* a backend with a record file, and the file exists */
         char **record;             /* the tokens the record names (GRUB: the drop-in's) */
         char **owned;              /* numacma's tokens: decided by ownership_decide() */
@@ -38,6 +44,10 @@ typedef struct {
 } NextBoot;
 
 void next_boot_done(NextBoot *n);
+/* numacma wrote args into the boot configuration (its record names each,
+ * after ownership_decide()) and the next boot carries them: what "written"
+ * may be said of. When: n->last_apply. */
+bool next_boot_written(const NextBoot *n, char *const *args);
 
 typedef enum {
         BOOT_APPLY_DRY_RUN = 1 << 0,      /* change nothing; fill diff and commands */

@@ -58,7 +58,7 @@ int owned_parse(const char *text, OwnedRecord *ret) {
 
 int owned_read(const char *root, OwnedRecord *ret) {
         _cleanup_free_ char *text = NULL;
-        int r = read_full_file_root(root, OWNED_PATH, &text, NULL);
+        int r = read_regular_below_root(root, OWNED_PATH, &text, NULL);
         if (r < 0)
                 return r;
         return owned_parse(text, ret);
@@ -86,7 +86,7 @@ char *owned_format(const char *backend, char *const *tokens) {
 
 int apply_failed_read(const char *root, char **ret) {
         char *s = NULL;
-        int r = read_full_file_root(root, APPLY_FAILED_PATH, &s, NULL);
+        int r = read_regular_below_root(root, APPLY_FAILED_PATH, &s, NULL);
         if (r < 0)
                 return r;
         size_t n = strlen(s);
@@ -124,9 +124,10 @@ int apply_failed_clear(const char *root) {
 int last_apply_read(const char *root, int64_t *ret) {
         _cleanup_free_ char *line = NULL, *path = NULL;
         uint64_t v;
-        int r = read_line_root(root, LAST_APPLY_PATH, &line);
+        int r = read_regular_below_root(root, LAST_APPLY_PATH, &line, NULL);
         if (r < 0)
                 return r;
+        line[strcspn(line, "\n")] = 0;
         if (safe_atou64(line, 10, &v) >= 0 && v <= INT64_MAX) {
                 *ret = (int64_t) v;
                 return 0;

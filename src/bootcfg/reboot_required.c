@@ -48,7 +48,7 @@ static int pkgs_without_us(const char *old, char **ret, bool *ret_listed) {
 static int debian_flags(const char *root, bool pending) {
         _cleanup_free_ char *old = NULL, *others = NULL;
         bool listed;
-        int r = read_full_file_root(root, REBOOT_REQUIRED_PKGS, &old, NULL);
+        int r = read_regular_below_root(root, REBOOT_REQUIRED_PKGS, &old, NULL);
         if (r < 0 && r != -ENOENT)
                 return r;
         if ((r = pkgs_without_us(old, &others, &listed)) < 0)
@@ -75,7 +75,7 @@ static int debian_flags(const char *root, bool pending) {
 static int suse_flag(const char *root, bool pending) {
         static const char text[] = "numacma: the kernel command line's CMA arguments changed\n";
         _cleanup_free_ char *old = NULL;
-        int r = read_full_file_root(root, REBOOT_NEEDED, &old, NULL);
+        int r = read_regular_below_root(root, REBOOT_NEEDED, &old, NULL);
         if (r < 0 && r != -ENOENT)
                 return r;
         if (pending)

@@ -21,7 +21,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "bootcfg/grub_default.h"
+#include "bootcfg/grub_defaults.h"
+#include "bootcfg/grub_defaults_edit.h"
 #include "basic/util.h"
 
 #define FILE_NAME "/etc/default/grub"
@@ -37,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 n_lines += data[i] == '\n';
         ShellVars v = {0};
         _cleanup_free_ char *err = NULL;
-        int r = grub_default_eval_file(&v, FILE_NAME, buf, size, &err);
+        int r = shell_eval_file(&v, FILE_NAME, buf, size, &err);
         if (r == 0) {
                 char *text = strndup(buf, size);
                 char *t[] = { (char *) "numa_cma=0:64M", NULL };
@@ -97,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                         static const char dropin[] = "GRUB_CMDLINE_LINUX=\"${GRUB_CMDLINE_LINUX} numa_cma=0:64M\"\n";
                         CHECK(before);
                         if (strlen(before) < 60 * 1024) {
-                                CHECK(grub_default_eval(&v, dropin, strlen(dropin), NULL) == 0);
+                                CHECK(shell_eval(&v, dropin, strlen(dropin), NULL) == 0);
                                 _cleanup_free_ char *want = strdup_printf("%s numa_cma=0:64M", before);
                                 CHECK(want && streq(shell_vars_find(&v, "GRUB_CMDLINE_LINUX")->value, want));
                         }

@@ -145,6 +145,10 @@ static int plan_and_judge(Snapshot *s) {
                 return r;
         for (char **a = s->plan->args; a && *a && r >= 0; a++)
                 r = cmdline_append(s->desired, *a);
+        /* A later drop-in drops what numacma's adds: said, never fought. */
+        if (r >= 0 && s->next.override && s->plan->args && *s->plan->args)
+                r = problems_addf(&s->next.problems, PROBLEM_DROPIN_OVERRIDDEN, "%s: numacma's arguments would not reach the kernel, so it does not write them; make that assignment append (GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX ...\")",
+                                 s->next.override);
         if (r == -EINVAL || r == -EBADMSG)  /* a quote left open: nothing can follow it */
                 r = problems_addf(&s->next.problems, PROBLEM_OPEN_QUOTE, "the next boot's command line ends inside a double quote: numacma's '%s' cannot be added to it (it would be part of the quoted value)",
                                  s->plan->args[0]);
@@ -244,11 +248,17 @@ static bool next_boot_converged(const Snapshot *s) {
         for (char **t = s->next.owned; t && *t; t++)
                 if (!strv_contains(s->plan->args, *t) && strv_contains(have, *t))
                         return false;
-        return !s->next.stale;
+        /* grub.cfg stale in what numacma wrote; other staleness is the
+         * administrator's update-grub to run, not numacma's to chase. */
+        return !s->next.stale_cma;
 }
 
 bool snapshot_needs_apply(const Snapshot *s) {
         if (!s->plan || s->plan->refused || !s->policy->manage)
+                return false;
+        /* A later drop-in that drops numacma's arguments is the
+         * administrator's to change: reported, not fought. */
+        if (s->next.override && s->plan->args && *s->plan->args)
                 return false;
         if (!s->next.cmdline || s->next.last_error)
                 return true; /* unknown, or the last write failed: write (applying is idempotent) */

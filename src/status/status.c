@@ -500,8 +500,16 @@ static int summarize(Status *s) {
 
         switch (s->state) {
         case STATE_PENDING_REBOOT:
-                c[0] = strdup_printf("reboot pending: reboot to activate the new CMA arguments (%s)",
-                                     s->next->backend ? s->next->backend : "boot configuration");
+                /* "written" only of what numacma's record says it wrote. */
+                if (next_boot_written(s->next, s->plan->args)) {
+                        _cleanup_free_ char *args = plan_args_string(s->plan);
+                        const char *b = s->next->backend ? s->next->backend : "the boot configuration";
+                        if (!args)
+                                return -ENOMEM;
+                        c[0] = strdup_printf("reboot pending: %s written to %s, reboot to activate", args, b);
+                        c[1] = strdup_printf("reboot pending: CMA arguments written to %s, reboot to activate", b);
+                } else
+                        c[0] = strdup("reboot pending: the next boot's CMA arguments differ, reboot to activate");
                 break;
         case STATE_UNSUPPORTED:
                 c[0] = strdup_printf("kernel %s cannot make per-node CMA pools: see numacma-kernel-patches",

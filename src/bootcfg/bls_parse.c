@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Boot Loader Specification type #1 entries: the parser, the menu order,
  * and the edit of their options lines as tokens. */
-#include "bootcfg/bls.h"
+#include "bootcfg/bls_parse.h"
 #include "basic/util.h"
 #include "kernel/cmdline.h"
 #include "kernel/cmdline_tokens.h"
@@ -165,89 +165,138 @@ static bool vars_whole(const char *v, size_t len) {
         return true;
 }
 
-int bls_entry_edit(const char *text, char *const *remove, char *const *want, char **ret) {
-        StrBuf out = {0};
-        size_t size = strlen(text), last_opt_end = SIZE_MAX, quotes = 0;
-        _cleanup_strv_free_ char **present = NULL;
-        _cleanup_(strbuf_done) StrBuf joined = {0};
-        int r = 0;
+/* First pass: the tokens present where they count (target's line, or all
+ * lines joined), whether a quote stays open there, and the last options
+ * line. */
+typedef struct {
+        char **present;
+        size_t quotes, last;
+        bool last_quoted;  /* the last options line's value is one quoted string */
+} EditScan;
 
-        /* First pass: where the last options line ends, what is present. */
-        strbuf_append(&joined, "");
+static bool wholly_quoted(const char *v, size_t len) {
+        return len >= 2 && v[0] == '"' && v[len - 1] == '"';
+}
+
+static int edit_scan(const char *text, char *const *remove, size_t target, EditScan *ret) {
+        _cleanup_(strbuf_done) StrBuf joined = {0};
+        size_t size = strlen(text);
+        EditScan sc = { .last = SIZE_MAX };
         EntryLine ln;
+        strbuf_append(&joined, "");
         for (size_t pos = 0; next_line(text, size, &pos, &ln);) {
                 if (!line_key(&ln, "options"))
                         continue;
                 const char *v = ln.l + ln.val_off;
                 if (memchr(v, '$', ln.val_len) && !vars_whole(v, ln.val_len))
                         return -EOPNOTSUPP;
+                sc.last = ln.pos;
+                if (target != SIZE_MAX && ln.pos != target)
+                        continue;
                 size_t line_quotes = 0;
                 for (size_t q = 0; q < ln.val_len; q++)
                         line_quotes += v[q] == '"';
-                /* A quote open at a line's end: whether the loader
-                 * joins it with the next line decides what the
-                 * kernel sees; numacma does not guess. */
-                quotes += line_quotes % 2;
-                if (ln.val_len) {
+                /* A quote open at a line's end: whether the loader joins it
+                 * with the next line decides what the kernel sees; numacma
+                 * does not guess. */
+                sc.quotes += line_quotes % 2;
+                /* systemd-boot takes the quotes off a value that is one
+                 * double-quoted string (line_get_key_value()). */
+                bool whole = target == SIZE_MAX && wholly_quoted(v, ln.val_len);
+                sc.last_quoted = whole;
+                if (ln.val_len - 2 * whole) {
                         if (joined.len)
                                 strbuf_append(&joined, " ");
-                        strbuf_appendn(&joined, v, ln.val_len);
+                        strbuf_appendn(&joined, v + whole, ln.val_len - 2 * whole);
                 }
-                last_opt_end = ln.pos;
         }
-        /* What is present is what the loader passes: the lines joined. */
         _cleanup_free_ char *all = strbuf_steal(&joined);
         _cleanup_strv_free_ char **toks = NULL;
-        if (!all || (r = tokens_of(all, &toks)) < 0)
-                return r < 0 ? r : -ENOMEM;
-        for (char **t = toks; *t; t++)
-                if (!strv_contains(remove, *t) && (r = strv_extend(&present, *t)) < 0)
-                        return r;
-        _cleanup_strv_free_ char **add = NULL;
-        for (char *const *t = want; t && *t; t++)
-                if (!strv_contains(present, *t) && (r = strv_extend(&add, *t)) < 0)
-                        return r;
-        /* After a quote left open an appended token would become part of
-         * the quoted value. With every line's quotes closed, each line's
-         * tokens are the joined line's. */
-        if (add && quotes)
-                return -EINVAL;
-
-        strbuf_append(&out, "");
-        for (size_t pos = 0; next_line(text, size, &pos, &ln);) {
-                if (!line_key(&ln, "options")) {
-                        strbuf_appendn(&out, ln.l, ln.full);
-                        continue;
-                }
-                _cleanup_free_ char *v = strndup(ln.l + ln.val_off, ln.val_len), *nv = NULL;
-                if (!v)
-                        return -ENOMEM;
-                r = tokens_edit(v, remove, ln.pos == last_opt_end ? add : NULL, &nv);
-                if (r < 0) {
-                        strbuf_done(&out);
-                        return r;
-                }
-                /* Keep the key and its separator as written; a value that
-                 * was empty gets one space after the key. */
-                strbuf_appendn(&out, ln.l, ln.val_off);
-                if (ln.val_off == (size_t) (ln.key - ln.l) + ln.key_len && *nv)
-                        strbuf_append(&out, " ");
-                strbuf_append(&out, nv);
-                strbuf_appendn(&out, ln.l + ln.val_off + ln.val_len, ln.full - ln.val_off - ln.val_len);
+        int r = all ? tokens_of(all, &toks) : -ENOMEM;
+        for (char **t = toks; r >= 0 && *t; t++)
+                if (!strv_contains(remove, *t))
+                        r = strv_extend(&sc.present, *t);
+        if (r < 0) {
+                strv_free(sc.present);
+                return r;
         }
-        if (last_opt_end == SIZE_MAX && add) {
+        *ret = sc;
+        return 0;
+}
+
+/* One options line with remove taken out and add appended; the key and
+ * its separator as written (an empty value gets one blank after the key). */
+static int edit_line(StrBuf *out, const EntryLine *ln, char *const *remove, char *const *add) {
+        _cleanup_free_ char *v = strndup(ln->l + ln->val_off, ln->val_len), *nv = NULL;
+        if (!v)
+                return -ENOMEM;
+        int r = tokens_edit(v, remove, add, &nv);
+        if (r < 0)
+                return r;
+        /* A line that held only tokens taken out goes whole: numacma made
+         * it (an entry without an options line, or after a quoted one). */
+        if (*v && !*nv)
+                return 0;
+        strbuf_appendn(out, ln->l, ln->val_off);
+        if (ln->val_off == (size_t) (ln->key - ln->l) + ln->key_len && *nv)
+                strbuf_append(out, " ");
+        strbuf_append(out, nv);
+        strbuf_appendn(out, ln->l + ln->val_off + ln->val_len, ln->full - ln->val_off - ln->val_len);
+        return 0;
+}
+
+int bls_entry_edit_at(const char *text, char *const *remove, char *const *want, char *const *move, size_t target,
+                      char **ret) {
+        _cleanup_strv_free_ char **add = NULL, **rm_other = NULL;
+        EditScan sc;
+        StrBuf out = {0};
+        int r = edit_scan(text, remove, target, &sc);
+        if (r < 0)
+                return r;
+        for (char *const *t = want; r >= 0 && t && *t; t++)
+                if (!strv_contains(sc.present, *t))
+                        r = strv_extend(&add, *t);
+        strv_free(sc.present);
+        /* After a quote left open an appended token would become part of
+         * the quoted value. */
+        if (r >= 0 && add && sc.quotes)
+                r = -EINVAL;
+        for (char *const *t = remove; r >= 0 && t && *t; t++)
+                r = strv_extend(&rm_other, *t);
+        /* Moved: numacma's own tokens that the target line gets now. */
+        for (char *const *t = move; r >= 0 && t && *t; t++)
+                if (strv_contains(add, *t))
+                        r = strv_extend(&rm_other, *t);
+        if (r < 0)
+                return r;
+        /* systemd-boot: a token after a quoted value would keep it from
+         * being unquoted; the tokens get a line of their own then. */
+        size_t at = target != SIZE_MAX ? target : sc.last_quoted ? SIZE_MAX : sc.last;
+        strbuf_append(&out, "");
+        EntryLine ln;
+        for (size_t pos = 0; r >= 0 && next_line(text, strlen(text), &pos, &ln);) {
+                if (!line_key(&ln, "options"))
+                        strbuf_appendn(&out, ln.l, ln.full);
+                else
+                        r = edit_line(&out, &ln, ln.pos == at ? remove : rm_other, ln.pos == at ? add : NULL);
+        }
+        if (r >= 0 && at == SIZE_MAX && add) {
                 _cleanup_free_ char *line = strv_join(add, " ");
-                if (!line) {
-                        strbuf_done(&out);
-                        return -ENOMEM;
-                }
                 if (out.len && out.buf[out.len - 1] != '\n')
                         strbuf_append(&out, "\n");
-                strbuf_printf(&out, "options %s\n", line);
+                strbuf_printf(&out, "options %s\n", strempty(line));
+                if (!line)
+                        r = -ENOMEM;
         }
         char *s = strbuf_steal(&out);
-        if (!s)
-                return -ENOMEM;
+        if (r < 0 || !s) {
+                free(s);
+                return r < 0 ? r : -ENOMEM;
+        }
         *ret = s;
         return 0;
+}
+
+int bls_entry_edit(const char *text, char *const *remove, char *const *want, char **ret) {
+        return bls_entry_edit_at(text, remove, want, NULL, SIZE_MAX, ret);
 }

@@ -1,15 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include <fcntl.h>
+/* The shell that /etc/default/grub and its drop-ins are written in, read
+ * without running it: assignments (quoting, $VAR and ${VAR}, "export",
+ * "unset"), comments and blank lines; anything else is a command only sh
+ * would know the effect of. */
 #include <stdarg.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
 
-#include "basic/fileio.h"
-#include "basic/spawn.h"
-#include "bootcfg/grub_default.h"
-#include "kernel/cmdline.h"
 #include "basic/util.h"
-#include "kernel/cmdline_tokens.h"
+#include "bootcfg/grub_shell.h"
+#include "kernel/cmdline.h"
 
 /* Limits on what a hostile file can make the reader build: "A=$A$A"
  * repeated doubles a value per line. */
@@ -90,6 +88,19 @@ static int vars_set_take(ShellVars *v, const char *name, char *value, const char
                 sv->quote_line = line ? line : 1;
         }
         return 0;
+}
+
+static void vars_unset(ShellVars *v, const char *name) {
+        for (size_t i = 0; i < v->n; i++)
+                if (streq(v->vars[i].name, name)) {
+                        free(v->vars[i].name);
+                        free(v->vars[i].value);
+                        free(v->vars[i].file);
+                        free(v->vars[i].quote_file);
+                        memmove(&v->vars[i], &v->vars[i + 1], (v->n - i - 1) * sizeof(ShellVar));
+                        v->n--;
+                        return;
+                }
 }
 
 int shell_vars_set(ShellVars *v, const char *name, const char *value) {
@@ -362,11 +373,11 @@ static int read_value(Reader *r, char **ret) {
 
 static int eval_reader(Reader *rd, char **ret_error);
 
-int grub_default_eval(ShellVars *v, const char *text, size_t size, char **ret_error) {
-        return grub_default_eval_file(v, NULL, text, size, ret_error);
+int shell_eval(ShellVars *v, const char *text, size_t size, char **ret_error) {
+        return shell_eval_file(v, NULL, text, size, ret_error);
 }
 
-int grub_default_eval_file(ShellVars *v, const char *file, const char *text, size_t size, char **ret_error) {
+int shell_eval_file(ShellVars *v, const char *file, const char *text, size_t size, char **ret_error) {
         Reader r = { .p = text, .end = text + size, .line = 1, .v = v, .file = file };
         return eval_reader(&r, ret_error);
 }
@@ -375,7 +386,7 @@ static int eval_reader(Reader *rd, char **ret_error) {
         Reader r = *rd;
         const char *text = r.p;
         size_t size = (size_t) (r.end - r.p);
-        bool after_export = false;
+        bool after_export = false, after_unset = false;
         int k = 0;
 
         if (memchr(text, 0, size)) {
@@ -392,7 +403,7 @@ static int eval_reader(Reader *rd, char **ret_error) {
                 }
                 if (c == '\n' || c == ';') {
                         r.line += c == '\n';
-                        after_export = false;
+                        after_export = after_unset = false;
                         r.p++;
                         continue;
                 }
@@ -413,6 +424,19 @@ static int eval_reader(Reader *rd, char **ret_error) {
                 bool word_end = r.p >= r.end || is_blank(*r.p) || *r.p == '\n' || *r.p == ';';
                 if (len == 6 && memcmp(s, "export", 6) == 0 && word_end) {
                         after_export = true;
+                        continue;
+                }
+                /* "unset NAME...": images' drop-ins use it for obsolete
+                 * variables (GRUB_HIDDEN_TIMEOUT). */
+                if (len == 5 && memcmp(s, "unset", 5) == 0 && word_end && !after_export) {
+                        after_unset = true;
+                        continue;
+                }
+                if (after_unset && len > 0 && is_name_start(*s) && word_end) {
+                        _cleanup_free_ char *name = strndup(s, len);
+                        if (!name)
+                                return -ENOMEM;
+                        vars_unset(r.v, name);
                         continue;
                 }
                 if (len > 0 && is_name_start(*s) && r.p < r.end && *r.p == '=') {
@@ -461,337 +485,12 @@ static int eval_reader(Reader *rd, char **ret_error) {
         return k;
 }
 
-/* ---- the merge ---- */
 
-static bool is_cfg(const char *name) {
-        size_t l = strlen(name);
-        return name[0] != '.' && l > 4 && streq(name + l - 4, ".cfg");
-}
-
-/* The files in grub-mkconfig's order, as paths below the root. */
-static int merge_list(const char *root, const char *override_path, bool override_exists, char ***ret) {
-        _cleanup_strv_free_ char **l = NULL, **dropins = NULL;
-        int r;
-
-        if (exists_root(root, GRUB_DEFAULT_PATH) || (override_path && streq(override_path, GRUB_DEFAULT_PATH)))
-                if ((r = strv_extend(&l, GRUB_DEFAULT_PATH)) < 0)
-                        return r;
-        r = list_dir_root(root, GRUB_DEFAULT_DIR, is_cfg, &dropins);
-        if (r < 0 && r != -ENOENT)
-                return r;
-        const char *ov_name = override_path ? startswith(override_path, GRUB_DEFAULT_DIR "/") : NULL;
-        bool ov_done = !ov_name || !override_exists;
-        for (char **d = dropins; d && *d; d++) {
-                if (!ov_done && strcmp(ov_name, *d) < 0) {
-                        if ((r = strv_extend(&l, override_path)) < 0)
-                                return r;
-                        ov_done = true;
-                }
-                if (ov_name && streq(ov_name, *d)) {
-                        if (override_exists && (r = strv_extend(&l, override_path)) < 0)
-                                return r;
-                        ov_done = true;
-                        continue;
-                }
-                if ((r = strv_extendf(&l, "%s/%s", GRUB_DEFAULT_DIR, *d)) < 0)
-                        return r;
-        }
-        if (!ov_done && (r = strv_extend(&l, override_path)) < 0)
-                return r;
-        if (!l && !(l = calloc(1, sizeof(char *))))
-                return -ENOMEM;
-        *ret = TAKE_PTR(l);
-        return 0;
-}
-
-static int merge_reader(const char *root, char **files, const char *override_path, const char *override_text,
-                        ShellVars *v, char **ret_error) {
-        for (char **f = files; *f; f++) {
-                _cleanup_free_ char *text = NULL, *err = NULL;
-                size_t size;
-                int r;
-                if (override_path && streq(*f, override_path)) {
-                        if (!override_text)
-                                continue;
-                        text = strdup(override_text);
-                        if (!text)
-                                return -ENOMEM;
-                        size = strlen(text);
-                } else if ((r = read_full_file_root(root, *f, &text, &size)) < 0) {
-                        if (r == -ENOENT)
-                                continue;
-                        *ret_error = strdup_printf("cannot read '%s': %s", *f, strerror(-r));
-                        return r;
-                }
-                r = grub_default_eval_file(v, *f, text, size, &err);
-                if (r < 0) {
-                        *ret_error = strdup_printf("'%s' %s: the merged value is not known without running it",
-                                                   *f, err ? err : strerror(-r));
-                        return r;
-                }
-        }
-        return 0;
-}
-
-static const char *const merged_vars[] = {
-        "GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT", "GRUB_DEFAULT",
-        "GRUB_ENABLE_BLSCFG", "GRUB_DISABLE_RECOVERY",
-};
-
-static int merge_shell(const char *root, char **files, const char *override_path, const char *override_text,
-                       ShellVars *v, char **ret_error) {
-        _cleanup_strv_free_ char **argv = NULL;
-        _cleanup_free_ char *buf = NULL, *out = NULL;
-        char tmp[] = "/tmp/numacma-grub-XXXXXX";
-        char *envp[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
-        SpawnOptions o = { .envp = envp, .stderr_fd = -1, .max_output = VALUE_MAX * ELEMENTSOF(merged_vars) * 2 };
-        size_t out_len;
-        int tmpfd = -1, r, status;
-        _cleanup_close_ int errfd = -1;
-        StrBuf script = {0};
-
-        /* The sourcing loop of grub-mkconfig; then the variables as
-         * NAME NUL VALUE NUL for those that are set. */
-        strbuf_append(&script, "for __numacma_f do . \"$__numacma_f\" || exit 1; done\n");
-        for (size_t i = 0; i < ELEMENTSOF(merged_vars); i++)
-                strbuf_printf(&script, "[ -n \"${%s+set}\" ] && printf '%%s\\0%%s\\0' %s \"$%s\"\n",
-                              merged_vars[i], merged_vars[i], merged_vars[i]);
-        strbuf_append(&script, "exit 0\n");
-        char *s = strbuf_steal(&script);
-        if (!s)
-                return -ENOMEM;
-        if ((r = strv_extend(&argv, "/bin/sh")) < 0 || (r = strv_extend(&argv, "-c")) < 0 ||
-            (r = strv_push(&argv, s)) < 0 || (r = strv_extend(&argv, "sh")) < 0)
-                return r;
-        for (char **f = files; *f; f++) {
-                if (override_path && streq(*f, override_path)) {
-                        if (!override_text)
-                                continue;
-                        if (tmpfd < 0) {
-                                tmpfd = mkostemp(tmp, O_CLOEXEC);
-                                if (tmpfd < 0)
-                                        return -errno;
-                                size_t len = strlen(override_text);
-                                if (write(tmpfd, override_text, len) != (ssize_t) len) {
-                                        r = -errno;
-                                        close(tmpfd);
-                                        unlink(tmp);
-                                        return r < 0 ? r : -EIO;
-                                }
-                                close(tmpfd);
-                        }
-                        r = strv_extend(&argv, tmp);
-                } else {
-                        char *p = root_join(root, *f);
-                        r = p ? strv_push(&argv, p) : -ENOMEM;
-                }
-                if (r < 0) {
-                        /* Not "goto out": that would jump over a cleanup variable's declaration (clang refuses). */
-                        if (tmpfd >= 0)
-                                unlink(tmp);
-                        return r;
-                }
-        }
-
-        /* What sh says on stderr ("FILE: LINE: Syntax error: ...") goes
-         * into the error: a file, so that a long message cannot block it. */
-        errfd = memfd_create("numacma-grub-sh-stderr", MFD_CLOEXEC);
-        o.stderr_fd = errfd;
-        r = spawn_capture(argv, &o, &out, &out_len, &status);
-        if (r < 0)
-                goto out;
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-                char said[512] = "";
-                ssize_t k = errfd >= 0 ? pread(errfd, said, sizeof(said) - 1, 0) : -1;
-                if (k > 0) {
-                        said[k] = 0;
-                        said[strcspn(said, "\n")] = 0;
-                }
-                *ret_error = k > 0 && *said ? strdup_printf("sourcing the /etc/default/grub files with sh failed: %s", said)
-                                            : strdup("sourcing the /etc/default/grub files with sh failed (a syntax error or a failing command in them)");
-                r = -EBADMSG;
-                goto out;
-        }
-        buf = TAKE_PTR(out);
-        /* NAME NUL VALUE NUL ... */
-        for (size_t i = 0; i < out_len;) {
-                const char *name = buf + i;
-                size_t nl = strnlen(name, out_len - i);
-                if (i + nl + 1 >= out_len + 1)
-                        break;
-                const char *value = name + nl + 1;
-                size_t vl = strnlen(value, out_len - i - nl - 1);
-                if (i + nl + 1 + vl >= out_len)
-                        break;
-                if ((r = shell_vars_set(v, name, value)) < 0)
-                        goto out;
-                i += nl + 1 + vl + 1;
-        }
-        r = 0;
-out:
-        if (tmpfd >= 0)
-                unlink(tmp);
-        return r;
-}
-
-int grub_defaults_merge(const char *root, bool use_shell, const char *override_path,
-                        const char *override_text, ShellVars *ret, char **ret_error) {
-        _cleanup_strv_free_ char **files = NULL;
-        ShellVars v = {0};
-        int r = merge_list(root, override_path, !!override_text, &files);
-        if (r < 0)
-                return r;
-        r = use_shell ? merge_shell(root, files, override_path, override_text, &v, ret_error)
-                      : merge_reader(root, files, override_path, override_text, &v, ret_error);
-        if (r < 0) {
-                shell_vars_done(&v);
-                return r;
-        }
-        *ret = v;
-        return 0;
-}
-
-/* ---- editing one variable's tokens ---- */
-
-static bool raw_blank(char c) {
-        return c == ' ' || c == '\t' || c == '\n';
-}
-
-/* Where word stands alone in the inner text of a quoted shell string (q:
- * its quote), outside a double-quoted part of the kernel's line (whose
- * quotes are written \" inside "..."); len when nowhere. */
-static size_t find_word(const char *s, size_t len, char q, const char *word) {
-        size_t wl = strlen(word);
-        bool kq = false, track = true;
-        /* An expansion may open or close the kernel's quotes where the text
-         * does not show it: then every standalone word is a candidate (the
-         * caller checks the result). */
-        for (size_t i = 0; q == '"' && i < len && track; i++) {
-                if (s[i] == '\\' && i + 1 < len)
-                        i++;
-                else if (s[i] == '$' || s[i] == '`')
-                        track = false;
-        }
-        for (size_t i = 0; i < len; i++) {
-                if (!kq && (i == 0 || raw_blank(s[i - 1])) && i + wl <= len &&
-                    memcmp(s + i, word, wl) == 0 && (i + wl == len || raw_blank(s[i + wl])))
-                        return i;
-                char c = s[i];
-                if (q == '"' && c == '\\' && i + 1 < len && strchr("$`\"\\\n", s[i + 1]))
-                        c = s[++i];
-                if (c == '"' && track)
-                        kq = !kq;
-        }
-        return len;
-}
-
-static int tokens_equal(const char *a, const char *b, bool *ret) {
-        _cleanup_strv_free_ char **ta = NULL, **tb = NULL;
-        int r = tokens_of(a, &ta);
-        if (r >= 0)
-                r = tokens_of(b, &tb);
-        if (r < 0)
-                return r;
-        size_t i = 0;
-        while (ta[i] && tb[i] && streq(ta[i], tb[i]))
-                i++;
-        *ret = !ta[i] && !tb[i];
-        return 0;
-}
-
-static int eval_tracked(const char *text, const char *name, ShellVars *v, const char **ret_start,
+int shell_eval_tracked(const char *text, const char *name, ShellVars *v, const char **ret_start,
                         const char **ret_end, char **ret_error) {
         Reader r = { .p = text, .end = text + strlen(text), .line = 1, .v = v, .track = name };
         int k = eval_reader(&r, ret_error);
         *ret_start = r.track_start;
         *ret_end = r.track_end;
         return k;
-}
-
-int grub_default_edit_tokens(const char *text, const char *name, char *const *remove, char *const *want,
-                             char **ret, char **ret_why) {
-        _cleanup_(shell_vars_done) ShellVars v = {0}, nv = {0};
-        _cleanup_free_ char *err = NULL, *expect = NULL, *inner = NULL, *out = NULL;
-        const char *vs = NULL, *ve = NULL;
-        *ret = NULL;
-        *ret_why = NULL;
-        int r = eval_tracked(text, name, &v, &vs, &ve, &err);
-        if (r < 0) {
-                *ret_why = strdup_printf("it does not read as assignments (%s)", err ? err : strerror(-r));
-                return r;
-        }
-        const ShellVar *sv = shell_vars_find(&v, name);
-        if (!sv || (sv->value && !*sv->value) || !vs)
-                return -ENOENT;
-        if (!sv->value) {
-                *ret_why = strdup_printf("%s is set by a command substitution", name);
-                return -EOPNOTSUPP;
-        }
-        /* One quoted string, its closing quote the value's last byte. */
-        char q = *vs;
-        size_t rawlen = (size_t) (ve - vs);
-        bool one = (q == '"' || q == '\'') && rawlen >= 2 && ve[-1] == q;
-        for (size_t i = 1; one && i + 1 < rawlen; i++) {
-                if (q == '"' && vs[i] == '\\' && i + 2 < rawlen)
-                        i++;
-                else if (vs[i] == q)
-                        one = false;
-        }
-        if (!one) {
-                *ret_why = strdup_printf("%s is not assigned one quoted string", name);
-                return -EOPNOTSUPP;
-        }
-        r = tokens_edit(sv->value, remove, want, &expect);
-        if (r < 0) {
-                *ret_why = strdup_printf("%s does not take the change as a command line", name);
-                return r == -ENOMEM ? r : -EOPNOTSUPP;
-        }
-        if (!(inner = strndup(vs + 1, rawlen - 2)))
-                return -ENOMEM;
-        /* numacma's tokens out, each with one blank beside it (the one
-         * before it, else the one after): the text as it was before they
-         * were appended. */
-        for (char *const *t = remove; t && *t; t++)
-                for (size_t at; (at = find_word(inner, strlen(inner), q, *t)) < strlen(inner);) {
-                        size_t wl = strlen(*t), from = at, to = at + wl;
-                        if (from > 0)
-                                from--;
-                        else if (inner[to])
-                                to++;
-                        memmove(inner + from, inner + to, strlen(inner + to) + 1);
-                }
-        StrBuf b = {0};
-        strbuf_append(&b, inner);
-        _cleanup_strv_free_ char **have = NULL;
-        if ((r = tokens_of(sv->value, &have)) < 0) {
-                strbuf_done(&b);
-                return r;
-        }
-        for (char *const *t = want; t && *t; t++) {
-                if (strv_contains(have, *t) && !strv_contains(remove, *t))
-                        continue;
-                if (b.len)
-                        strbuf_append(&b, " ");
-                strbuf_append(&b, *t);
-        }
-        _cleanup_free_ char *edited = strbuf_steal(&b);
-        if (!edited)
-                return -ENOMEM;
-        if (!(out = strdup_printf("%.*s%s%s", (int) (vs + 1 - text), text, edited, ve - 1)))
-                return -ENOMEM;
-        /* What the shell makes of the new text must be the token edit. */
-        const char *ns, *ne;
-        bool same = false;
-        free(err);
-        err = NULL;
-        r = eval_tracked(out, name, &nv, &ns, &ne, &err);
-        const ShellVar *nsv = r >= 0 ? shell_vars_find(&nv, name) : NULL;
-        if (nsv && nsv->value && (r = tokens_equal(nsv->value, expect, &same)) < 0)
-                return r;
-        if (!same) {
-                *ret_why = strdup_printf("the edit of %s would not give exactly the token edit", name);
-                return -EOPNOTSUPP;
-        }
-        *ret = TAKE_PTR(out);
-        return 0;
 }

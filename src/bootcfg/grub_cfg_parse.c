@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdarg.h>
 
-#include "bootcfg/grub_cfg.h"
+#include "bootcfg/grub_cfg_parse.h"
 #include "basic/util.h"
 
 static void entry_done(GrubEntry *e) {
@@ -17,6 +17,12 @@ void grub_cfg_done(GrubCfg *c) {
         for (size_t i = 0; i < c->n; i++)
                 entry_done(&c->entries[i]);
         free(c->entries);
+        for (size_t i = 0; i < c->n_items; i++) {
+                free(c->items[i].title);
+                free(c->items[i].id);
+        }
+        free(c->items);
+        strv_free(c->top);
         strv_free(c->errors);
         *c = (GrubCfg){0};
 }
@@ -101,6 +107,7 @@ typedef struct {
         unsigned children;
         unsigned line;    /* where it opens */
         long entry;       /* index into entries once a linux line was seen, else -1 */
+        long item;        /* index into items, -1 for other blocks */
 } Block;
 
 #define DEPTH_MAX 64
@@ -167,6 +174,21 @@ static bool room_for_block(Parser *ps) {
         return false;
 }
 
+/* The menu item of a block that opens: -1 for lack of memory. */
+static long add_item(Parser *ps, const Block *b, const Block *parent) {
+        GrubItem *n = realloc(ps->cfg.items, (ps->cfg.n_items + 1) * sizeof(GrubItem));
+        if (!n)
+                return -1;
+        ps->cfg.items = n;
+        GrubItem it = { .parent = parent ? parent->item : -1, .submenu = b->kind == BLOCK_SUBMENU, .entry = -1 };
+        if ((b->title && !(it.title = strdup(b->title))) || (b->id && !(it.id = strdup(b->id)))) {
+                free(it.title);
+                return -1;
+        }
+        n[ps->cfg.n_items] = it;
+        return (long) ps->cfg.n_items++;
+}
+
 static void open_entry(Parser *ps, BlockKind kind, const char *p) {
         /* Entries do not nest (grub-mkconfig never writes that): a new one
          * inside an entry means that entry lacks its '}'. */
@@ -180,7 +202,7 @@ static void open_entry(Parser *ps, BlockKind kind, const char *p) {
         if (!room_for_block(ps))
                 return;
         Block *parent = innermost(ps, BLOCK_SUBMENU);
-        Block b = { .kind = kind, .entry = -1, .line = ps->line };
+        Block b = { .kind = kind, .entry = -1, .item = -1, .line = ps->line };
         b.title = next_word(&p);
         for (char *w; (w = next_word(&p));) {
                 bool id_next = streq(w, "$menuentry_id_option") || streq(w, "--id");
@@ -192,7 +214,7 @@ static void open_entry(Parser *ps, BlockKind kind, const char *p) {
         }
         b.path = parent ? strdup_printf("%s>%u", parent->path, parent->children++)
                         : strdup_printf("%u", ps->top_children++);
-        if (!b.path) {
+        if (!b.path || (b.item = add_item(ps, &b, parent)) < 0) {
                 block_done(&b);
                 ps->r = -ENOMEM;
                 return;
@@ -221,6 +243,7 @@ static void add_linux(Parser *ps, const char *p, const char *end) {
                 .args = p < end ? strndup(p, (size_t) (end - p)) : strdup(""),
         };
         g.release = kernel_release_of_image(g.kernel);
+        g.item = e->item;
         if (!g.path || !g.args || (e->title && !g.title) || (e->id && !g.id)) {
                 entry_done(&g);
                 ps->r = -ENOMEM;
@@ -242,6 +265,8 @@ static void add_linux(Parser *ps, const char *p, const char *end) {
         ps->cfg.entries = ne;
         ne[ps->cfg.n] = g;
         e->entry = (long) ps->cfg.n++;
+        if (e->item >= 0)
+                ps->cfg.items[e->item].entry = e->entry;
 }
 
 static void parse_line(Parser *ps, const char *l) {
@@ -271,6 +296,10 @@ static void parse_line(Parser *ps, const char *l) {
                         ps->skipped++;
                 return;
         }
+        if (ps->depth == 0 && !entry && !opens && strv_extend(&ps->cfg.top, l) < 0) {
+                ps->r = -ENOMEM;
+                return;
+        }
         if ((entry || kernel) && open_quote(l))
                 report(ps, ps->line, "the %s line leaves a quote open", cmd);
         if (entry) {
@@ -284,7 +313,7 @@ static void parse_line(Parser *ps, const char *l) {
          * end of any other command (a kernel argument, say) opens nothing. */
         if (opens && (streq(cmd, "function") || streq(cmd, "{"))) {
                 if (room_for_block(ps))
-                        ps->stack[ps->depth++] = (Block){ .kind = BLOCK_OTHER, .entry = -1, .line = ps->line };
+                        ps->stack[ps->depth++] = (Block){ .kind = BLOCK_OTHER, .entry = -1, .item = -1, .line = ps->line };
                 return;
         }
         if (kernel)
@@ -316,95 +345,5 @@ int grub_cfg_parse(const char *text, GrubCfg *ret) {
                 return ps.r;
         }
         *ret = ps.cfg;
-        return 0;
-}
-
-const GrubEntry *grub_cfg_default(const GrubCfg *c, const char *grub_default, const char *saved_entry) {
-        if (c->n == 0)
-                return NULL;
-        const char *want = grub_default && *grub_default ? grub_default : "0";
-        if (streq(want, "saved"))
-                want = saved_entry && *saved_entry ? saved_entry : "0";
-        for (size_t i = 0; i < c->n; i++) {
-                const GrubEntry *e = &c->entries[i];
-                if (streq(e->path, want) || streq_ptr(e->id, want) || streq_ptr(e->title, want))
-                        return e;
-        }
-        /* "1>Debian, with Linux 6.1" mixes forms; a title or id after '>'. */
-        const char *gt = strrchr(want, '>');
-        if (gt)
-                for (size_t i = 0; i < c->n; i++)
-                        if (streq_ptr(c->entries[i].id, gt + 1) || streq_ptr(c->entries[i].title, gt + 1))
-                                return &c->entries[i];
-        return &c->entries[0];
-}
-
-/* The line of key in a grubenv block: where its value starts and ends (at
- * the newline that is not escaped). NULL when key is not set. */
-static const char *grubenv_find(const char *text, const char *key, const char **ret_end) {
-        size_t kl = strlen(key);
-        for (const char *l = text; l && *l;) {
-                const char *e = l;
-                while (*e && *e != '\n')
-                        e += e[0] == '\\' && e[1] ? 2 : 1;
-                if (strncmp(l, key, kl) == 0 && l[kl] == '=') {
-                        *ret_end = e;
-                        return l + kl + 1;
-                }
-                l = *e ? e + 1 : NULL;
-        }
-        return NULL;
-}
-
-/* GRUB's envblk (grub-core/lib/envblk.c) escapes '\' and newline with a
- * backslash. */
-char *grubenv_get(const char *text, const char *key) {
-        const char *end, *v = grubenv_find(text, key, &end);
-        if (!v)
-                return NULL;
-        StrBuf b = {0};
-        strbuf_append(&b, "");
-        for (; v < end; v++) {
-                if (*v == '\\' && v + 1 < end)
-                        v++;
-                strbuf_appendn(&b, v, 1);
-        }
-        return strbuf_steal(&b);
-}
-
-int grubenv_set(const char *text, size_t size, const char *key, const char *value, char **ret) {
-        static const char sig[] = "# GRUB Environment Block\n";
-        if (size != strlen(text) || strncmp(text, sig, strlen(sig)) != 0)
-                return -EBADMSG;
-        const char *end, *v = grubenv_find(text + strlen(sig), key, &end);
-        if (!v)
-                return -ENOENT;
-        StrBuf b = {0};
-        strbuf_appendn(&b, text, (size_t) (v - text));
-        for (const char *p = value; *p; p++) {
-                if (*p == '\\' || *p == '\n')
-                        strbuf_append(&b, "\\");
-                strbuf_appendn(&b, p, 1);
-        }
-        strbuf_append(&b, end);
-        char *s = strbuf_steal(&b);
-        if (!s)
-                return -ENOMEM;
-        /* The block keeps its size: the '#' after the last line pad it. */
-        size_t len = strlen(s), data = len;
-        while (data > 0 && s[data - 1] == '#')
-                data--;
-        if (data > size || (data > 0 && s[data - 1] != '\n')) {
-                free(s);
-                return data > size ? -ENOSPC : -EBADMSG;
-        }
-        char *n = realloc(s, size + 1);
-        if (!n) {
-                free(s);
-                return -ENOMEM;
-        }
-        memset(n + data, '#', size - data);
-        n[size] = 0;
-        *ret = n;
         return 0;
 }

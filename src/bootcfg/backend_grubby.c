@@ -19,7 +19,8 @@
  * (bls_other_files()); with one entry named, grubby touches only it. */
 #include "basic/fileio.h"
 #include "bootcfg/backend.h"
-#include "bootcfg/bls_entries.h"
+#include "bootcfg/bls_apply.h"
+#include "bootcfg/bls_next.h"
 #include "kernel/cmdline.h"
 #include "kernel/cmdline_tokens.h"
 
@@ -34,7 +35,7 @@ static bool grubby_detect(const char *root) {
 }
 
 static int grubby_read_next(const char *root, NextBoot *n) {
-        return bls_read_next(root, false, n);
+        return bls_read_next(root, BLS_BY_GRUB, n);
 }
 
 /* One entry's part of the edit: the tokens its options lose and gain. */
@@ -162,35 +163,35 @@ static bool grubby_matches(const char *param, const char *linux_path) {
 }
 
 static int plan_entries(BootCtx *c, const EntryEdits *e, EntryPlan **ret) {
-        EntryPlan *p = calloc(e->n + 1, sizeof(EntryPlan));
+        EntryPlan *p = calloc(e->es.n + 1, sizeof(EntryPlan));
         int r = p ? 0 : -ENOMEM;
-        for (size_t i = 0; r >= 0 && i < e->n; i++) {
-                if (!e->edited[i] || streq(e->edited[i], e->f[i].text))
+        for (size_t i = 0; r >= 0 && i < e->es.n; i++) {
+                if (!e->edited[i] || streq(e->edited[i], e->es.f[i].text))
                         continue;
                 _cleanup_free_ char *o = NULL, *n = NULL;
                 _cleanup_strv_free_ char **ot = NULL, **nt = NULL;
-                if ((r = options_of(e->f[i].text, &o)) < 0 || (r = options_of(e->edited[i], &n)) < 0 ||
+                if ((r = options_of(e->es.f[i].text, &o)) < 0 || (r = options_of(e->edited[i], &n)) < 0 ||
                     (r = tokens_of(o, &ot)) < 0 || (r = tokens_of(n, &nt)) < 0 ||
                     (r = tokens_minus(ot, nt, &p[i].rm)) < 0 || (r = tokens_minus(nt, ot, &p[i].add)) < 0)
                         break;
                 p[i].todo = true;
-                p[i].why_not = grubby_safe(c, &e->f[i], &p[i]);
+                p[i].why_not = grubby_safe(c, &e->es.f[i], &p[i]);
         }
         /* One grubby call edits every entry of that kernel: each must need
          * the same edit, and grubby must be able to make it. */
-        for (size_t i = 0; r >= 0 && i < e->n; i++) {
+        for (size_t i = 0; r >= 0 && i < e->es.n; i++) {
                 if (!p[i].todo || p[i].why_not)
                         continue;
                 bool ok = true;
-                for (size_t j = 0; j < e->n && ok; j++)
-                        if (j != i && grubby_matches(e->f[i].e.linux_path, e->f[j].e.linux_path))
+                for (size_t j = 0; j < e->es.n && ok; j++)
+                        if (j != i && grubby_matches(e->es.f[i].e.linux_path, e->es.f[j].e.linux_path))
                                 ok = p[j].todo && !p[j].why_not && strv_equal(p[i].rm, p[j].rm) && strv_equal(p[i].add, p[j].add);
                 if (!ok)
                         p[i].why_not = "another entry of its kernel needs another edit";
                 p[i].by_grubby = ok;
         }
         if (r < 0) {
-                entry_plans_free(p, e->n);
+                entry_plans_free(p, e->es.n);
                 return r;
         }
         *ret = p;
@@ -220,76 +221,70 @@ static int grubby_argv(const char *linux_path, const EntryPlan *p, char ***ret) 
  * is written as the token edit makes it, and said. */
 static int grubby_check(BootCtx *c, const EntryEdits *e, const EntryPlan *p) {
         int r = 0;
-        for (size_t i = 0; i < e->n && r >= 0; i++) {
+        for (size_t i = 0; i < e->es.n && r >= 0; i++) {
                 if (p[i].todo && !p[i].by_grubby)
                         continue;  /* edited directly */
-                const char *want = e->edited[i] ? e->edited[i] : e->f[i].text;
+                const char *want = e->edited[i] ? e->edited[i] : e->es.f[i].text;
                 _cleanup_free_ char *now = NULL;
-                r = boot_ctx_read(c, e->f[i].path, &now);
+                r = boot_ctx_read(c, e->es.f[i].path, &now);
                 if (r == -ENOENT)
-                        return boot_ctx_fail(c, r, "'%s' is gone after grubby ran", e->f[i].path);
+                        return boot_ctx_fail(c, r, "'%s' is gone after grubby ran", e->es.f[i].path);
                 if (r < 0)
                         return r;
                 if (streq(now, want)) {
-                        r = boot_ctx_note_command_edit(c, e->f[i].path, e->f[i].text, want);
+                        r = boot_ctx_note_command_edit(c, e->es.f[i].path, e->es.f[i].text, want);
                         continue;
                 }
-                boot_ctx_note(c, "grubby's edit of '%s' is not the token edit: the entry was written directly", e->f[i].path);
-                r = boot_ctx_replace(c, e->f[i].path, now, want, 0644);
+                boot_ctx_note(c, "grubby's edit of '%s' is not the token edit: the entry was written directly", e->es.f[i].path);
+                r = boot_ctx_replace(c, e->es.f[i].path, now, want, 0644);
         }
         return r < 0 ? r : 0;
 }
 
-static int grubby_edit(BootCtx *c) {
-        EntryEdits e = {0};
+/* The planned edits: grubby once per kernel for the entries it can edit,
+ * the rest (and everything, when grubby does not run) directly; then
+ * grubby's work checked against the token edit. */
+static int grubby_write(BootCtx *c, const EntryEdits *e, bool *changed) {
         EntryPlan *p = NULL;
         bool run = boot_ctx_runs_commands(c), any = false;
-        int r = bls_plan_edits(c, (char *const *) bls_entry_dirs, true, &e);
-        if (r < 0)
-                return r;
-        if ((r = plan_entries(c, &e, &p)) < 0)
-                goto out;
-        /* grubby once per kernel, for the entries it can edit. */
-        for (size_t i = 0; i < e.n && r >= 0; i++) {
+        int r = plan_entries(c, e, &p);
+        for (size_t i = 0; i < e->es.n && r >= 0; i++) {
                 bool first = p[i].by_grubby;
                 for (size_t j = 0; j < i && first; j++)
-                        first = !(p[j].by_grubby && grubby_matches(e.f[j].e.linux_path, e.f[i].e.linux_path));
+                        first = !(p[j].by_grubby && grubby_matches(e->es.f[j].e.linux_path, e->es.f[i].e.linux_path));
                 if (!first)
                         continue;
                 _cleanup_strv_free_ char **argv = NULL;
-                if ((r = grubby_argv(e.f[i].e.linux_path, &p[i], &argv)) >= 0)
+                if ((r = grubby_argv(e->es.f[i].e.linux_path, &p[i], &argv)) >= 0)
                         r = boot_ctx_run(c, argv);
                 any = true;
         }
-        /* The rest (and everything, when grubby does not run) directly. */
-        for (size_t i = 0; i < e.n && r >= 0; i++) {
+        for (size_t i = 0; i < e->es.n && r >= 0; i++) {
                 if (!p[i].todo || (run && p[i].by_grubby))
                         continue;
                 if (run && p[i].why_not)
-                        boot_ctx_note(c, "'%s' was edited directly: grubby's edit would not be the token edit (%s)", e.f[i].path, p[i].why_not);
-                r = boot_ctx_replace(c, e.f[i].path, e.f[i].text, e.edited[i], 0644);
+                        boot_ctx_note(c, "'%s' was edited directly: grubby's edit would not be the token edit (%s)", e->es.f[i].path, p[i].why_not);
+                r = boot_ctx_replace(c, e->es.f[i].path, e->es.f[i].text, e->edited[i], 0644);
         }
         if (r >= 0 && run && any)
-                r = grubby_check(c, &e, p);
+                r = grubby_check(c, e, p);
         if (r >= 0 && any && !run && !c->live)
                 r = boot_ctx_note(c, "grubby is not run for a root other than '/': the entries were edited directly");
-out:
-        entry_plans_free(p, e.n);
-        entry_edits_done(&e);
+        if (r >= 0 && any)
+                *changed = true;
+        entry_plans_free(p, e->es.n);
         return r < 0 ? r : 0;
 }
 
+static const BlsFamily grubby_family = {
+        .dirs = bls_entry_dirs,
+        .loader = BLS_BY_GRUB,
+        .other = BLS_GRUB | BLS_DEFAULT_GRUB,
+        .write_entries = grubby_write,
+};
+
 static int grubby_apply(BootCtx *c) {
-        bool changed = false;
-        const unsigned flags = BLS_GRUB | BLS_DEFAULT_GRUB;
-        int r = bls_record_intent(c, (char *const *) bls_entry_dirs, flags);
-        if (r >= 0)
-                r = grubby_edit(c);
-        if (r >= 0)
-                r = bls_other_files(c, (char *const *) bls_entry_dirs, flags, &changed);
-        if (r < 0)
-                return r;
-        return boot_ctx_write_record(c, c->want ? c->want : (char *[]){ NULL });
+        return bls_family_apply(c, &grubby_family);
 }
 
 const BootBackendOps grubby_backend = {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct {
         char *id;          /* file name without ".conf" */
@@ -29,6 +30,13 @@ int bls_entry_parse(const char *text, size_t size, BlsEntry *ret);
  * is inside another token. (RHEL 8's "options $kernelopts" is edited in
  * grubenv instead, see bls_entries.h.) */
 int bls_entry_edit(const char *text, char *const *remove, char *const *want, char **ret);
+/* The same with the new tokens on the options line that starts at byte
+ * target (GRUB's blscfg reads only the first): what is present is that
+ * line's, and the tokens of move (numacma's own, which belong there) that
+ * the target line gets are taken out of the other options lines. target SIZE_MAX: as
+ * bls_entry_edit() (systemd-boot joins every options line). */
+int bls_entry_edit_at(const char *text, char *const *remove, char *const *want, char *const *move, size_t target,
+                      char **ret);
 /* The release an entry boots: version, else from the linux image name. */
 const char *bls_entry_release(const BlsEntry *e);
 /* Boot menu order (sd-boot and GRUB's blscfg): sort-key, machine-id,

@@ -2,6 +2,7 @@
 /* The menu entries of a generated grub.cfg, and which one GRUB boots. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct {
@@ -11,13 +12,25 @@ typedef struct {
         char *kernel;    /* the linux line's image */
         char *args;      /* the rest of the linux line, as written */
         char *release;   /* from the image name (vmlinuz-RELEASE), or NULL */
+        long item;       /* its place in the menu (GrubCfg.items) */
 } GrubEntry;
+
+/* One item of the menu as GRUB builds it: a menuentry or a submenu. */
+typedef struct {
+        char *title, *id;
+        long parent;     /* the submenu it is in (index into items), -1: the top level */
+        bool submenu;
+        long entry;      /* index into entries once it has a linux line, else -1 */
+} GrubItem;
 
 #define GRUB_CFG_ERRORS_MAX 20
 
 typedef struct {
         GrubEntry *entries;
         size_t n;
+        GrubItem *items;  /* every menuentry and submenu, in the file's order */
+        size_t n_items;
+        char **top;       /* the lines outside every block (the header's script) */
         /* What was malformed, "line N: ...": the first GRUB_CFG_ERRORS_MAX
          * (n_errors counts all). A broken entry is reported and skipped or
          * closed; the entries around it keep their places. */
@@ -28,16 +41,5 @@ typedef struct {
 /* Fails only for lack of memory: what cannot be read is in errors. */
 int grub_cfg_parse(const char *text, GrubCfg *ret);
 void grub_cfg_done(GrubCfg *c);
-/* GRUB_DEFAULT ("0", "1>2", a title or an id, "saved" with saved_entry
- * from grubenv) -> the entry GRUB boots; entry 0 when nothing matches, as
- * GRUB falls back. NULL when there is no entry with a linux line. */
-const GrubEntry *grub_cfg_default(const GrubCfg *c, const char *grub_default, const char *saved_entry);
-/* A variable of a grubenv block (saved_entry, kernelopts), unescaped;
- * NULL when not set. */
-char *grubenv_get(const char *text, const char *key);
-/* The block (size bytes, as read) with key's value replaced, escaped as
- * GRUB does; the '#' padding after the last line keeps the size. -ENOENT:
- * key is not set; -ENOSPC: no room; -EBADMSG: not a grubenv block. */
-int grubenv_set(const char *text, size_t size, const char *key, const char *value, char **ret);
 /* "vmlinuz-6.1.0-18-amd64" -> "6.1.0-18-amd64" */
 char *kernel_release_of_image(const char *image);

@@ -1,13 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The variables /etc/default/grub and /etc/default/grub.d/ *.cfg set, merged
- * in the order grub-mkconfig sources them. */
+/* The shell of /etc/default/grub and its drop-ins, evaluated without running
+ * anything: the variables they set. */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
-
-#define GRUB_DEFAULT_PATH "/etc/default/grub"
-#define GRUB_DEFAULT_DIR "/etc/default/grub.d"
 
 typedef struct {
         char *name;
@@ -36,12 +33,12 @@ int shell_vars_set(ShellVars *v, const char *name, const char *value);
  * substitution makes that one variable unknown; any other command is
  * -EBADMSG with *ret_error = "line N: ...". size bounds text (which may hold
  * NUL bytes: an error). */
-int grub_default_eval(ShellVars *v, const char *text, size_t size, char **ret_error);
+int shell_eval(ShellVars *v, const char *text, size_t size, char **ret_error);
 /* The same for one file: the variables it sets remember file and line.
  * Errors inside a double quote opened on an earlier line name that line
  * and the variable too; an unterminated quote is reported at the line
  * where it opens. */
-int grub_default_eval_file(ShellVars *v, const char *file, const char *text, size_t size, char **ret_error);
+int shell_eval_file(ShellVars *v, const char *file, const char *text, size_t size, char **ret_error);
 
 /* A GRUB_CMDLINE_* variable holds a kernel command line: -EBADMSG when it
  * leaves a double quote open (the kernel would take every argument after
@@ -52,27 +49,10 @@ int grub_default_eval_file(ShellVars *v, const char *file, const char *text, siz
  * not set or not known. */
 int grub_cmdline_var_check(const ShellVars *v, const char *name, char **ret_error);
 
-/* The merge: root/etc/default/grub, then root/etc/default/grub.d/ *.cfg in
- * C-locale order. Without use_shell every error names the file and line. When override_path is set, override_text is read in its
- * place (NULL: as if that file did not exist), to check a file before it is
- * written. With use_shell, the files are sourced by /bin/sh in a child
- * with an empty environment, as grub-mkconfig does (only for the live
- * system: it runs what those files run); without, grub_default_eval().
- * On failure *ret_error says why. */
-int grub_defaults_merge(const char *root, bool use_shell, const char *override_path,
-                        const char *override_text, ShellVars *ret, char **ret_error);
-
 /* Quote s for the inside of a shell double-quoted string. */
 char *shell_dquote_escape(const char *s);
 
-/* text (a whole /etc/default/grub) with the last assignment of name edited
- * as kernel command-line tokens: the tokens of remove (exact text) taken
- * out of it with one blank beside each, those of want that it lacks
- * appended before its closing quote; everything else byte for byte, so
- * taking out what was appended gives the text back. The assignment must be
- * one quoted string ("..." or '...'); the new text is evaluated again and
- * must give exactly the tokens tokens_edit() gives. -ENOENT: name is not
- * set or empty (nothing to do); -EOPNOTSUPP or -EBADMSG: not edited,
- * *ret_why says why. */
-int grub_default_edit_tokens(const char *text, const char *name, char *const *remove, char *const *want,
-                             char **ret, char **ret_why);
+/* shell_eval() that also says where the last assignment of name has its
+ * value written: [*ret_start, *ret_end) of text (NULL when never assigned). */
+int shell_eval_tracked(const char *text, const char *name, ShellVars *v, const char **ret_start,
+                       const char **ret_end, char **ret_error);
