@@ -77,12 +77,24 @@ static void test_kernel_log(void **state) {
 /* ---- slots ---- */
 
 static void test_slots(void **state) {
+        _cleanup_nodeset_ NodeSet *four = NULL, *two = NULL;
+        assert_int_equal(nodeset_parse("0-3", &four), 0);
+        assert_int_equal(nodeset_parse("0-1", &two), 0);
         assert_int_equal(k72.cma_areas, 20);
-        assert_int_equal(hugetlb_cma_areas(NULL, 4), 0);
-        assert_int_equal(hugetlb_cma_areas("4G", 4), 4);
-        assert_int_equal(hugetlb_cma_areas("0:1G,2:1G", 4), 2);
-        assert_int_equal(hugetlb_cma_areas("0:1G,2:0", 4), 1);
-        assert_int_equal(hugetlb_cma_areas("0", 4), 0);
+        /* 7.2 (mm/hugetlb_cma.c): whole gigantic pages (1 GiB on x86),
+         * shared by the nodes with boot memory, one area per node until
+         * the size is reached. */
+        assert_int_equal(hugetlb_cma_areas(&k72, NULL, four, four), 0);
+        assert_int_equal(hugetlb_cma_areas(&k72, "4G", four, four), 4);
+        assert_int_equal(hugetlb_cma_areas(&k72, "2G", four, four), 2);   /* "3 GB on 4 nodes: the first three" */
+        assert_int_equal(hugetlb_cma_areas(&k72, "3G", four, four), 3);
+        assert_int_equal(hugetlb_cma_areas(&k72, "512M", four, four), 0);  /* "must be a multiple of 1024 MiB" */
+        assert_int_equal(hugetlb_cma_areas(&k72, "0:1G,2:1G", four, four), 2);
+        assert_int_equal(hugetlb_cma_areas(&k72, "0:1G,2:0", four, four), 1);
+        assert_int_equal(hugetlb_cma_areas(&k72, "0:1G,5:1G", four, four), 1);  /* "invalid node 5 specified" */
+        assert_int_equal(hugetlb_cma_areas(&k72, "0", four, four), 0);
+        /* Nodes online without memory share nothing on 7.2. */
+        assert_int_equal(hugetlb_cma_areas(&k72, "2G", four, two), 2);
 
         _cleanup_cmdline_ Cmdline *c = NULL;
         assert_int_equal(cmdline_parse("cma=64M hugetlb_cma=0:1G,1:1G", &c), 0);
@@ -93,15 +105,23 @@ static void test_slots(void **state) {
         running.areas = areas;
         running.n_areas = 2;
         CmaSlots s;
-        cma_slots_count(&k72, c, true, 2, &running, &s);
+        cma_slots_count(&k72, c, true, two, two, &running, &s);
         assert_int_equal(s.areas, 20);
         assert_int_equal(s.default_area, 1);
         assert_int_equal(s.hugetlb, 2);
         assert_int_equal(s.other, 1);   /* hugetlb0 is counted from the command line */
         assert_int_equal(s.per_node, 16);
 
+        /* crashkernel=SIZE,cma takes one (x86 7.2: reserve_crashkernel_cma()). */
+        _cleanup_cmdline_ Cmdline *cc = NULL;
+        assert_int_equal(cmdline_parse("cma=64M crashkernel=512M crashkernel=256M,cma", &cc), 0);
+        assert_int_equal(crashkernel_cma_size(cc), 256 * MIB);
+        cma_slots_count(&k72, cc, true, two, two, NULL, &s);
+        assert_int_equal(s.crash, 1);
+        assert_int_equal(s.per_node, 18);
+
         KernelCaps none = {0};
-        cma_slots_count(&none, c, false, 2, NULL, &s);
+        cma_slots_count(&none, c, false, two, two, NULL, &s);
         assert_int_equal(s.per_node, UINT_MAX);
 }
 

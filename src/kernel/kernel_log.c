@@ -84,7 +84,10 @@ int kernel_log_parse(const char *text, KernelLog *ret) {
                                 in_ranges = false;
                                 if (node_after(buf, "cma: invalid node", &node))
                                         r = add(&l.invalid_nodes, node);
-                                else if (streq(buf, "cma: Not enough slots for CMA reserved regions!"))
+                                else if (node_after(buf, "cma: node", &node) && strstr(buf, " holds the default area, no numa")) {
+                                        l.has_skipped_default = true;
+                                        l.skipped_default_node = node;
+                                } else if (streq(buf, "cma: Not enough slots for CMA reserved regions!"))
                                         l.slots_exhausted = true;
                                 else if (startswith(buf, "cma: dma_numa_cma_reserve: reservation failed: err ")) {
                                         const char *e = buf + strlen("cma: dma_numa_cma_reserve: reservation failed: err ");

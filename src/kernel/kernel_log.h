@@ -22,6 +22,10 @@ typedef struct {
         /* "cma: dma_numa_cma_reserve: reservation failed: err E, node N" */
         NodeSet *failed_nodes;
         NodeSet *failed_enospc;   /* the same with err -28 (no slot left) */
+        /* numacma's patch 0003: "cma: node N holds the default area, no
+         * numaN area" (patches/kernel/6.12/0003). */
+        bool has_skipped_default;
+        int skipped_default_node;
 } KernelLog;
 
 /* Text of /dev/kmsg ("PRIO,SEQ,USEC,FLAGS;message" records, continuation

@@ -18,7 +18,9 @@
 typedef struct {
         int node;
         bool has_memory;
-        bool boot;                /* the kernel had this node's memory at early boot */
+        bool boot;                /* the kernel had this node's memory at early boot (or, when
+                                   * !known, is taken to have had it: a pool may be planned) */
+        bool known;               /* some evidence decided it (else: why says what is missing) */
         const char *why;          /* the rule that decided (static string) */
         uint64_t movable_pages;   /* present pages in ZONE_MOVABLE (zoneinfo) */
         uint64_t kernel_pages;    /* present pages in the other zones */

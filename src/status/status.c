@@ -201,7 +201,7 @@ static int judge_default_area(Status *s, bool *failed) {
                 any_pool |= s->nodes[i].has_local_pool;
         }
         _cleanup_free_ char *d = format_mib(s->booted_pred.default_area);
-        if (s->running->single_array && asked && !any_pool) {
+        if (s->running->rules->default_failure_stops_per_node && asked && !any_pool) {
                 s->default_area_failed = *failed = true;
                 PROBLEM(s, "the kernel could not reserve its %s default CMA area and so made no per-node pool at all: %s returns from dma_contiguous_reserve() before dma_numa_cma_reserve() when the default area fails (see 'dmesg | grep -i cma'); a cma= that fits below the DMA limit brings both back",
                         d, strna(s->running->release));
@@ -232,9 +232,13 @@ static int judge_limits(Status *s, bool *failed) {
                 return -ENOMEM;
         if (*cut) {
                 const CmaSlots *sl = &s->booted_slots;
+                _cleanup_free_ char *order = kernel_rules_order_string(s->running->rules);
+                if (!order)
+                        return -ENOMEM;
                 *failed = true;
-                PROBLEM(s, "node%s %s: the booted command line asks for pools there, but the kernel's CMA slots ran out first (CONFIG_CMA_AREAS=%u: the default area %u, other areas %u, then per-node areas in node order)%s; 'numacmactl apply' writes a numa_cma= within the slots",
-                        strchr(cut, ',') ? "s" : "", cut, sl->areas, sl->default_area, sl->other,
+                PROBLEM(s, "node%s %s: the booted command line asks for pools there, but the kernel's CMA slots ran out first (CONFIG_CMA_AREAS=%u: the default area %u, hugetlb_cma= %u, other areas %u; %s %s reserves %s, the per-node ones in node order)%s; 'numacmactl apply' writes a numa_cma= within the slots",
+                        strchr(cut, ',') ? "s" : "", cut, sl->config_areas, sl->default_area, sl->hugetlb, sl->other,
+                        strna(s->running->release), s->running->rules->releases, order,
                         s->log && s->log->slots_exhausted ? ": 'Not enough slots for CMA reserved regions!'" : "");
         }
         return 0;
@@ -331,11 +335,6 @@ static int judge(Status *s) {
         for (size_t i = 0; i < s->n_nodes && !s->default_area_failed; i++) {
                 NodeStatus *n = &s->nodes[i];
                 if (!n->has_memory || !n->booted)
-                        continue;
-                /* Implicit areas skip the default area's own node on kernels
-                 * with numacma's patch 0003: that area serves the node. */
-                if (s->booted_pred.implicit && !n->has_local_pool && s->default_area &&
-                    n->node == s->default_node && n->cma >= s->default_area)
                         continue;
                 if (n->local_pool < n->booted) {
                         _cleanup_free_ char *want = format_mib(n->booted), *have = format_mib(n->local_pool);
@@ -490,33 +489,28 @@ static int summarize(Status *s) {
 }
 
 /* What the running kernel made of the booted line, and what the next
- * boot's kernel will make of its line and of the desired one. */
+ * boot's kernel will make of its line and of the desired one (each by its
+ * release's rules: plan/predict.h). */
 static int predict(Status *s, const StatusInput *in, Prediction *ret_desired) {
-        PredictionLimits lim = {0};
+        PredictEnv env = { .boot_memory = s->boot_memory, .running = s->cma,
+                           .default_node = cma_state_default_node(s->cma) };
         int r = cmdline_parse(strempty(s->booted_cmdline), &s->booted);
         if (r < 0)
                 return r;
-        r = predict_pools(s->running, s->booted, s->topology, &s->booted_pred);
+        r = predict_pools(s->running, s->booted, s->topology, &env, &s->booted_pred);
         if (r < 0)
                 return r;
         /* What the kernel cannot make at boot is not asked for. */
-        r = prediction_limit(&s->booted_pred, s->running, s->booted, s->boot_memory, s->cma, &s->booted_limits);
-        if (r < 0)
-                return r;
+        s->booted_limits = s->booted_pred.limits;
+        s->booted_pred.limits = (PredictionLimits){0};
         s->booted_slots = s->booted_limits.slots;
-        r = predict_pools(&s->targets[0], in->desired, s->topology, ret_desired);
-        if (r >= 0)
-                r = prediction_limit(ret_desired, &s->targets[0], in->desired, s->boot_memory, s->cma, &lim);
-        prediction_limits_done(&lim);
+        r = predict_pools(&s->targets[0], in->desired, s->topology, &env, ret_desired);
         if (r < 0 || !s->next->cmdline)
                 return r;
         _cleanup_cmdline_ Cmdline *nc = NULL;
         r = cmdline_parse(s->next->cmdline, &nc);
         if (r >= 0)
-                r = predict_pools(&s->targets[0], nc, s->topology, &s->next_pred);
-        if (r >= 0)
-                r = prediction_limit(&s->next_pred, &s->targets[0], nc, s->boot_memory, s->cma, &lim);
-        prediction_limits_done(&lim);
+                r = predict_pools(&s->targets[0], nc, s->topology, &env, &s->next_pred);
         s->next_pred_valid = r >= 0;
         return r;
 }
