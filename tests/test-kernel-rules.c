@@ -13,6 +13,7 @@
 #include "basic/fileio.h"
 #include "basic/util.h"
 #include "kernel/kernel_rules.h"
+#include "plan/plan.h"
 #include "plan/predict.h"
 #include "test-machine.h"
 
@@ -366,6 +367,18 @@ static void test_bare_in_prediction(void **state) {
         assert_int_equal(strv_length(p.oops), 0);  /* "numa_cma=" has a value; after "--" is init's */
         assert_false(p.implicit);                 /* and switches the implicit areas off */
         prediction_done(&p);
+
+        /* The plan writes nothing onto such a line, and says why. */
+        _cleanup_policy_ Policy *pol = NULL;
+        _cleanup_cmdline_ Cmdline *admin = NULL;
+        _cleanup_plan_ Plan *plan = NULL;
+        assert_int_equal(policy_new_default(&pol), 0);
+        assert_int_equal(cmdline_parse("cma=64M hugetlb_cma", &admin), 0);
+        PlanInput in = { .policy = pol, .topology = t, .targets = &k, .n_targets = 1, .admin = admin };
+        assert_int_equal(plan_compute(&in, &plan), 0);
+        assert_true(plan->refused);
+        assert_null(plan->args);
+        assert_non_null(strstr(plan->refusal, "cmdline_parse_hugetlb_cma()"));
         topology_free(t);
         kernel_caps_done(&k);
 }

@@ -18,7 +18,8 @@ static bool hugetlb_walks(const KernelRules *r, const NodeSet *online, const Nod
         return r->hugetlb == HUGETLB_BOOTMEM_MULTIPLE ? nodeset_contains(boot, n) : nodeset_contains(online, n);
 }
 
-unsigned hugetlb_cma_areas(const KernelCaps *k, const char *value, const NodeSet *online, const NodeSet *boot) {
+unsigned hugetlb_cma_sizes(const KernelCaps *k, const char *value, const NodeSet *online, const NodeSet *boot,
+                           uint64_t *sizes, int n_sizes) {
         uint64_t g = kernel_rules_gigantic_page(k->arch, k->page_size);
         const KernelRules *r = k->rules;
         unsigned n = 0;
@@ -38,8 +39,11 @@ unsigned hugetlb_cma_areas(const KernelCaps *k, const char *value, const NodeSet
                 const char *e;
                 uint64_t size = kernel_memparse(d + 1, &e);
                 if (node < NODESET_MAX && hugetlb_walks(r, online, boot, (int) node) &&
-                    nodeset_contains(boot, (int) node) && hugetlb_size_ok(r, size, g))
+                    nodeset_contains(boot, (int) node) && hugetlb_size_ok(r, size, g)) {
                         n++;
+                        if (sizes && (int) node < n_sizes)
+                                sizes[node] = ALIGN_UP(size, g);
+                }
                 if (*e != ',')
                         break;
                 s = e + 1;
@@ -49,19 +53,26 @@ unsigned hugetlb_cma_areas(const KernelCaps *k, const char *value, const NodeSet
 
         uint64_t size = kernel_memparse(value, NULL);
         bool multiple = r->hugetlb == HUGETLB_BOOTMEM_MULTIPLE;
-        unsigned shared = multiple ? nodeset_count(boot) : nodeset_count(online);
+        unsigned shared = (unsigned) (multiple ? nodeset_count(boot) : nodeset_count(online));
         if (!shared || !hugetlb_size_ok(r, size, g))
                 return 0;
-        /* "If 3 GB area is requested on a machine with 4 numa nodes, let's
-         * allocate 1 GB on first three nodes and ignore the last one." */
+        /* "If 3 GB area is requested on a machine with 4 numa nodes,
+         * let's allocate 1 GB on first three nodes and ignore the last one." */
         uint64_t per = ALIGN_UP((size + shared - 1) / shared, g), reserved = 0;
         for (int node = -1; (node = nodeset_next(multiple ? boot : online, node)) >= 0 && reserved < size;) {
                 if (!nodeset_contains(boot, node))
                         continue;
-                reserved += ALIGN_UP(MIN(per, size - reserved), g);
+                uint64_t got = ALIGN_UP(MIN(per, size - reserved), g);
+                reserved += got;
                 n++;
+                if (sizes && node < n_sizes)
+                        sizes[node] = got;
         }
         return n;
+}
+
+unsigned hugetlb_cma_areas(const KernelCaps *k, const char *value, const NodeSet *online, const NodeSet *boot) {
+        return hugetlb_cma_sizes(k, value, online, boot, NULL, 0);
 }
 
 uint64_t crashkernel_cma_size(const Cmdline *line) {
@@ -170,8 +181,30 @@ static void reserve_per_node(const KernelCaps *k, const ReserveAsk *a, bool skip
         }
 }
 
+/* hugetlb_cma_reserve(): one area per node in node order; once the slots
+ * are gone the rest fail. */
+static int reserve_hugetlb(const KernelCaps *k, const ReserveAsk *a, const NodeSet *online, const NodeSet *boot,
+                           ReserveOutcome *o) {
+        int max = MAX(nodeset_last(online), nodeset_last(boot)) + 1;
+        _cleanup_free_ uint64_t *sizes = calloc((size_t) MAX(max, 1), sizeof(uint64_t));
+        if (!sizes)
+                return -ENOMEM;
+        o->hugetlb_asked = hugetlb_cma_sizes(k, a->hugetlb, online, boot, sizes, max);
+        o->hugetlb_made = take(o, o->hugetlb_asked);
+        unsigned left = o->hugetlb_made;
+        for (size_t i = 0; i < a->n_nodes; i++) {
+                int n = a->nodes[i].node;
+                if (n >= 0 && n < max && sizes[n] && left) {
+                        o->nodes[i].hugetlb_size = sizes[n];
+                        left--;
+                }
+        }
+        return 0;
+}
+
 int cma_reserve_simulate(const KernelCaps *k, const ReserveAsk *a, bool skip_default_node, ReserveOutcome *ret) {
         ReserveOutcome o = { .slots = k->cma_areas };
+        int r;
         _cleanup_nodeset_ NodeSet *online = nodeset_new(), *boot = nodeset_new();
         o.nodes = calloc(MAX(a->n_nodes, (size_t) 1), sizeof(ReserveNodeFate));
         if (!o.nodes || !online || !boot) {
@@ -190,8 +223,8 @@ int cma_reserve_simulate(const KernelCaps *k, const ReserveAsk *a, bool skip_def
                         o.dt_areas = take(&o, a->dt_areas);
                         break;
                 case RESERVE_HUGETLB:
-                        o.hugetlb_asked = hugetlb_cma_areas(k, a->hugetlb, online, boot);
-                        o.hugetlb_made = take(&o, o.hugetlb_asked);
+                        if ((r = reserve_hugetlb(k, a, online, boot, &o)) < 0)
+                                goto fail;
                         break;
                 case RESERVE_DEFAULT:
                         if (a->default_size && k->dma_cma)
@@ -210,6 +243,8 @@ int cma_reserve_simulate(const KernelCaps *k, const ReserveAsk *a, bool skip_def
         *ret = o;
         return 0;
 oom:
+        r = -ENOMEM;
+fail:
         free(o.nodes);
-        return -ENOMEM;
+        return r;
 }

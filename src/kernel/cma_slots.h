@@ -37,6 +37,9 @@ typedef struct {
  * memory in memblock; online: nodes online when it runs (kernel_rules.h
  * EarlyOnline). NULL sets are empty. */
 unsigned hugetlb_cma_areas(const KernelCaps *k, const char *value, const NodeSet *online, const NodeSet *boot);
+/* The same, and each area's size into sizes[node] (n_sizes entries). */
+unsigned hugetlb_cma_sizes(const KernelCaps *k, const char *value, const NodeSet *online, const NodeSet *boot,
+                           uint64_t *sizes, int n_sizes);
 
 /* crashkernel=SIZE,cma (x86, 6.16+): its size, 0 when absent. */
 uint64_t crashkernel_cma_size(const Cmdline *line);
@@ -88,6 +91,7 @@ typedef enum {
 typedef struct {
         AreaFate pernuma, numa; /* two arrays: both; one array: numa only (the size that won) */
         uint64_t pernuma_size, numa_size;  /* what was asked, the implicit size filled in */
+        uint64_t hugetlb_size;  /* its hugetlb_cma= area, when made */
 } ReserveNodeFate;
 
 typedef struct {

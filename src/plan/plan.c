@@ -406,11 +406,39 @@ static int compute(Plan *p, const PlanInput *in) {
         return check_length(p, in);
 }
 
+/* A bare numa_cma / cma_pernuma / hugetlb_cma (no '=') on the line: the
+ * target kernel dereferences NULL at early boot (kernel_rules.h). It is the
+ * administrator's token, never removed; nothing is written until it is
+ * fixed, since that boot would not get far enough to use it. */
+static int check_bare_params(Plan *p, const PlanInput *in) {
+        for (size_t i = 0; in->admin && i < in->admin->n; i++) {
+                const CmdlineToken *tok = &in->admin->tokens[i];
+                for (size_t j = 0; !tok->init && !tok->value && j < in->n_targets; j++) {
+                        const char *h = kernel_caps_bare_oops(&in->targets[j], tok->key);
+                        if (!h)
+                                continue;
+                        PROBLEM(p, "the next boot's command line has '%s' without '=': kernel %s stops at early boot (%s dereferences the missing value); remove it or give it a value, numacma writes nothing until then",
+                                tok->text, strna(in->targets[j].release), h);
+                        strv_free(p->args);
+                        p->args = NULL;
+                        p->param = NULL;
+                        p->refused = true;
+                        free(p->refusal);
+                        if (!(p->refusal = strdup(p->problems[strv_length(p->problems) - 1])))
+                                return -ENOMEM;
+                        break;
+                }
+        }
+        return 0;
+}
+
 int plan_compute(const PlanInput *in, Plan **ret) {
         Plan *p = calloc(1, sizeof(Plan));
         if (!p)
                 return -ENOMEM;
         int r = compute(p, in);
+        if (r >= 0)
+                r = check_bare_params(p, in);
         if (r < 0) {
                 plan_free(p);
                 return r;

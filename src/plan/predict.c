@@ -14,6 +14,7 @@ void prediction_limits_done(PredictionLimits *l) {
 void prediction_done(Prediction *p) {
         free(p->pool);
         free(p->asked);
+        free(p->hugetlb);
         strv_free(p->ignored);
         strv_free(p->notes);
         strv_free(p->oops);
@@ -141,6 +142,7 @@ static int collect(const KernelCaps *k, const Topology *t, const ReserveAsk *a, 
         for (size_t i = 0; i < a->n_nodes && r >= 0; i++) {
                 const ReserveNodeFate *f = &o->nodes[i];
                 int n = a->nodes[i].node;
+                p->hugetlb[n] = f->hugetlb_size;
                 AreaFate fates[2] = { f->pernuma, f->numa };
                 uint64_t sizes[2] = { f->pernuma_size, f->numa_size };
                 for (int j = 0; j < 2 && r >= 0; j++) {
@@ -186,8 +188,9 @@ int predict_pools(const KernelCaps *k, const Cmdline *c, const Topology *t, cons
         p.n_nodes = MAX(nodeset_last(t->possible), nodeset_last(t->online)) + 1;
         p.pool = calloc((size_t) MAX(p.n_nodes, 1), sizeof(uint64_t));
         p.asked = calloc((size_t) MAX(p.n_nodes, 1), sizeof(uint64_t));
+        p.hugetlb = calloc((size_t) MAX(p.n_nodes, 1), sizeof(uint64_t));
         _cleanup_free_ uint64_t *numa = calloc((size_t) MAX(p.n_nodes, 1), sizeof(uint64_t));
-        if (!p.pool || !p.asked || !numa)
+        if (!p.pool || !p.asked || !p.hugetlb || !numa)
                 goto fail;
         int configured = read_tokens(k, c, &p, numa, &pernuma);
         if ((r = configured) < 0)

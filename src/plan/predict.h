@@ -35,6 +35,7 @@ typedef struct {
         int n_nodes;             /* size of pool[]: highest node id + 1 */
         uint64_t *pool;          /* per-node area bytes the kernel makes (both arrays summed on 6.6-7.1) */
         uint64_t *asked;         /* per-node area bytes the line asks for, made or not */
+        uint64_t *hugetlb;       /* hugetlb_cma= area bytes made on each node */
         bool implicit;           /* the pools come from CMA_SIZE_PERNUMA */
         bool explicit_args;      /* numa_cma=/cma_pernuma= given and honored */
         int skipped_default_node;  /* patch 0003 left this node without its implicit area; -1 none */
@@ -52,6 +53,9 @@ void prediction_done(Prediction *p);
 void prediction_limits_done(PredictionLimits *l);
 static inline uint64_t prediction_pool(const Prediction *p, int node) {
         return node >= 0 && node < p->n_nodes ? p->pool[node] : 0;
+}
+static inline uint64_t prediction_hugetlb(const Prediction *p, int node) {
+        return node >= 0 && node < p->n_nodes && p->hugetlb ? p->hugetlb[node] : 0;
 }
 static inline uint64_t prediction_asked(const Prediction *p, int node) {
         return node >= 0 && node < p->n_nodes && p->asked ? p->asked[node] : 0;

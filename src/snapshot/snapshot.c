@@ -135,7 +135,7 @@ static int load_machine(Snapshot *s) {
                 return r;
         if ((r = cma_usage_load(s->root, &s->cma, &s->usage)) < 0 ||
             (r = kernel_log_load(s->root, &s->log)) < 0 ||
-            (r = boot_memory_load(s->root, s->topology, &s->cma, &s->log, s->booted_cmdline, &s->boot_memory)) < 0 ||
+            (r = boot_memory_load(s->root, s->topology, &s->cma, &s->log, s->booted_cmdline, &s->running, &s->boot_memory)) < 0 ||
             (r = detect_0003(s)) < 0)
                 return r;
         return dma_devices_load(s->root, s->topology, &s->dma);

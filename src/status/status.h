@@ -43,6 +43,7 @@ typedef struct {
         uint64_t booted;           /* what /proc/cmdline asks of the running kernel */
         unsigned n_accelerators;
         bool boot_memory;          /* can hold a pool at boot (machine/boot_memory.h) */
+        bool boot_memory_known;    /* some evidence decided boot_memory (else it is assumed) */
         const char *boot_memory_why;
         bool covered;              /* the policy covers the node */
         bool booted_not_boot;      /* the booted line asks for a pool the node cannot hold */

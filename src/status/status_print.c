@@ -119,7 +119,10 @@ int status_print_json(FILE *f, const Status *s) {
                         json_u64(&w, "suggested_mib", to_mib(n->suggested));
                 else
                         json_null(&w, "suggested_mib");
-                json_bool(&w, "boot_memory", n->boot_memory);
+                if (n->boot_memory_known)
+                        json_bool(&w, "boot_memory", n->boot_memory);
+                else
+                        json_null(&w, "boot_memory");  /* unknown: boot_memory_why says why */
                 json_string(&w, "boot_memory_why", n->boot_memory_why);
                 json_bool(&w, "covered", n->covered);
                 json_begin_array(&w, "accelerators");
@@ -249,7 +252,8 @@ int status_print_human(FILE *f, const Status *s) {
                 fprintf(f, "  %-4d  %-7s  %-7s  %-10s  %-7s  %-7s  %-7s  %-7s  %-7s  %u%s%s%s\n", n->node, mem, cma, pool, fr,
                         used, des, nx, bt, n->n_accelerators,
                         s->default_area && s->default_node == n->node ? "  (default area)" : "",
-                        n->has_memory && !n->boot_memory ? "  (memory after boot: no pool possible)" : "",
+                        n->has_memory && !n->boot_memory ? "  (memory after boot: no pool possible)" :
+                        !n->boot_memory_known ? "  (memory at early boot: unknown)" : "",
                         n->local_pool_alloc_failures ? "  (allocations failed)" : "");
         }
         if (s->default_area) {
