@@ -15,7 +15,11 @@ _numacmactl()
             return
             ;;
         --format)
-            COMPREPLY=($(compgen -W 'human json prometheus' -- "$cur"))
+            if [[ " ${words[*]} " == *" plan "* ]]; then
+                COMPREPLY=($(compgen -W 'human json' -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W 'human json prometheus' -- "$cur"))
+            fi
             return
             ;;
     esac
@@ -44,13 +48,15 @@ _numacmactl()
                 COMPREPLY=($(compgen -W "$commands" -- "$cur"))
             fi
             ;;
-        status) COMPREPLY=($(compgen -W '--format --json --root' -- "$cur")) ;;
-        plan) COMPREPLY=($(compgen -W '--explain --format --json --root' -- "$cur")) ;;
-        apply) COMPREPLY=($(compgen -W '--dry-run --root' -- "$cur")) ;;
-        check | diff) COMPREPLY=($(compgen -W '--root' -- "$cur")) ;;
+        status) COMPREPLY=($(compgen -W '--format --json --root --help' -- "$cur")) ;;
+        plan) COMPREPLY=($(compgen -W '--explain --format --json --root --help' -- "$cur")) ;;
+        apply) COMPREPLY=($(compgen -W '--dry-run --no-commands --remove-all --json --root --help' -- "$cur")) ;;
+        check | diff) COMPREPLY=($(compgen -W '--root --help' -- "$cur")) ;;
         config)
             if [[ -z $sub ]]; then
                 COMPREPLY=($(compgen -W 'check' -- "$cur"))
+            elif [[ $sub == check && $cur == -* ]]; then
+                COMPREPLY=($(compgen -W '--root --help' -- "$cur"))
             elif [[ $sub == check ]]; then
                 _filedir conf
             fi

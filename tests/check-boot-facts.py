@@ -102,10 +102,10 @@ def case_unknown(ctl, root):
     n2 = node(st, 2)
     expect("node 2 unknown", n2["boot_memory"] is None, repr(n2["boot_memory"]))
     expect("says why", n2["boot_memory_why"].startswith("unknown:"), n2["boot_memory_why"])
-    failed = [p for p in st["problems"] if "reservation failed" in p]
+    failed = [p["text"] for p in st["problems"] if p["code"] == "pool-reservation-failed"]
     expect("no failure claimed", not failed, "; ".join(failed))
-    said = [p for p in st["problems"] if p.startswith("node 2:") and "unknown" in p and "no known failure" in p]
-    expect("the unknown said", said, "; ".join(st["problems"]))
+    said = [p for p in st["notes"] if p["code"] == "boot-memory-unknown" and p["text"].startswith("node 2:")]
+    expect("the unknown said (note boot-memory-unknown)", said, repr(st["notes"]))
     expect("state ok", st["state"] == "ok", st["state"])
 
 

@@ -388,8 +388,8 @@ static void case_done(Case *c) {
 }
 
 static bool has_problem(const Status *s, const char *needle) {
-        for (char **p = s->problems; p && *p; p++)
-                if (strstr(*p, needle))
+        FOREACH_PROBLEM(p, &s->problems)
+                if (strstr(p->text, needle))
                         return true;
         return false;
 }

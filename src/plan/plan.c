@@ -14,7 +14,7 @@ void plan_free(Plan *p) {
                 free(p->nodes[i].why);
         free(p->nodes);
         strv_free(p->args);
-        strv_free(p->problems);
+        problems_done(&p->problems);
         free(p->refusal);
         strv_free(p->explain);
         free(p);
@@ -32,7 +32,7 @@ char *plan_args_string(const Plan *p) {
 }
 
 #define EXPLAIN(p, ...) do { if (strv_extendf(&(p)->explain, __VA_ARGS__) < 0) return -ENOMEM; } while (0)
-#define PROBLEM(p, ...) do { if (strv_extendf(&(p)->problems, __VA_ARGS__) < 0) return -ENOMEM; } while (0)
+#define PROBLEM(p, code, ...) do { if (problems_addf(&(p)->problems, code, __VA_ARGS__) < 0) return -ENOMEM; } while (0)
 
 static uint64_t share_of(uint64_t bytes, uint32_t ppm) {
         /* 128-bit product: node memory times ppm overflows 64 bits above 16
@@ -92,7 +92,7 @@ static int size_node(Plan *p, const PlanInput *in, PlanNode *pn, uint64_t align)
         uint64_t cap = share_of(pn->memory, pol->max_node_share);
         if (size > cap) {
                 _cleanup_free_ char *want = format_mib(size), *capped = format_mib(ALIGN_DOWN(cap, align));
-                PROBLEM(p, "node %d: a %s pool would take more than max_node_share = %.4g%% of the node's memory; it is capped at %s",
+                PROBLEM(p, PROBLEM_POOL_CAPPED, "node %d: a %s pool would take more than max_node_share = %.4g%% of the node's memory; it is capped at %s",
                         pn->node, want, (double) pol->max_node_share / 10000.0, capped);
                 size = cap;
                 strbuf_printf(&why, ", capped by max_node_share");
@@ -209,11 +209,11 @@ static int choose_args(Plan *p, const PlanInput *in, const KernelCaps *capable) 
         } else {
                 for (size_t i = 0; i < in->n_targets; i++)
                         if (in->targets[i].per_node == PERNODE_CMA_PERNUMA)
-                                PROBLEM(p, "kernel %s only honors cma_pernuma= (one size on every node) and cannot make these pools; give every node the same size, or boot a kernel with CONFIG_DMA_NUMA_CMA",
+                                PROBLEM(p, PROBLEM_PERNUMA_SIZES_DIFFER, "kernel %s only honors cma_pernuma= (one size on every node) and cannot make these pools; give every node the same size, or boot a kernel with CONFIG_DMA_NUMA_CMA",
                                         strna(in->targets[i].release));
                 p->refused = true;
                 free(p->refusal);
-                if (!(p->refusal = strdup(p->problems ? p->problems[strv_length(p->problems) - 1] : "see numacmactl plan")))
+                if (!(p->refusal = strdup(problems_last_text(&p->problems) ?: "see numacmactl plan")))
                         return -ENOMEM;
                 return 0;
         }
@@ -231,14 +231,14 @@ static int check_length(Plan *p, const PlanInput *in) {
                 return -ENOMEM;
         size_t len = strlen(line) + (*args ? strlen(args) + 1 : 0);
         if (len + 1 > COMMAND_LINE_SIZE) {
-                PROBLEM(p, "the kernel command line would be %zu bytes with '%s', over the kernel's limit of %d: nothing is written",
+                PROBLEM(p, PROBLEM_CMDLINE_TOO_LONG, "the kernel command line would be %zu bytes with '%s', over the kernel's limit of %d: nothing is written",
                         len, args, COMMAND_LINE_SIZE - 1);
                 strv_free(p->args);
                 p->args = NULL;
                 p->param = NULL;
                 p->refused = true;
                 free(p->refusal);
-                if (!(p->refusal = strdup(p->problems ? p->problems[strv_length(p->problems) - 1] : "see numacmactl plan")))
+                if (!(p->refusal = strdup(problems_last_text(&p->problems) ?: "see numacmactl plan")))
                         return -ENOMEM;
         }
         return 0;
@@ -318,12 +318,12 @@ static int compute(Plan *p, const PlanInput *in) {
         if (!capable) {
                 _cleanup_free_ char *d = format_mib(p->default_area);
                 if (first)
-                        PROBLEM(p, "kernel %s cannot make per-node CMA pools; the %s default area serves every device",
+                        PROBLEM(p, PROBLEM_KERNEL_NO_PER_NODE, "kernel %s cannot make per-node CMA pools; the %s default area serves every device",
                                 strna(first->release), d);
                 if (pol->unsupported == UNSUPPORTED_DISABLE_CMA) {
                         const char *cma = cmdline_get(in->admin, "cma");
                         if (cma)
-                                PROBLEM(p, "unsupported = disable-cma would write cma=0, but the administrator's cma=%s is kept", cma);
+                                PROBLEM(p, PROBLEM_DISABLE_CMA_KEPT_ADMIN, "unsupported = disable-cma would write cma=0, but the administrator's cma=%s is kept", cma);
                         else {
                                 if (strv_extend(&p->args, "cma=0") < 0)
                                         return -ENOMEM;
@@ -332,7 +332,7 @@ static int compute(Plan *p, const PlanInput *in) {
                         }
                 } else if (first)
                         /* The two ways out, with what the stopgap costs. */
-                        PROBLEM(p, "to get node-local pools, boot a kernel with per-node CMA: upstream 7.2, or the distro's kernel built with numacma's patches "
+                        PROBLEM(p, PROBLEM_PER_NODE_KERNEL_NEEDED, "to get node-local pools, boot a kernel with per-node CMA: upstream 7.2, or the distro's kernel built with numacma's patches "
                                    "(package numacma-kernel-patches: " KERNEL_PATCHES_DIR "/README.md); stopgap: 'unsupported = disable-cma' in the policy "
                                    "writes cma=0, which removes the default area so coherent DMA comes from each device's own node, but then nothing is reserved: "
                                    "coherent allocations larger than the page allocator's largest block (4 MiB with 4 KiB pages) fail, and large ones can fail "
@@ -346,7 +346,7 @@ static int compute(Plan *p, const PlanInput *in) {
         if (admin_key && pol->respect_admin_args) {
                 int idx = cmdline_find_last(in->admin, admin_key);
                 p->admin_conflict = true;
-                PROBLEM(p, "'%s' on the kernel command line was not written by numacma and is kept; numacma writes no per-node argument (respect_admin_args = yes)",
+                PROBLEM(p, PROBLEM_ADMIN_PER_NODE_ARG, "'%s' on the kernel command line was not written by numacma and is kept; numacma writes no per-node argument (respect_admin_args = yes)",
                         in->admin->tokens[idx].text);
                 /* What will really be made is what the administrator asked for. */
                 Prediction pr;
@@ -366,13 +366,13 @@ static int compute(Plan *p, const PlanInput *in) {
                 pn->wanted = node_wanted(in, n, pn->n_accelerators);
                 if (!n->has_memory) {
                         if (pn->wanted && pol->nodes_mode == NODES_LIST && nodeset_contains(pol->nodes_list, pn->node))
-                                PROBLEM(p, "node %d has no memory: no pool can be made there", pn->node);
+                                PROBLEM(p, PROBLEM_LISTED_NODE_NO_MEMORY, "node %d has no memory: no pool can be made there", pn->node);
                         pn->wanted = false;
                         pn->why = strdup_printf("node %d: no memory, no pool", pn->node);
                 } else if (!pn->boot_memory) {
                         const NodeBootMemory *bm = boot_memory_node(in->boot_memory, pn->node);
                         if (pn->wanted && pol->nodes_mode == NODES_LIST && nodeset_contains(pol->nodes_list, pn->node))
-                                PROBLEM(p, "node %d is listed in nodes = but cannot hold a CMA pool: its memory is not there at early boot", pn->node);
+                                PROBLEM(p, PROBLEM_LISTED_NODE_NO_BOOT_MEMORY, "node %d is listed in nodes = but cannot hold a CMA pool: its memory is not there at early boot", pn->node);
                         pn->wanted = false;
                         pn->why = strdup_printf("node %d: no pool possible (%s): the kernel reserves CMA areas from early-boot memory only",
                                                 pn->node, bm ? bm->why : "its memory is not there at early boot");
@@ -401,7 +401,7 @@ static int compute(Plan *p, const PlanInput *in) {
                 /* A kernel without a config (a rescue image, say) is unknown, not incapable. */
                 if (in->targets[i].per_node == PERNODE_NONE && in->targets[i].config_source &&
                     !p->implicit && p->args)
-                        PROBLEM(p, "kernel %s cannot make per-node CMA pools: booted, it ignores '%s'",
+                        PROBLEM(p, PROBLEM_TARGET_IGNORES_ARGS, "kernel %s cannot make per-node CMA pools: booted, it ignores '%s'",
                                 strna(in->targets[i].release), p->args[0]);
         return check_length(p, in);
 }
@@ -417,14 +417,14 @@ static int check_bare_params(Plan *p, const PlanInput *in) {
                         const char *h = kernel_caps_bare_oops(&in->targets[j], tok->key);
                         if (!h)
                                 continue;
-                        PROBLEM(p, "the next boot's command line has '%s' without '=': kernel %s stops at early boot (%s dereferences the missing value); remove it or give it a value, numacma writes nothing until then",
+                        PROBLEM(p, PROBLEM_BARE_PARAMETER, "the next boot's command line has '%s' without '=': kernel %s stops at early boot (%s dereferences the missing value); remove it or give it a value, numacma writes nothing until then",
                                 tok->text, strna(in->targets[j].release), h);
                         strv_free(p->args);
                         p->args = NULL;
                         p->param = NULL;
                         p->refused = true;
                         free(p->refusal);
-                        if (!(p->refusal = strdup(p->problems[strv_length(p->problems) - 1])))
+                        if (!(p->refusal = strdup(problems_last_text(&p->problems))))
                                 return -ENOMEM;
                         break;
                 }
