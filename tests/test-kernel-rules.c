@@ -15,6 +15,7 @@
 #include "kernel/kernel_rules.h"
 #include "plan/plan.h"
 #include "plan/predict.h"
+#include "snapshot/snapshot.h"
 #include "test-machine.h"
 
 #define TREES SRCDIR "/tests/fixtures/trees"
@@ -383,6 +384,36 @@ static void test_bare_in_prediction(void **state) {
         kernel_caps_done(&k);
 }
 
+/* What numacma says on the captured trees of the patched 6.12 arm64 kernel
+ * (tests/kernel/trees, README.md there), beyond their expected.json. */
+static bool has(const ProblemList *l, const char *needle) {
+        FOREACH_PROBLEM(p, l)
+                if (strstr(p->text, needle))
+                        return true;
+        return false;
+}
+
+static void test_series_trees(void **state) {
+        Snapshot *s;
+        /* cma=3G fails; the series still makes explicit per-node areas. */
+        assert_int_equal(snapshot_new(KTREES "/arm64-6.12bpx-n2-cma3g", NULL, 0, NULL, &s), 0);
+        assert_false(has(&s->plan->problems, "cannot help"));
+        assert_false(has(&s->status->problems, "returns from dma_contiguous_reserve()"));
+        assert_true(has(&s->status->problems, "none of its implicit per-node areas"));
+        snapshot_free(s);
+        /* hugetlb_cma= took the slots first; 0003 known from the log line. */
+        assert_int_equal(snapshot_new(KTREES "/arm64-6.12bpx-n2-hugetlb2g-slots3", NULL, 0, NULL, &s), 0);
+        assert_int_equal(s->running.numacma_0003, TRI_YES);
+        assert_true(has(&s->status->problems, "then hugetlb_cma= areas, then the default area, then the per-node areas"));
+        assert_true(has(&s->status->problems, "node 0: the booted command line asks for pools there, but the kernel's CMA slots ran out first"));
+        assert_false(has(&s->status->problems, "node 1"));
+        snapshot_free(s);
+        /* 0003 known from what the kernel made (no log in this tree). */
+        assert_int_equal(snapshot_new(KTREES "/arm64-6.12bpx-n2-none", NULL, 0, NULL, &s), 0);
+        assert_int_equal(s->running.numacma_0003, TRI_YES);
+        snapshot_free(s);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_rows),
@@ -395,6 +426,7 @@ int main(void) {
                 cmocka_unit_test(test_default_failure),
                 cmocka_unit_test(test_0003),
                 cmocka_unit_test(test_bare_in_prediction),
+                cmocka_unit_test(test_series_trees),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

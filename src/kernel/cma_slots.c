@@ -118,6 +118,7 @@ const char *area_fate_to_string(AreaFate f) {
         case FATE_NOT_ONLINE: return "not online at early boot ('cma: invalid node N specified')";
         case FATE_NO_MEMORY: return "no memory at early boot";
         case FATE_NO_SLOT: return "no CMA slot left ('Not enough slots for CMA reserved regions!')";
+        case FATE_NO_ROOM: return "it did not fit ('Failed to reserve')";
         case FATE_DEFAULT_FAILED: return "the default area failed, and with it every per-node area";
         case FATE_DEFAULT_NODE: return "the default area's node: numacma's patch 0003 makes no implicit area there";
         default: return "not asked";
@@ -228,7 +229,7 @@ int cma_reserve_simulate(const KernelCaps *k, const ReserveAsk *a, bool skip_def
                         break;
                 case RESERVE_DEFAULT:
                         if (a->default_size && k->dma_cma)
-                                o.default_fate = take(&o, 1) ? FATE_MADE : FATE_NO_SLOT;
+                                o.default_fate = a->default_fails ? FATE_NO_ROOM : take(&o, 1) ? FATE_MADE : FATE_NO_SLOT;
                         break;
                 case RESERVE_PER_NODE:
                         reserve_per_node(k, a, skip_default_node, &o);

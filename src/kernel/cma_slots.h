@@ -71,6 +71,7 @@ typedef struct {
         bool implicit;          /* neither numa_cma= nor cma_pernuma= (not even =0):
                                  * CONFIG_CMA_SIZE_PERNUMA may make the areas */
         int default_node;       /* where the default area lands, -1: unknown */
+        bool default_fails;     /* it does not fit (seen on the running kernel): no slot taken */
         unsigned dt_areas;      /* device-tree areas, reserved before everything */
         const char *hugetlb;    /* hugetlb_cma= value, NULL: none */
         uint64_t crash_cma;     /* crashkernel=SIZE,cma */
@@ -84,6 +85,7 @@ typedef enum {
         FATE_NOT_ONLINE,        /* "cma: invalid node N specified" */
         FATE_NO_MEMORY,         /* online without memblock memory: the reservation fails */
         FATE_NO_SLOT,           /* "Not enough slots for CMA reserved regions!" */
+        FATE_NO_ROOM,           /* "Failed to reserve N MiB": it did not fit */
         FATE_DEFAULT_FAILED,    /* the default area failed: 7.2 returns before the per-node areas */
         FATE_DEFAULT_NODE,      /* patch 0003: no implicit area on the default area's node */
 } AreaFate;

@@ -201,6 +201,7 @@ int predict_pools(const KernelCaps *k, const Cmdline *c, const Topology *t, cons
                 .default_size = p.default_area,
                 .implicit = !configured,
                 .default_node = env ? env->default_node : -1,
+                .default_fails = env && env->default_fails,
                 .dt_areas = cma_other_areas(env ? env->running : NULL),
                 .hugetlb = cmdline_get(c, "hugetlb_cma"),
                 .crash_cma = crashkernel_cma_size(c),

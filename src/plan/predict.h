@@ -27,6 +27,7 @@ typedef struct {
         const BootMemory *boot_memory;  /* NULL: every node with memory had it at early boot */
         const CmaState *running;        /* the running kernel's areas (device-tree ones take slots); may be NULL */
         int default_node;               /* where the default area lands (the running kernel's), -1: unknown */
+        bool default_fails;             /* the running kernel shows this default area does not fit */
 } PredictEnv;
 
 typedef struct {

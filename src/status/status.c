@@ -207,16 +207,23 @@ static bool pick_no_slot(const Status *s, const NodeStatus *n) {
 static int judge_default_area(Status *s, bool *failed) {
         if (!s->cma->zoneinfo_has_cma || !s->booted_pred.default_area || s->default_area)
                 return 0;
-        bool asked = false, any_pool = false;
-        for (size_t i = 0; i < s->n_nodes; i++) {
-                asked |= s->nodes[i].booted > 0;
+        bool any_pool = false;
+        for (size_t i = 0; i < s->n_nodes; i++)
                 any_pool |= s->nodes[i].has_local_pool;
-        }
+        /* What the default area took with it (kernel_rules.h): every per-node
+         * area where the kernel returns early, the implicit ones anywhere
+         * (they copy its size). */
+        bool stopped = nodeset_count(s->booted_limits.default_failed) > 0;
+        bool implicit_lost = s->running->implicit_per_node && !s->booted_pred.explicit_args && s->booted_pred.early_online > 1;
         _cleanup_free_ char *d = format_mib(s->booted_pred.default_area);
-        if (s->running->rules->default_failure_stops_per_node && asked && !any_pool) {
+        if ((stopped || implicit_lost) && !any_pool) {
                 s->default_area_failed = *failed = true;
-                PROBLEM(s, PROBLEM_DEFAULT_AREA_FAILED, "the kernel could not reserve its %s default CMA area and so made no per-node pool at all: %s returns from dma_contiguous_reserve() before dma_numa_cma_reserve() when the default area fails (see 'dmesg | grep -i cma'); a cma= that fits below the DMA limit brings both back",
-                        d, strna(s->running->release));
+                if (s->running->rules->default_failure_stops_per_node)
+                        PROBLEM(s, PROBLEM_DEFAULT_AREA_FAILED, "the kernel could not reserve its %s default CMA area and so made no per-node pool at all: %s returns from dma_contiguous_reserve() before dma_numa_cma_reserve() when the default area fails (see 'dmesg | grep -i cma'); a cma= that fits below the DMA limit brings both back",
+                                d, strna(s->running->release));
+                else
+                        PROBLEM(s, PROBLEM_DEFAULT_AREA_FAILED, "the kernel could not reserve its %s default CMA area and so made none of its implicit per-node areas (they copy its size; %s makes explicit ones either way: numa_cma= would): see 'dmesg | grep -i cma'; a cma= that fits below the DMA limit brings them back",
+                                d, strna(s->running->release));
                 return 0;
         }
         PROBLEM(s, PROBLEM_DEFAULT_AREA_FAILED, "the kernel did not reserve its default CMA area (%" PRIu64 " MiB asked): see 'dmesg | grep -i cma'",
@@ -617,14 +624,18 @@ static int build_devices(Status *s) {
         return 0;
 }
 
-/* Patch 0003 skips the default area's node, which sysfs alone may not
- * name (6.12 has no total_pages): once the active areas show it, the
- * booted line's prediction is made again with it. */
-static int repredict_for_0003(Status *s) {
-        if (s->running->numacma_0003 != TRI_YES || !s->booted_pred.implicit || !s->default_node_known ||
-            s->booted_pred.skipped_default_node == s->default_node)
+/* What the booted line made, once the active areas are known: patch 0003
+ * skips the default area's node, which sysfs alone may not name (6.12 has
+ * no total_pages); a default area that did not fit makes no implicit areas
+ * (and on 7.2 no per-node area at all). */
+static int repredict_booted(Status *s) {
+        bool skip = s->running->numacma_0003 == TRI_YES && s->booted_pred.implicit && s->default_node_known &&
+                    s->booted_pred.skipped_default_node != s->default_node;
+        bool fails = s->booted_pred.default_area && !s->default_area && s->cma->zoneinfo_has_cma;
+        if (!skip && !fails)
                 return 0;
-        PredictEnv env = { .boot_memory = s->boot_memory, .running = s->cma, .default_node = s->default_node };
+        PredictEnv env = { .boot_memory = s->boot_memory, .running = s->cma,
+                           .default_node = s->default_node_known ? s->default_node : -1, .default_fails = fails };
         prediction_done(&s->booted_pred);
         prediction_limits_done(&s->booted_limits);
         int r = predict_pools(s->running, s->booted, s->topology, &env, &s->booted_pred);
@@ -651,7 +662,7 @@ static int judge_all(Status *s, const StatusInput *in) {
         if (r >= 0)
                 r = compute_active(s);
         if (r >= 0)
-                r = repredict_for_0003(s);
+                r = repredict_booted(s);
         if (r >= 0)
                 r = build_accels(s);
         if (r >= 0)
