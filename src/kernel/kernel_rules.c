@@ -169,7 +169,10 @@ char *kernel_rules_order_string(const KernelRules *r) {
         return b.oom ? (strbuf_done(&b), NULL) : b.buf ? strbuf_steal(&b) : strdup("");
 }
 
-/* The parameters whose bare form (no '=') oopses, and since when. */
+/* The parameters whose bare form (no '=') oopses, and since when. Seen on
+ * Debian's 7.2.13 amd64 under qemu with "cma=64M numa_cma": "PANIC: early
+ * exception 0x0e ... cr2 0x0", "RIP: 0010:early_numa_cma+0x32/0x100",
+ * called from do_early_param() in setup_arch(), before the console. */
 static const struct {
         const char *key, *handler;
         unsigned since;
