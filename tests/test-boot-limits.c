@@ -77,12 +77,24 @@ static void test_kernel_log(void **state) {
 /* ---- slots ---- */
 
 static void test_slots(void **state) {
+        _cleanup_nodeset_ NodeSet *four = NULL, *two = NULL;
+        assert_int_equal(nodeset_parse("0-3", &four), 0);
+        assert_int_equal(nodeset_parse("0-1", &two), 0);
         assert_int_equal(k72.cma_areas, 20);
-        assert_int_equal(hugetlb_cma_areas(NULL, 4), 0);
-        assert_int_equal(hugetlb_cma_areas("4G", 4), 4);
-        assert_int_equal(hugetlb_cma_areas("0:1G,2:1G", 4), 2);
-        assert_int_equal(hugetlb_cma_areas("0:1G,2:0", 4), 1);
-        assert_int_equal(hugetlb_cma_areas("0", 4), 0);
+        /* 7.2 (mm/hugetlb_cma.c): whole gigantic pages (1 GiB on x86),
+         * shared by the nodes with boot memory, one area per node until
+         * the size is reached. */
+        assert_int_equal(hugetlb_cma_areas(&k72, NULL, four, four), 0);
+        assert_int_equal(hugetlb_cma_areas(&k72, "4G", four, four), 4);
+        assert_int_equal(hugetlb_cma_areas(&k72, "2G", four, four), 2);   /* "3 GB on 4 nodes: the first three" */
+        assert_int_equal(hugetlb_cma_areas(&k72, "3G", four, four), 3);
+        assert_int_equal(hugetlb_cma_areas(&k72, "512M", four, four), 0);  /* "must be a multiple of 1024 MiB" */
+        assert_int_equal(hugetlb_cma_areas(&k72, "0:1G,2:1G", four, four), 2);
+        assert_int_equal(hugetlb_cma_areas(&k72, "0:1G,2:0", four, four), 1);
+        assert_int_equal(hugetlb_cma_areas(&k72, "0:1G,5:1G", four, four), 1);  /* "invalid node 5 specified" */
+        assert_int_equal(hugetlb_cma_areas(&k72, "0", four, four), 0);
+        /* Nodes online without memory share nothing on 7.2. */
+        assert_int_equal(hugetlb_cma_areas(&k72, "2G", four, two), 2);
 
         _cleanup_cmdline_ Cmdline *c = NULL;
         assert_int_equal(cmdline_parse("cma=64M hugetlb_cma=0:1G,1:1G", &c), 0);
@@ -93,15 +105,23 @@ static void test_slots(void **state) {
         running.areas = areas;
         running.n_areas = 2;
         CmaSlots s;
-        cma_slots_count(&k72, c, true, 2, &running, &s);
+        cma_slots_count(&k72, c, true, two, two, &running, &s);
         assert_int_equal(s.areas, 20);
         assert_int_equal(s.default_area, 1);
         assert_int_equal(s.hugetlb, 2);
         assert_int_equal(s.other, 1);   /* hugetlb0 is counted from the command line */
         assert_int_equal(s.per_node, 16);
 
+        /* crashkernel=SIZE,cma takes one (x86 7.2: reserve_crashkernel_cma()). */
+        _cleanup_cmdline_ Cmdline *cc = NULL;
+        assert_int_equal(cmdline_parse("cma=64M crashkernel=512M crashkernel=256M,cma", &cc), 0);
+        assert_int_equal(crashkernel_cma_size(cc), 256 * MIB);
+        cma_slots_count(&k72, cc, true, two, two, NULL, &s);
+        assert_int_equal(s.crash, 1);
+        assert_int_equal(s.per_node, 18);
+
         KernelCaps none = {0};
-        cma_slots_count(&none, c, false, 2, NULL, &s);
+        cma_slots_count(&none, c, false, two, two, NULL, &s);
         assert_int_equal(s.per_node, UINT_MAX);
 }
 
@@ -143,26 +163,26 @@ static void test_boot_memory_rules(void **state) {
         boot_case(&c, ZONEINFO_MOVABLE_2, "0-1");
         assert_int_equal(c.bm.nodes[2].movable_pages, 262144);
         assert_int_equal(c.bm.nodes[2].kernel_pages, 0);
-        assert_int_equal(boot_memory_judge(c.t, NULL, NULL, "cma=64M", &c.bm), 0);
+        assert_int_equal(boot_memory_judge(c.t, NULL, NULL, "cma=64M", NULL, &c.bm), 0);
         assert_true(boot_memory_can_hold(&c.bm, 0));
         assert_false(boot_memory_can_hold(&c.bm, 2));
         assert_non_null(strstr(boot_memory_node(&c.bm, 2)->why, "ZONE_MOVABLE"));
         /* ... but not with kernelcore=/movablecore=: boot memory can be movable then. */
-        assert_int_equal(boot_memory_judge(c.t, NULL, NULL, "movablecore=50%", &c.bm), 0);
+        assert_int_equal(boot_memory_judge(c.t, NULL, NULL, "movablecore=50%", NULL, &c.bm), 0);
         assert_true(boot_memory_can_hold(&c.bm, 2));
 
         /* Rule 2 beats rule 5: this boot's kernel made numa2. */
         CmaArea a = { .name = (char *) "numa2", .kind = AREA_NUMA, .node = 2, .total_pages = 1, .has_total = true };
         c.cma.areas = &a;
         c.cma.n_areas = 1;
-        assert_int_equal(boot_memory_judge(c.t, &c.cma, NULL, NULL, &c.bm), 0);
+        assert_int_equal(boot_memory_judge(c.t, &c.cma, NULL, NULL, NULL, &c.bm), 0);
         assert_true(boot_memory_can_hold(&c.bm, 2));
         c.cma = (CmaState){0};
 
         /* Rule 1: the log's early ranges decide, whatever the zones say. */
         KernelLog log;
         assert_int_equal(kernel_log_parse("6,1,0,-;Early memory node ranges\n6,2,0,-;  node   0: [mem 0-1]\n6,3,0,-;  node   2: [mem 2-3]\n", &log), 0);
-        assert_int_equal(boot_memory_judge(c.t, NULL, &log, NULL, &c.bm), 0);
+        assert_int_equal(boot_memory_judge(c.t, NULL, &log, NULL, NULL, &c.bm), 0);
         assert_true(boot_memory_can_hold(&c.bm, 2));
         assert_false(boot_memory_can_hold(&c.bm, 1));
         kernel_log_done(&log);
@@ -171,16 +191,16 @@ static void test_boot_memory_rules(void **state) {
         /* Rule 3: "invalid node" without the early ranges (the log wrapped). */
         boot_case(&c, "Node 0, zone Normal\n present 5\nNode 1, zone Normal\n present 5\nNode 2, zone Normal\n present 5\n", "0-2");
         assert_int_equal(kernel_log_parse("4,1,0,-;cma: invalid node 1 specified\n", &log), 0);
-        assert_int_equal(boot_memory_judge(c.t, NULL, &log, NULL, &c.bm), 0);
+        assert_int_equal(boot_memory_judge(c.t, NULL, &log, NULL, NULL, &c.bm), 0);
         assert_false(boot_memory_can_hold(&c.bm, 1));
         assert_true(boot_memory_can_hold(&c.bm, 2));
         kernel_log_done(&log);
 
         /* Rule 4: driver-managed memory (Grace Hopper's, CXL through kmem). */
-        assert_int_equal(boot_memory_judge(c.t, NULL, NULL, NULL, &c.bm), 0);
+        assert_int_equal(boot_memory_judge(c.t, NULL, NULL, NULL, NULL, &c.bm), 0);
         assert_true(boot_memory_can_hold(&c.bm, 2));
         assert_non_null(c.bm.nodes[2].driver = strdup("NVIDIA"));
-        assert_int_equal(boot_memory_judge(c.t, NULL, NULL, NULL, &c.bm), 0);
+        assert_int_equal(boot_memory_judge(c.t, NULL, NULL, NULL, NULL, &c.bm), 0);
         assert_false(boot_memory_can_hold(&c.bm, 2));
         boot_case_done(&c);
 
@@ -218,7 +238,7 @@ static void test_plan_skips_nodes_without_boot_memory(void **state) {
         assert_int_equal(cmdline_parse("cma=64M", &admin), 0);
         BootCase c;
         boot_case(&c, ZONEINFO_MOVABLE_2, "0-1");
-        assert_int_equal(boot_memory_judge(t, NULL, NULL, NULL, &c.bm), 0);
+        assert_int_equal(boot_memory_judge(t, NULL, NULL, NULL, NULL, &c.bm), 0);
 
         /* Without the boot memory: the implicit areas give every node 64M. */
         PlanInput in = { .policy = pol, .topology = t, .targets = &k72, .n_targets = 1, .admin = admin };
@@ -389,7 +409,7 @@ static void test_status_memory_after_boot(void **state) {
         BootCase b;
         case_init(&c, "0-2", NULL);
         boot_case(&b, ZONEINFO_MOVABLE_2, "0-1");
-        assert_int_equal(boot_memory_judge(c.topology, NULL, NULL, NULL, &b.bm), 0);
+        assert_int_equal(boot_memory_judge(c.topology, NULL, NULL, NULL, NULL, &b.bm), 0);
         c.bm = &b.bm;
         add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
         add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);

@@ -241,7 +241,7 @@ static bool check_case(size_t i, const Case *c) {
         Prediction p;
 
         assert_int_equal(cmdline_parse(c->line, &line), 0);
-        assert_int_equal(predict_pools(&kernels[c->k], line, t, &p), 0);
+        assert_int_equal(predict_pools(&kernels[c->k], line, t, NULL, &p), 0);
 
         _cleanup_free_ char *ign = strv_join(p.ignored, "|");
         _cleanup_free_ char *notes = strv_join(p.notes, "\n");
@@ -280,7 +280,7 @@ static void test_pool_array(void **state) {
         Topology *t = make(T3_OFFLINE2);
         Prediction p;
         assert_int_equal(cmdline_parse("numa_cma=0:8M,1:8M,2:8M,5:8M", &line), 0);
-        assert_int_equal(predict_pools(&kernels[K72_AMD64], line, t, &p), 0);
+        assert_int_equal(predict_pools(&kernels[K72_AMD64], line, t, NULL, &p), 0);
         assert_int_equal(p.n_nodes, 3);
         assert_int_equal(prediction_pool(&p, -1), 0);
         assert_int_equal(prediction_pool(&p, 5), 0);
@@ -311,7 +311,7 @@ static void test_64k_alignment(void **state) {
                 _cleanup_cmdline_ Cmdline *line = NULL;
                 Prediction p;
                 assert_int_equal(cmdline_parse(c[i].line, &line), 0);
-                assert_int_equal(predict_pools(&k, line, t, &p), 0);
+                assert_int_equal(predict_pools(&k, line, t, NULL, &p), 0);
                 assert_int_equal(p.default_area, c[i].d);
                 assert_int_equal(prediction_pool(&p, 0), c[i].p0);
                 assert_int_equal(prediction_pool(&p, 1), c[i].p1);

@@ -65,6 +65,10 @@
           "a node listed in nodes = has no memory at early boot: no CMA pool can be made there") \
         X(PROBLEM_NODE_NO_BOOT_MEMORY, "node-no-boot-memory", PROBLEM_KIND_NOTE, "a node's memory came after boot", "nothing: no pool is possible there", \
           "a node's memory came after early boot (hot-added, onlined by a driver): it cannot hold a CMA pool") \
+        X(PROBLEM_BOOT_MEMORY_UNKNOWN, "boot-memory-unknown", PROBLEM_KIND_NOTE, "a node's boot memory is unknown", "nothing: no failure is claimed", \
+          "a node has no pool the booted command line asks for, and whether its memory was there at early boot is unknown: no failure is claimed") \
+        X(PROBLEM_BARE_PARAMETER, "bare-parameter", PROBLEM_KIND_PROBLEM, "a CMA parameter lacks '='", "add '=' and a value to it", \
+          "the next boot's command line has numa_cma, cma_pernuma or hugetlb_cma without '=': the kernel stops at early boot; nothing is written") \
         X(PROBLEM_CMA_SLOTS_SHORT, "cma-slots-short", PROBLEM_KIND_PROBLEM, "too few CMA slots for every node", "see 'numacmactl plan --explain'", \
           "the kernel has fewer CMA slots (CONFIG_CMA_AREAS) than nodes that want a pool: some get none") \
         X(PROBLEM_CMA_SLOTS_EXHAUSTED, "cma-slots-exhausted", PROBLEM_KIND_PROBLEM, "the CMA slots ran out before a pool", "run 'numacmactl apply'", \

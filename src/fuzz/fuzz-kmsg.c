@@ -18,7 +18,7 @@
 #include "fuzz.h"
 #include "basic/util.h"
 #include "kernel/kernel_log.h"
-#include "machine/boot_memory.h"
+#include "machine/memory_maps.h"
 
 static bool same(const NodeSet *a, const NodeSet *b) {
         if (nodeset_count(a) != nodeset_count(b))

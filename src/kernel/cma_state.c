@@ -249,3 +249,51 @@ const CmaArea *cma_state_area(const CmaState *s, CmaAreaKind kind, int node) {
         size_t i = area_index(s, kind, node);
         return i < s->n_areas ? &s->areas[i] : NULL;
 }
+
+/* The pages of the areas sysfs names for a node (numaN, pernumaN,
+ * hugetlbN), and how many there are; false when one has no size (before
+ * 6.15 sysfs has no total_pages). */
+static bool node_area_pages(const CmaState *s, int node, uint64_t *ret, unsigned *ret_n) {
+        uint64_t pages = 0;
+        bool sized = true;
+        *ret_n = 0;
+        for (size_t i = 0; i < s->n_areas; i++) {
+                const CmaArea *a = &s->areas[i];
+                int n = a->node;
+                const char *h = a->kind == AREA_OTHER ? startswith(a->name, "hugetlb") : NULL;
+                if (h && (!*h || safe_atoi(h, &n) < 0))
+                        continue;
+                if (n != node || a->kind == AREA_DEFAULT || (a->kind == AREA_OTHER && !h))
+                        continue;
+                (*ret_n)++;
+                sized &= a->has_total;
+                pages += a->total_pages;
+        }
+        *ret = pages;
+        return sized;
+}
+
+/* zoneinfo counts every CMA page of a node; sysfs gives each area's size
+ * (6.15+): the default area lies where a node's pages exceed its named
+ * areas by exactly the default area's. Without sizes: the one node with CMA
+ * pages and no named area. */
+int cma_state_default_node(const CmaState *s) {
+        const CmaArea *def = s ? cma_state_area(s, AREA_DEFAULT, -1) : NULL;
+        bool sized = def && def->has_total && def->total_pages;
+        int exact = -1, bare = -1, n_bare = 0;
+        for (size_t i = 0; s && i < s->n_nodes; i++) {
+                const ZoneCma *z = &s->nodes[i];
+                uint64_t pages;
+                unsigned named;
+                bool known = node_area_pages(s, z->node, &pages, &named);
+                if (!z->cma_pages)
+                        continue;
+                if (!named && n_bare++ == 0)
+                        bare = z->node;
+                if (sized && known && z->cma_pages == pages + def->total_pages)
+                        exact = exact == -1 ? z->node : -2;
+        }
+        if (exact >= 0)
+                return exact;
+        return exact == -1 && n_bare == 1 && (def || !s->has_sysfs) ? bare : -1;
+}

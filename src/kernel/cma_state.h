@@ -50,3 +50,6 @@ void cma_state_done(CmaState *s);
 const ZoneCma *cma_state_zone(const CmaState *s, int node);
 /* The sysfs area of that kind on that node, or NULL. */
 const CmaArea *cma_state_area(const CmaState *s, CmaAreaKind kind, int node);
+/* The node that holds the default area ("reserved"), -1 when it cannot be
+ * told (s may be NULL). */
+int cma_state_default_node(const CmaState *s);

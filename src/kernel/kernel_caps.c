@@ -102,6 +102,8 @@ static void parse_release_version(KernelCaps *k) {
         if (k->release && sscanf(k->release, "%d.%d", &a, &b) == 2) {
                 k->version_major = a;
                 k->version_minor = b;
+                if (a >= 0 && b >= 0 && a < 1000 && b < 1000)
+                        k->version = KERNEL_V(a, b);
         }
 }
 
@@ -122,6 +124,39 @@ static const struct {
         { "ARM", "arm" },
 };
 
+/* What the configuration's symbols mean for this release: the table's row
+ * (kernel/kernel_rules.h). config_areas: CONFIG_CMA_AREAS, 0 when absent. */
+static void apply_rules(KernelCaps *k, bool numa, unsigned config_areas) {
+        PerNodeArrays hint = k->cma_size_pernuma_known ? ARRAYS_ONE : k->dma_numa_cma ? ARRAYS_TWO :
+                             k->dma_pernuma_cma ? ARRAYS_PERNUMA : ARRAYS_NONE;
+        /* CMA_SIZE_PERNUMA before 7.2: numacma's backport (patches/kernel/6.12). */
+        bool series = k->cma_size_pernuma_known && k->version && k->version < KERNEL_V(7, 2);
+        const KernelRules *r = k->rules = kernel_rules_find(k->version, k->arch, series, hint);
+
+        if (k->cma) {
+                k->cma_areas_config = config_areas ? config_areas : numa ? r->areas_numa : r->areas_uma;
+                k->cma_areas = k->cma_areas_config + r->slots_extra;
+        }
+        bool two_or_one = r->arrays == ARRAYS_TWO || r->arrays == ARRAYS_ONE;
+        k->honors_numa_cma = k->dma_numa_cma && two_or_one;
+        k->honors_cma_pernuma = two_or_one ? k->dma_numa_cma :
+                                r->arrays == ARRAYS_PERNUMA && k->dma_pernuma_cma && r->pernuma_reserved;
+        k->per_node = k->honors_numa_cma ? PERNODE_NUMA_CMA :
+                      k->honors_cma_pernuma ? PERNODE_CMA_PERNUMA : PERNODE_NONE;
+        k->implicit_per_node = k->cma_size_pernuma && r->implicit && r->arrays == ARRAYS_ONE;
+        k->single_array = k->dma_numa_cma && r->arrays == ARRAYS_ONE;
+        k->numacma_0003 = kernel_rules_0003_from_release(k->release);
+        k->numacma_0003_why = k->numacma_0003 == TRI_YES ? "its release ends in +numacma (build-kernel-deb with 0003)" :
+                              k->numacma_0003 == TRI_NO ? "its release ends in +numacma-upstream (build-kernel-deb --no-0003)" : NULL;
+}
+
+const char *kernel_caps_bare_oops(const KernelCaps *k, const char *key) {
+        bool two_or_one = k->rules && (k->rules->arrays == ARRAYS_TWO || k->rules->arrays == ARRAYS_ONE);
+        return kernel_rules_bare_oops(k->version, key, k->dma_numa_cma && two_or_one,
+                                      two_or_one ? k->dma_numa_cma : k->dma_pernuma_cma,
+                                      k->hugetlb_page && k->cma);
+}
+
 int kernel_caps_parse_config(const char *text, const char *release, KernelCaps *k) {
         ConfigSym syms[] = {
                 { "ARM64" }, { "X86_64" }, { "X86_32" }, { "PPC64" }, { "S390" }, { "RISCV" },
@@ -134,6 +169,7 @@ int kernel_caps_parse_config(const char *text, const char *release, KernelCaps *
                 { "HUGETLB_PAGE" }, { "TRANSPARENT_HUGEPAGE" }, { "PAGE_BLOCK_MAX_ORDER" },
                 { "NUMA" }, { "NODES_SHIFT" },
         };
+        _Static_assert(ELEMENTSOF(syms) <= 64, "config_scan() handles 64 symbols");
         uint64_t v;
 
         config_scan(text, syms, ELEMENTSOF(syms));
@@ -158,11 +194,7 @@ int kernel_caps_parse_config(const char *text, const char *release, KernelCaps *
         k->cma_size_pernuma_known = SYM("CMA_SIZE_PERNUMA")->mentioned;
         k->cma_size_pernuma = k->dma_numa_cma && sym_bool(SYM("CMA_SIZE_PERNUMA"));
         k->cma_sysfs = k->cma && sym_bool(SYM("CMA_SYSFS"));
-
-        /* mm/Kconfig: CMA_AREAS "default 20 if NUMA", else 8. */
-        if (k->cma)
-                k->cma_areas = sym_u64(SYM("CMA_AREAS"), &v) && v > 0 && v < 65536 ? (unsigned) v :
-                               sym_bool(SYM("NUMA")) ? 20 : 8;
+        k->hugetlb_page = sym_bool(SYM("HUGETLB_PAGE"));
         if (sym_u64(SYM("CMA_SIZE_MBYTES"), &v))
                 k->size_mbytes = v;
         if (sym_u64(SYM("CMA_SIZE_PERCENTAGE"), &v) && v <= 100)
@@ -200,14 +232,7 @@ int kernel_caps_parse_config(const char *text, const char *release, KernelCaps *
         else if (SYM("NUMA")->mentioned && !sym_bool(SYM("NUMA")))
                 k->max_numnodes = 1;
 
-        bool arm64 = k->arch && streq(k->arch, "arm64");
-        k->honors_numa_cma = k->dma_numa_cma;
-        /* Before 6.6 only arm64's bootmem_init() reserved the per-node areas. */
-        k->honors_cma_pernuma = k->dma_numa_cma || (k->dma_pernuma_cma && arm64);
-        k->per_node = k->honors_numa_cma ? PERNODE_NUMA_CMA :
-                      k->honors_cma_pernuma ? PERNODE_CMA_PERNUMA : PERNODE_NONE;
-        k->implicit_per_node = k->cma_size_pernuma;
-        k->single_array = k->dma_numa_cma && (k->cma_size_pernuma_known || version_at_least(k, 7, 2));
+        apply_rules(k, sym_bool(SYM("NUMA")), sym_u64(SYM("CMA_AREAS"), &v) && v > 0 && v < 65536 ? (unsigned) v : 0);
         return 0;
 }
 

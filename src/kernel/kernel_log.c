@@ -9,6 +9,7 @@
 #define KMSG_MAX (8u * 1024 * 1024)
 
 void kernel_log_done(KernelLog *l) {
+        free(l->unknown_why);
         nodeset_free(l->early_nodes);
         nodeset_free(l->invalid_nodes);
         nodeset_free(l->failed_nodes);
@@ -17,7 +18,7 @@ void kernel_log_done(KernelLog *l) {
 }
 
 /* The message of one line: after "PRIO,SEQ,USEC,FLAGS;" or "[ time] ". */
-static const char *message_of(const char *l, const char *end) {
+const char *kernel_log_message(const char *l, const char *end) {
         const char *semi = memchr(l, ';', (size_t) (end - l));
         if (semi && l[0] >= '0' && l[0] <= '9')
                 return semi + 1;
@@ -71,7 +72,7 @@ int kernel_log_parse(const char *text, KernelLog *ret) {
                 /* /dev/kmsg continuation lines (" SUBSYSTEM=...") carry no message. */
                 if (*line != ' ' && end - line < 1024) {
                         char buf[1024];
-                        const char *m = message_of(line, end);
+                        const char *m = kernel_log_message(line, end);
                         size_t n = (size_t) (end - m);
                         memcpy(buf, m, n);
                         buf[n] = 0;
@@ -84,7 +85,10 @@ int kernel_log_parse(const char *text, KernelLog *ret) {
                                 in_ranges = false;
                                 if (node_after(buf, "cma: invalid node", &node))
                                         r = add(&l.invalid_nodes, node);
-                                else if (streq(buf, "cma: Not enough slots for CMA reserved regions!"))
+                                else if (node_after(buf, "cma: node", &node) && strstr(buf, " holds the default area, no numa")) {
+                                        l.has_skipped_default = true;
+                                        l.skipped_default_node = node;
+                                } else if (streq(buf, "cma: Not enough slots for CMA reserved regions!"))
                                         l.slots_exhausted = true;
                                 else if (startswith(buf, "cma: dma_numa_cma_reserve: reservation failed: err ")) {
                                         const char *e = buf + strlen("cma: dma_numa_cma_reserve: reservation failed: err ");
@@ -109,12 +113,12 @@ int kernel_log_parse(const char *text, KernelLog *ret) {
 
 /* /dev/kmsg gives one record per read() and EAGAIN at the end (with
  * O_NONBLOCK); a captured tree holds the records as a plain file. */
-int kernel_log_load(const char *root, KernelLog *ret) {
+int kmsg_read(const char *root, char **ret) {
         _cleanup_free_ char *p = root_join(root, "/dev/kmsg");
         StrBuf b = {0};
         char rec[8192];
 
-        *ret = (KernelLog){0};
+        *ret = NULL;
         if (!p)
                 return -ENOMEM;
         _cleanup_close_ int fd = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
@@ -138,11 +142,6 @@ int kernel_log_load(const char *root, KernelLog *ret) {
                 strbuf_done(&b);
                 return -ENOMEM;
         }
-        if (!b.len) {
-                strbuf_done(&b);
-                return 0;
-        }
-        int r = kernel_log_parse(b.buf, ret);
-        strbuf_done(&b);
-        return r;
+        *ret = b.buf ? strbuf_steal(&b) : NULL;  /* nothing read: not readable */
+        return 0;
 }

@@ -1,19 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The rules, first match wins, for each online node with memory:
  *
- * 1. The kernel log lists the node under "Early memory node ranges"
+ * 1. This boot's early facts list the node under "Early memory node ranges"
  *    (mm/mm_init.c free_area_init(): memblock's ranges before the page
- *    allocator): boot memory. A log with that list that lacks the node:
- *    not boot memory.
+ *    allocator), from /dev/kmsg, numacmad's boot-facts record or the
+ *    journal (kernel/kernel_log.h): boot memory. A list that lacks the
+ *    node: not boot memory.
  * 2. This boot's kernel made a CMA area on the node (sysfs numaN, pernumaN,
- *    hugetlbN): it had memory there at early boot.
+ *    hugetlbN): it had memory there at early boot. Or the node has present
+ *    pages in ZONE_DMA/ZONE_DMA32: memory onlined later lands in the first
+ *    of the node's kernel zones whose span it intersects, else ZONE_NORMAL
+ *    (mm/memory_hotplug.c default_kernel_zone_for_pfn()), or ZONE_MOVABLE;
+ *    a node without boot memory has only empty spans.
  * 3. The log says "cma: invalid node N specified" (kernel/dma/contiguous.c
  *    dma_numa_cma_reserve(): the node was not online at early boot).
  * 4. The node's memory is driver-managed: "System RAM (DRIVER)" in
  *    /proc/iomem (mm/memory_hotplug.c add_memory_driver_managed(), the name
  *    it requires; used by dax/kmem for CXL memory and NVIDIA's driver for
- *    Grace Hopper's GPU memory), mapped to the node by its memory blocks.
- * 5. All of the node's memory is in ZONE_MOVABLE and the node is missing
+ *    Grace Hopper's GPU memory), mapped to the node by its memory blocks;
+ *    or memblock (arm64 debugfs) flags its range DRV_MNG.
+ * 5. x86: a /sys/firmware/memmap entry that is not one of the boot (e820)
+ *    entries holds its memory: hot-added (machine/memory_maps.h).
+ * 6. All of the node's memory is in ZONE_MOVABLE and the node is missing
  *    from has_normal_memory (drivers/base/node.c N_NORMAL_MEMORY, set in
  *    mm/memory_hotplug.c online_pages() only for zones
  *    up to ZONE_NORMAL): memory onlined movable after boot. Boot memory is
@@ -22,10 +30,15 @@
  *    not used; with movable_node, memblock skips hotpluggable memory for
  *    allocations (mm/memblock.c should_skip_region()), so no CMA area lands
  *    there either.
- * 6. Otherwise: boot memory (in kernel zones, as early boot leaves it).
- *
- * A cold-plugged DIMM onlined into ZONE_NORMAL with the log gone is the
- * case none of these catch: status then reports the failed reservation. */
+ * 7. This boot's kernel made its implicit per-node areas (CMA_SIZE_PERNUMA,
+ *    no numa_cma=/cma_pernuma= on the booted line) on other nodes, not on
+ *    this one, and nothing the kernel would accept explains it: slots were
+ *    left, the node is not the default area's (patch 0003) and has room
+ *    for four such areas. dma_numa_cma_reserve() tries every node online
+ *    then: this one was not (its memory came later).
+ * 8. Otherwise: unknown (known false); taken as boot memory for the plan
+ *    (a kernel that finds no memory there only warns), never as a failure.
+ */
 #include <ctype.h>
 #include <inttypes.h>
 
@@ -33,6 +46,7 @@
 #include "basic/util.h"
 #include "kernel/cmdline.h"
 #include "machine/boot_memory.h"
+#include "machine/memory_maps.h"
 
 #define MEMORY_DIR "/sys/devices/system/memory"
 
@@ -58,6 +72,11 @@ bool boot_memory_can_hold(const BootMemory *bm, int node) {
         return n ? n->boot : false;
 }
 
+bool boot_memory_known(const BootMemory *bm, int node) {
+        const NodeBootMemory *n = boot_memory_node(bm, node);
+        return n && n->known;
+}
+
 static NodeBootMemory *node_mut(BootMemory *bm, int node) {
         return (NodeBootMemory *) boot_memory_node(bm, node);
 }
@@ -65,7 +84,7 @@ static NodeBootMemory *node_mut(BootMemory *bm, int node) {
 /* "Node N, zone NAME" then "        present  PAGES". */
 int boot_memory_parse_zoneinfo(const char *text, BootMemory *bm) {
         NodeBootMemory *cur = NULL;
-        bool movable = false;
+        bool movable = false, dma = false;
         for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
                 const char *h;
                 if ((h = startswith(l, "Node "))) {
@@ -80,6 +99,7 @@ int boot_memory_parse_zoneinfo(const char *text, BootMemory *bm) {
                                 z++;
                         cur = node < NODESET_MAX ? node_mut(bm, (int) node) : NULL;
                         movable = startswith(z, "Movable") != NULL;
+                        dma = (startswith(z, "DMA") != NULL);
                         continue;
                 }
                 if (!cur)
@@ -95,42 +115,10 @@ int boot_memory_parse_zoneinfo(const char *text, BootMemory *bm) {
                         cur->movable_pages += pages;
                 else
                         cur->kernel_pages += pages;
+                if (dma)
+                        cur->dma_pages += pages;
         }
         return 0;
-}
-
-int iomem_driver_ranges(const char *text, DriverRange **ret, size_t *ret_n) {
-        DriverRange *r = NULL;
-        size_t n = 0;
-        for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
-                if (!isxdigit((unsigned char) *l))
-                        continue;  /* nested resources are indented */
-                char *e;
-                uint64_t start = strtoull(l, &e, 16), end;
-                if (*e != '-')
-                        continue;
-                end = strtoull(e + 1, &e, 16);
-                const char *name = startswith(e, " : System RAM (");
-                const char *close = name ? strchr(name, ')') : NULL;
-                const char *nl = strchr(l, '\n');
-                if (!close || (nl && close > nl) || end <= start)
-                        continue;  /* not driver-managed, or addresses hidden (not root) */
-                DriverRange *nr = realloc(r, (n + 1) * sizeof(DriverRange));
-                if (!nr)
-                        goto oom;
-                r = nr;
-                r[n] = (DriverRange){ .start = start, .end = end, .driver = strndup(name, (size_t) (close - name)) };
-                if (!r[n++].driver)
-                        goto oom;
-        }
-        *ret = r;
-        *ret_n = n;
-        return 0;
-oom:
-        for (size_t i = 0; i < n; i++)
-                free(r[i].driver);
-        free(r);
-        return -ENOMEM;
 }
 
 static bool is_memory_block(const char *name) {
@@ -143,10 +131,62 @@ static bool is_node_link(const char *name) {
         return s && *s && isdigit((unsigned char) *s);
 }
 
-/* Driver-managed ranges to nodes: each memory block starts at
- * phys_index * block_size_bytes and names its node by a nodeN link
- * (drivers/base/memory.c). Only read when /proc/iomem has such a range. */
-static int map_driver_ranges(const char *root, BootMemory *bm) {
+/* A memory block: where it starts (phys_index * block_size_bytes) and the
+ * node its nodeN link names (drivers/base/memory.c). */
+typedef struct {
+        uint64_t start;
+        int node;
+} Block;
+
+/* Read once, and only when some range has to be put on a node: a large
+ * machine has thousands of memory blocks. */
+typedef struct {
+        bool loaded;
+        Block *b;
+        size_t n;
+} Blocks;
+
+static int load_blocks(const char *root, Block **ret, size_t *ret_n) {
+        _cleanup_free_ char *bs = NULL;
+        _cleanup_strv_free_ char **blocks = NULL;
+        uint64_t size = 0;
+        *ret = NULL;
+        *ret_n = 0;
+        if (read_line_root(root, MEMORY_DIR "/block_size_bytes", &bs) < 0 || safe_atou64(bs, 16, &size) < 0 || !size ||
+            list_dir_root(root, MEMORY_DIR, is_memory_block, &blocks) < 0)
+                return 0;
+        Block *b = calloc(strv_length(blocks) + 1, sizeof(Block));
+        size_t n = 0;
+        if (!b)
+                return -ENOMEM;
+        for (char **name = blocks; *name; name++) {
+                _cleanup_free_ char *dir = strdup_printf(MEMORY_DIR "/%s", *name);
+                _cleanup_strv_free_ char **links = NULL;
+                uint64_t idx;
+                int node;
+                if (!dir) {
+                        free(b);
+                        return -ENOMEM;
+                }
+                if (safe_atou64(*name + strlen("memory"), 10, &idx) < 0 || idx > UINT64_MAX / size ||
+                    list_dir_root(root, dir, is_node_link, &links) < 0 || !links[0] || safe_atoi(links[0] + 4, &node) < 0)
+                        continue;
+                b[n++] = (Block){ .start = idx * size, .node = node };
+        }
+        *ret = b;
+        *ret_n = n;
+        return 0;
+}
+
+static int blocks_get(const char *root, Blocks *b) {
+        if (b->loaded)
+                return 0;
+        b->loaded = true;
+        return load_blocks(root, &b->b, &b->n);
+}
+
+/* Driver-managed ranges (/proc/iomem) to nodes, through the memory blocks. */
+static int map_driver_ranges(const char *root, Blocks *bl, BootMemory *bm) {
         _cleanup_free_ char *iomem = NULL;
         DriverRange *ranges = NULL;
         size_t n = 0;
@@ -154,42 +194,76 @@ static int map_driver_ranges(const char *root, BootMemory *bm) {
 
         if (read_full_file_root(root, "/proc/iomem", &iomem, NULL) < 0)
                 return 0;
-        if ((r = iomem_driver_ranges(iomem, &ranges, &n)) < 0 || n == 0)
+        if ((r = iomem_driver_ranges(iomem, &ranges, &n)) < 0 || n == 0 || (r = blocks_get(root, bl)) < 0) {
+                driver_ranges_free(ranges, n);
                 return r;
-        _cleanup_free_ char *bs = NULL;
-        uint64_t block = 0;
-        _cleanup_strv_free_ char **blocks = NULL;
-        if (read_line_root(root, MEMORY_DIR "/block_size_bytes", &bs) >= 0)
-                (void) safe_atou64(bs, 16, &block);
-        if (block && list_dir_root(root, MEMORY_DIR, is_memory_block, &blocks) >= 0)
-                for (char **b = blocks; *b && r >= 0; b++) {
-                        uint64_t idx;
-                        if (safe_atou64(*b + strlen("memory"), 10, &idx) < 0)
+        }
+        const Block *blocks = bl->b;
+        for (size_t b = 0; b < bl->n && r >= 0; b++)
+                for (size_t i = 0; i < n; i++) {
+                        NodeBootMemory *nb = node_mut(bm, blocks[b].node);
+                        if (blocks[b].start < ranges[i].start || blocks[b].start > ranges[i].end || !nb || nb->driver)
                                 continue;
-                        uint64_t addr = idx * block;
-                        const DriverRange *hit = NULL;
-                        for (size_t i = 0; i < n; i++)
-                                if (addr >= ranges[i].start && addr <= ranges[i].end)
-                                        hit = &ranges[i];
-                        if (!hit)
-                                continue;
-                        _cleanup_free_ char *dir = strdup_printf(MEMORY_DIR "/%s", *b);
-                        _cleanup_strv_free_ char **links = NULL;
-                        int node;
-                        if (!dir) {
-                                r = -ENOMEM;
-                                break;
-                        }
-                        if (list_dir_root(root, dir, is_node_link, &links) < 0 || !links[0] ||
-                            safe_atoi(links[0] + 4, &node) < 0)
-                                continue;
-                        NodeBootMemory *nb = node_mut(bm, node);
-                        if (nb && !nb->driver && !(nb->driver = strdup(hit->driver)))
+                        if (!(nb->driver = strdup(ranges[i].driver)))
                                 r = -ENOMEM;
                 }
-        for (size_t i = 0; i < n; i++)
-                free(ranges[i].driver);
-        free(ranges);
+        driver_ranges_free(ranges, n);
+        return r;
+}
+
+/* x86's firmware memory map: RAM entries that are not the boot entries
+ * hold hot-added memory; those certainly among them, boot memory
+ * (machine/memory_maps.h). Each memory block is looked up once. */
+static int map_memmap(const char *root, Blocks *bl, BootMemory *bm) {
+        MemmapEntry *e = NULL;
+        size_t n = 0;
+        int r = memmap_load(root, &e, &n);
+        if (r < 0 || !n || !memmap_mark_boot(e, n) || (r = blocks_get(root, bl)) < 0) {
+                free(e);
+                return r;
+        }
+        _cleanup_free_ bool *uncertain = calloc(bm->n_nodes + 1, sizeof(bool));
+        _cleanup_free_ bool *seen = calloc(bm->n_nodes + 1, sizeof(bool));
+        if (!uncertain || !seen) {
+                free(e);
+                return -ENOMEM;
+        }
+        for (size_t b = 0; b < bl->n; b++) {
+                NodeBootMemory *nb = node_mut(bm, bl->b[b].node);
+                const MemmapEntry *hit = NULL;
+                for (size_t i = 0; nb && i < n && !hit; i++)
+                        if (e[i].ram && bl->b[b].start >= e[i].start && bl->b[b].start <= e[i].end)
+                                hit = &e[i];
+                if (!nb)
+                        continue;
+                seen[nb - bm->nodes] = true;
+                if (hit && !hit->boot && !nb->memmap_added) {
+                        nb->memmap_added = true;
+                        nb->memmap_entry = hit->index;
+                }
+                if (!hit || !hit->boot_certain)
+                        uncertain[nb - bm->nodes] = true;
+        }
+        for (size_t i = 0; i < bm->n_nodes; i++)
+                bm->nodes[i].memmap_boot = seen[i] && !uncertain[i] && !bm->nodes[i].memmap_added;
+        free(e);
+        return 0;
+}
+
+/* arm64's memblock: a range flagged DRV_MNG is driver-managed memory. */
+static int map_memblock(const char *root, BootMemory *bm) {
+        _cleanup_free_ char *text = NULL;
+        MemblockRange *m = NULL;
+        size_t n = 0;
+        if (read_full_file_root(root, "/sys/kernel/debug/memblock/memory", &text, NULL) < 0)
+                return 0;
+        int r = memblock_parse(text, &m, &n);
+        for (size_t i = 0; r >= 0 && i < n; i++) {
+                NodeBootMemory *nb = m[i].driver_managed ? node_mut(bm, m[i].node) : NULL;
+                if (nb)
+                        nb->memblock_driver = true;
+        }
+        free(m);
         return r;
 }
 
@@ -207,27 +281,67 @@ static bool made_area(const CmaState *cma, int node) {
         return false;
 }
 
-static const char *decide(const NodeBootMemory *n, const BootMemory *bm, const CmaState *cma,
-                          const KernelLog *log, bool movable_boot, bool *ret) {
+/* Rule 7: did this boot's kernel make implicit areas on other nodes and
+ * none here, with nothing it would accept to explain it? */
+static bool implicit_elsewhere(const NodeBootMemory *n, const Topology *t, const CmaState *cma,
+                               const char *booted_cmdline, const KernelCaps *k) {
+        if (!k || !k->implicit_per_node || !cma || !cma->has_sysfs || !booted_cmdline)
+                return false;
+        _cleanup_cmdline_ Cmdline *c = NULL;
+        if (cmdline_parse(booted_cmdline, &c) < 0 || cmdline_count(c, "numa_cma") || cmdline_count(c, "cma_pernuma"))
+                return false;
+        uint64_t size = 0;
+        size_t elsewhere = 0;
+        for (size_t i = 0; i < cma->n_areas; i++) {
+                const CmaArea *a = &cma->areas[i];
+                if (a->kind == AREA_NUMA && a->node != n->node) {
+                        elsewhere++;
+                        size = a->has_total ? a->total_pages : 0;
+                }
+        }
+        const NumaNode *tn = topology_node(t, n->node);
+        uint64_t ps = k->page_size ? k->page_size : 4096;
+        /* A node too small for the default area's size may take a smaller one. */
+        bool room = size && tn && tn->mem_total / 4 >= size * ps;
+        return elsewhere && room && !cma_state_area(cma, AREA_NUMA, n->node) && (!k->cma_areas || cma->n_areas < k->cma_areas) &&
+               cma_state_default_node(cma) != n->node;
+}
+
+static const char *decide(const NodeBootMemory *n, const BootMemory *bm, const Topology *t, const CmaState *cma,
+                          const KernelLog *log, const char *booted_cmdline, const KernelCaps *running,
+                          bool movable_boot, bool *ret) {
         if (log && log->has_early_ranges) {
                 *ret = nodeset_contains(log->early_nodes, n->node);
+                if (log->source && !streq(log->source, "/dev/kmsg"))
+                        return *ret ? "listed in this boot's early memory node ranges (from the boot-facts record or the journal)" :
+                                      "missing from this boot's early memory node ranges (from the boot-facts record or the journal): its memory came after early boot";
                 return *ret ? "listed in the kernel log's early memory node ranges" :
                               "missing from the kernel log's early memory node ranges: its memory came after early boot";
         }
         if (made_area(cma, n->node))
                 return *ret = true, "this boot's kernel made a CMA area there";
+        if (n->dma_pages)
+                return *ret = true, "it has memory in ZONE_DMA/ZONE_DMA32, where only boot memory lands (memory hot-added to a node without boot memory goes to ZONE_NORMAL or ZONE_MOVABLE)";
         if (log && nodeset_contains(log->invalid_nodes, n->node))
                 return *ret = false, "this boot's kernel logged 'cma: invalid node specified' for it: it was not online at early boot";
-        if (n->driver)
-                return *ret = false, "its memory is driver-managed ('System RAM (driver)' in /proc/iomem): added after early boot";
+        if (n->driver || n->memblock_driver)
+                return *ret = false, n->driver ? "its memory is driver-managed ('System RAM (driver)' in /proc/iomem): added after early boot" :
+                                                 "its memory is driver-managed (DRV_MNG in memblock): added after early boot";
+        if (n->memmap_added)
+                return *ret = false, "its memory is a hot-added entry of the firmware memory map (/sys/firmware/memmap, not one of the boot entries): added after early boot";
+        if (n->memmap_boot)
+                return *ret = true, "its memory is in the firmware's boot memory map (/sys/firmware/memmap e820 entries)";
         bool normal = bm->normal_memory ? nodeset_contains(bm->normal_memory, n->node) : n->kernel_pages > 0;
         if (!movable_boot && !normal && n->movable_pages > 0 && n->kernel_pages == 0)
                 return *ret = false, "all its memory is in ZONE_MOVABLE (not in has_normal_memory): onlined movable after early boot";
-        return *ret = true, "its memory is in kernel zones, as early boot leaves it";
+        if (implicit_elsewhere(n, t, cma, booted_cmdline, running))
+                return *ret = false, "this boot's kernel made its implicit per-node areas on other nodes but not here, with slots left: it was not online at early boot (its memory came later)";
+        *ret = true;
+        return NULL;  /* unknown */
 }
 
 int boot_memory_judge(const Topology *t, const CmaState *cma, const KernelLog *log,
-                      const char *booted_cmdline, BootMemory *bm) {
+                      const char *booted_cmdline, const KernelCaps *running, BootMemory *bm) {
         bool movable_boot = false;
         if (booted_cmdline) {
                 _cleanup_cmdline_ Cmdline *c = NULL;
@@ -240,12 +354,17 @@ int boot_memory_judge(const Topology *t, const CmaState *cma, const KernelLog *l
                 NodeBootMemory *n = &bm->nodes[i];
                 const NumaNode *tn = topology_node(t, n->node);
                 n->has_memory = tn && tn->has_memory;
+                n->known = true;
                 if (!n->has_memory) {
                         n->boot = false;
                         n->why = "no memory";
                         continue;
                 }
-                n->why = decide(n, bm, cma, log, movable_boot, &n->boot);
+                n->why = decide(n, bm, t, cma, log, booted_cmdline, running, movable_boot, &n->boot);
+                if (!n->why) {
+                        n->known = false;
+                        n->why = "unknown: nothing this boot left says whether its memory was there at early boot (its memory is in kernel zones)";
+                }
         }
         return 0;
 }
@@ -261,19 +380,27 @@ static int nodes_of(const Topology *t, BootMemory *bm) {
 }
 
 int boot_memory_load(const char *root, const Topology *t, const CmaState *cma, const KernelLog *log,
-                     const char *booted_cmdline, BootMemory *ret) {
+                     const char *booted_cmdline, const KernelCaps *running, BootMemory *ret) {
         BootMemory bm = {0};
         _cleanup_free_ char *zi = NULL, *normal = NULL;
+        Blocks blocks = {0};
         int r = nodes_of(t, &bm);
         if (r >= 0 && read_full_file_root(root, "/proc/zoneinfo", &zi, NULL) >= 0)
                 r = boot_memory_parse_zoneinfo(zi, &bm);
         if (r >= 0 && read_line_root(root, "/sys/devices/system/node/has_normal_memory", &normal) >= 0 &&
             nodeset_parse(normal, &bm.normal_memory) < 0)
                 bm.normal_memory = NULL;
+        /* The maps that outlive the log, only when the log cannot tell. */
+        bool need = !log || !log->has_early_ranges;
+        if (r >= 0 && need)
+                r = map_driver_ranges(root, &blocks, &bm);
+        if (r >= 0 && need)
+                r = map_memmap(root, &blocks, &bm);
+        if (r >= 0 && need)
+                r = map_memblock(root, &bm);
+        free(blocks.b);
         if (r >= 0)
-                r = map_driver_ranges(root, &bm);
-        if (r >= 0)
-                r = boot_memory_judge(t, cma, log, booted_cmdline, &bm);
+                r = boot_memory_judge(t, cma, log, booted_cmdline, running, &bm);
         if (r < 0) {
                 boot_memory_done(&bm);
                 return r;

@@ -12,17 +12,27 @@
 #include <stdint.h>
 
 #include "kernel/cma_state.h"
+#include "kernel/kernel_caps.h"
 #include "kernel/kernel_log.h"
+#include "machine/memory_maps.h"
 #include "machine/topology.h"
 
 typedef struct {
         int node;
         bool has_memory;
-        bool boot;                /* the kernel had this node's memory at early boot */
+        bool boot;                /* the kernel had this node's memory at early boot (or, when
+                                   * !known, is taken to have had it: a pool may be planned) */
+        bool known;               /* some evidence decided it (else: why says what is missing) */
         const char *why;          /* the rule that decided (static string) */
         uint64_t movable_pages;   /* present pages in ZONE_MOVABLE (zoneinfo) */
         uint64_t kernel_pages;    /* present pages in the other zones */
+        uint64_t dma_pages;       /* of which in ZONE_DMA or ZONE_DMA32 */
         char *driver;             /* "kmem" for "System RAM (kmem)" on this node, or NULL */
+        bool memmap_added;        /* a /sys/firmware/memmap entry outside the boot entries
+                                   * holds its memory (memmap_entry: its number) */
+        unsigned memmap_entry;
+        bool memmap_boot;         /* every block of its memory lies in a certain boot entry */
+        bool memblock_driver;     /* memblock flags one of its ranges DRV_MNG */
 } NodeBootMemory;
 
 typedef struct {
@@ -34,18 +44,21 @@ typedef struct {
 
 /* Present pages per node and zone from /proc/zoneinfo: into nodes[]. */
 int boot_memory_parse_zoneinfo(const char *text, BootMemory *bm);
-/* "START-END : System RAM (DRIVER)" lines of /proc/iomem, top level only. */
-typedef struct { uint64_t start, end; char *driver; } DriverRange;
-int iomem_driver_ranges(const char *text, DriverRange **ret, size_t *ret_n);
 
 /* Decide, per node, from what the tree says (see boot_memory.c for the rules
- * and where the kernel does each thing). log and booted_cmdline may be NULL. */
+ * and where the kernel does each thing). cma, log, booted_cmdline and
+ * running (the running kernel: its implicit areas tell which nodes were
+ * online at early boot) may be NULL. */
 int boot_memory_judge(const Topology *t, const CmaState *cma, const KernelLog *log,
-                      const char *booted_cmdline, BootMemory *bm);
+                      const char *booted_cmdline, const KernelCaps *running, BootMemory *bm);
 int boot_memory_load(const char *root, const Topology *t, const CmaState *cma, const KernelLog *log,
-                     const char *booted_cmdline, BootMemory *ret);
+                     const char *booted_cmdline, const KernelCaps *running, BootMemory *ret);
 void boot_memory_done(BootMemory *bm);
 
 const NodeBootMemory *boot_memory_node(const BootMemory *bm, int node);
-/* NULL bm (not read): every node with memory can. */
+/* NULL bm (not read): every node with memory can. A node nothing decided
+ * for is taken to have had its memory at boot (a pool may be planned: a
+ * kernel that finds no memory there only warns). */
 bool boot_memory_can_hold(const BootMemory *bm, int node);
+/* Did some evidence decide? NULL bm: no. */
+bool boot_memory_known(const BootMemory *bm, int node);

@@ -18,6 +18,9 @@
 #include "build-config.h"
 #include "numacmad/counters.h"
 #include "policy/config_values.h"
+#include "kernel/boot_facts.h"
+#include "kernel/journal_log.h"
+#include "kernel/kernel_log.h"
 #include "numacmad/settle.h"
 #include "numacmad/udev_monitor.h"
 #include "shared/metrics_file.h"
@@ -73,6 +76,7 @@ typedef struct {
         bool metrics_failed;         /* the last metrics write failed (logged once) */
         sd_event_source *metrics_timer;  /* [daemon] metrics_interval; none with metrics off */
         char *counters;              /* the CMA counters as the last snapshot read them */
+        bool facts_done;             /* this boot's facts are recorded, or cannot be any more */
 
         unsigned long n_events, n_relevant, n_recomputes, n_applies, n_refreshes;
 } Manager;
@@ -292,6 +296,35 @@ static void manager_note_counters(Manager *m) {
         set_string(&m->counters, c);
 }
 
+/* This boot's early facts (which nodes had memory at early boot, the CMA
+ * reservation lines), kept once per boot while /dev/kmsg (or the journal)
+ * still has them: numacmactl and later recomputes read the record when
+ * the ring buffer has wrapped (kernel/boot_facts.h). */
+static void manager_record_boot_facts(Manager *m) {
+        _cleanup_free_ char *id = NULL, *text = NULL, *why = NULL;
+        const char *source = "/dev/kmsg";
+        if (m->facts_done)
+                return;
+        int r = kmsg_read(m->root, &text);
+        if (r >= 0)
+                r = boot_facts_record(m->root, text, source);
+        if (r == -ENODATA && boot_id_read(m->root, &id) >= 0) {
+                free(text);
+                text = NULL;
+                source = "the journal";
+                r = journal_kernel_text(m->root, id, &text, &why);
+                r = r < 0 ? r : text ? boot_facts_record(m->root, text, source) : -ENODATA;
+        }
+        if (r > 0)
+                log_info("Recorded this boot's early memory node ranges and CMA lines from %s in %s.", source, BOOT_FACTS_PATH);
+        else if (r == -ENODATA)
+                log_notice("This boot's early kernel messages are gone from /dev/kmsg%s%s: which nodes had memory at early boot is judged without them.",
+                           why ? " and " : "", strempty(why));
+        else if (r < 0 && r != -ENOENT)
+                (void) log_warning_errno(r, "Failed to record this boot's early facts in '%s': %m", BOOT_FACTS_PATH);
+        m->facts_done = r >= 0 || r == -ENODATA || r == -ENOENT;
+}
+
 /* Recompute the plan once; apply it when it changed and the policy says so.
  * Logs one line per decision; nothing when nothing changed. */
 static int manager_recompute(Manager *m, const char *why) {
@@ -300,6 +333,7 @@ static int manager_recompute(Manager *m, const char *why) {
 
         m->n_recomputes++;
         manager_note_counters(m);
+        manager_record_boot_facts(m);
         r = snapshot_new(m->root, m->policy, 0, NULL, &s);
         if (r < 0) {
                 (void) log_error_errno(r, "Failed to read the system below '%s' (%s): %m", m->root, why);

@@ -122,10 +122,37 @@ static bool all_honor(const PlanInput *in, bool numa_cma) {
         return true;
 }
 
+PredictEnv plan_predict_env(const PlanInput *in) {
+        return (PredictEnv){ .boot_memory = in->boot_memory, .running = in->cma,
+                             .default_node = cma_state_default_node(in->cma) };
+}
+
+/* Do kernel k's implicit areas, with the administrator's line, make the
+ * plan's pools? (Its release's rules: the nodes online at early boot,
+ * its slots, patch 0003, whose default area serves its own node.) */
+static int implicit_gives(const Plan *p, const PlanInput *in, const KernelCaps *k) {
+        Prediction pr;
+        PredictEnv env = plan_predict_env(in);
+        int r = k->implicit_per_node ? predict_pools(k, in->admin, in->topology, &env, &pr) : 0;
+        if (r < 0 || !k->implicit_per_node)
+                return r;
+        bool same = pr.implicit;
+        for (size_t i = 0; same && i < p->n_nodes; i++) {
+                const PlanNode *pn = &p->nodes[i];
+                uint64_t got = prediction_pool(&pr, pn->node);
+                if (pn->node == pr.skipped_default_node && got == 0 && pn->size <= pr.default_area)
+                        continue;  /* the default area is there, as large */
+                same = got == pn->size;
+        }
+        prediction_done(&pr);
+        return same;
+}
+
 static int choose_args(Plan *p, const PlanInput *in, const KernelCaps *capable) {
         const Topology *t = in->topology;
         uint64_t equal = 0;
         bool all_equal = true, all_memory_nodes = true, any = false;
+        int r;
 
         for (size_t i = 0; i < p->n_nodes; i++) {
                 const PlanNode *pn = &p->nodes[i];
@@ -151,11 +178,11 @@ static int choose_args(Plan *p, const PlanInput *in, const KernelCaps *capable) 
                         !cmdline_count(in->admin, "cma_pernuma");
         for (size_t i = 0; implicit && i < in->n_targets; i++) {
                 const KernelCaps *k = &in->targets[i];
-                if (k->per_node == PERNODE_NONE)
-                        continue;
-                uint64_t d = kernel_caps_default_area(k, cmdline_get(in->admin, "cma"), topology_total_memory(t));
-                if (!k->implicit_per_node || !d || ALIGN_UP(d, k->cma_align) != equal)
+                if (k->per_node != PERNODE_NONE && (r = implicit_gives(p, in, k)) <= 0) {
+                        if (r < 0)
+                                return r;
                         implicit = false;
+                }
         }
         if (implicit) {
                 p->implicit = true;
@@ -219,6 +246,23 @@ static int check_length(Plan *p, const PlanInput *in) {
         return 0;
 }
 
+/* The row of kernel_rules.h the kernel follows, in one line. */
+static int explain_rules(Plan *p, const KernelCaps *k) {
+        const KernelRules *r = k->rules;
+        if (!r || !k->cma)
+                return 0;
+        _cleanup_free_ char *order = kernel_rules_order_string(r);
+        if (!order)
+                return -ENOMEM;
+        const char *t = k->numacma_0003 == TRI_YES ? "yes" : k->numacma_0003 == TRI_NO ? "no" : "unknown";
+        EXPLAIN(p, "kernel %s follows the rules of %s%s%s (%s): it reserves %s; %u CMA slots; a failed default area %s; implicit areas count the nodes %s at early boot; patch 0003: %s%s%s%s",
+                strna(k->release), r->releases, r->arch ? " " : "", strempty(r->arch), r->read_from, order, k->cma_areas,
+                r->default_failure_stops_per_node ? "stops the per-node areas" : "leaves the per-node areas alone",
+                r->early_online == EARLY_ONLINE_PARSED ? "the firmware lists" : "with memory",
+                t, k->numacma_0003_why ? " (" : "", strempty(k->numacma_0003_why), k->numacma_0003_why ? ")" : "");
+        return 0;
+}
+
 static int compute(Plan *p, const PlanInput *in) {
         const Policy *pol = in->policy;
         const Topology *t = in->topology;
@@ -231,6 +275,8 @@ static int compute(Plan *p, const PlanInput *in) {
                         strna(k->arch), per_node_param_to_string(k->per_node),
                         k->implicit_per_node ? " (implicit per-node areas)" : "",
                         k->dma_cma ? "configurable" : "none (no CONFIG_DMA_CMA)");
+                if ((r = explain_rules(p, k)) < 0)
+                        return r;
                 if (k->per_node != PERNODE_NONE && !capable)
                         capable = k;
         }
@@ -238,7 +284,8 @@ static int compute(Plan *p, const PlanInput *in) {
         uint64_t align = ref && ref->cma_align ? ref->cma_align : 2 * MIB;
         p->default_area = ref ? kernel_caps_default_area(ref, cmdline_get(in->admin, "cma"), topology_total_memory(t)) : 0;
 
-        size_t n_online = 0;
+        size_t n_online = 0, n_boot = 0;
+        int boot_node = -1;
         p->nodes = calloc(MAX(t->n_nodes, (size_t) 1), sizeof(PlanNode));
         if (!p->nodes)
                 return -ENOMEM;
@@ -252,10 +299,18 @@ static int compute(Plan *p, const PlanInput *in) {
                                   .n_accelerators = (unsigned) topology_accelerators_on(t, n->id),
                                   .n_dma_devices = (unsigned) dma_devices_on(in->dma, n->id),
                                   .boot_memory = n->has_memory && boot_memory_can_hold(in->boot_memory, n->id) };
+                if (pn->boot_memory && n_boot++ == 0)
+                        boot_node = n->id;
         }
 
         if (n_online <= 1) {
                 EXPLAIN(p, "one NUMA node: every device's memory is local, no per-node pool is needed");
+                return 0;
+        }
+        /* Memoryless CPU nodes, hot-added and CXL memory: CMA areas come
+         * from early-boot memory only, and the default area is there too. */
+        if (n_boot <= 1) {
+                EXPLAIN(p, "only node %d has memory at early boot: a pool could only be made there, where the default area already is; no per-node pool is needed", boot_node);
                 return 0;
         }
         if (pol->only_with_default_area && p->default_area == 0) {
@@ -297,18 +352,12 @@ static int compute(Plan *p, const PlanInput *in) {
                         in->admin->tokens[idx].text);
                 /* What will really be made is what the administrator asked for. */
                 Prediction pr;
-                r = predict_pools(capable, in->admin, t, &pr);
+                PredictEnv env = plan_predict_env(in);
+                r = predict_pools(capable, in->admin, t, &env, &pr);
                 if (r < 0)
                         return r;
-                PredictionLimits lim;
-                r = prediction_limit(&pr, capable, in->admin, in->boot_memory, in->cma, &lim);
-                if (r < 0) {
-                        prediction_done(&pr);
-                        return r;
-                }
                 for (size_t i = 0; i < p->n_nodes; i++)
                         p->nodes[i].size = prediction_pool(&pr, p->nodes[i].node);
-                prediction_limits_done(&lim);
                 prediction_done(&pr);
                 return plan_explain_usage(p, in);
         }
@@ -363,11 +412,39 @@ static int compute(Plan *p, const PlanInput *in) {
         return check_length(p, in);
 }
 
+/* A bare numa_cma / cma_pernuma / hugetlb_cma (no '=') on the line: the
+ * target kernel dereferences NULL at early boot (kernel_rules.h). It is the
+ * administrator's token, never removed; nothing is written until it is
+ * fixed, since that boot would not get far enough to use it. */
+static int check_bare_params(Plan *p, const PlanInput *in) {
+        for (size_t i = 0; in->admin && i < in->admin->n; i++) {
+                const CmdlineToken *tok = &in->admin->tokens[i];
+                for (size_t j = 0; !tok->init && !tok->value && j < in->n_targets; j++) {
+                        const char *h = kernel_caps_bare_oops(&in->targets[j], tok->key);
+                        if (!h)
+                                continue;
+                        PROBLEM(p, PROBLEM_BARE_PARAMETER, "the next boot's command line has '%s' without '=': kernel %s stops at early boot (%s dereferences the missing value); remove it or give it a value, numacma writes nothing until then",
+                                tok->text, strna(in->targets[j].release), h);
+                        strv_free(p->args);
+                        p->args = NULL;
+                        p->param = NULL;
+                        p->refused = true;
+                        free(p->refusal);
+                        if (!(p->refusal = strdup(problems_last_text(&p->problems))))
+                                return -ENOMEM;
+                        break;
+                }
+        }
+        return 0;
+}
+
 int plan_compute(const PlanInput *in, Plan **ret) {
         Plan *p = calloc(1, sizeof(Plan));
         if (!p)
                 return -ENOMEM;
         int r = compute(p, in);
+        if (r >= 0)
+                r = check_bare_params(p, in);
         if (r < 0) {
                 plan_free(p);
                 return r;

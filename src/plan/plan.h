@@ -15,6 +15,7 @@
 #include "machine/boot_memory.h"
 #include "machine/dma_devices.h"
 #include "machine/topology.h"
+#include "plan/predict.h"
 
 #define COMMAND_LINE_SIZE 2048  /* x86 and arm64; includes the NUL */
 
@@ -60,6 +61,8 @@ typedef struct {
 } Plan;
 
 int plan_compute(const PlanInput *in, Plan **ret);
+/* What a prediction for the plan's input knows beyond the topology. */
+PredictEnv plan_predict_env(const PlanInput *in);
 void plan_free(Plan *p);
 static inline void plan_freep(Plan **p) { plan_free(*p); }
 #define _cleanup_plan_ _cleanup_(plan_freep)

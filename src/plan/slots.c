@@ -19,66 +19,38 @@ bool plan_policy_covers(const Policy *pol, int node, unsigned n_acc) {
         return wanted;
 }
 
-void prediction_limits_done(PredictionLimits *l) {
-        nodeset_free(l->not_boot);
-        nodeset_free(l->no_slot);
-        *l = (PredictionLimits){0};
-}
-
-static int add(NodeSet **s, int node) {
-        if (!*s && !(*s = nodeset_new()))
+/* The nodes the kernel has online, and with memory, when it reserves CMA
+ * areas (kernel/kernel_rules.h EarlyOnline). */
+static int early_nodes(const PlanInput *in, const KernelCaps *k, NodeSet **ret_online, NodeSet **ret_boot) {
+        _cleanup_nodeset_ NodeSet *online = nodeset_new(), *boot = nodeset_new();
+        bool parsed = k->rules && k->rules->early_online == EARLY_ONLINE_PARSED;
+        if (!online || !boot)
                 return -ENOMEM;
-        return nodeset_add(*s, node);
-}
-
-static unsigned boot_nodes(const BootMemory *bm) {
-        unsigned n = 0;
-        for (size_t i = 0; bm && i < bm->n_nodes; i++)
-                n += bm->nodes[i].boot;
-        return n;
-}
-
-int prediction_limit(Prediction *pr, const KernelCaps *k, const Cmdline *line, const BootMemory *bm,
-                     const CmaState *running, PredictionLimits *ret) {
-        PredictionLimits l = {0};
-        int r = 0;
-        cma_slots_count(k, line, pr->default_area > 0, bm ? boot_nodes(bm) : (unsigned) pr->n_nodes, running, &l.slots);
-        /* hugetlb_cma= comes after the per-node areas: it does not take theirs. */
-        unsigned left = l.slots.per_node == UINT_MAX ? UINT_MAX : l.slots.per_node + l.slots.hugetlb;
-        for (int n = 0; n < pr->n_nodes && r >= 0; n++) {
-                if (!pr->pool[n])
-                        continue;
-                if (bm && !boot_memory_can_hold(bm, n)) {
-                        pr->pool[n] = 0;
-                        r = add(&l.not_boot, n);
-                } else if (left == 0) {
-                        pr->pool[n] = 0;
-                        r = add(&l.no_slot, n);
-                } else if (left != UINT_MAX)
-                        left--;
+        for (size_t i = 0; i < in->topology->n_nodes; i++) {
+                const NumaNode *n = &in->topology->nodes[i];
+                bool b = n->has_memory && boot_memory_can_hold(in->boot_memory, n->id);
+                bool o = parsed ? nodeset_contains(in->topology->possible, n->id) || n->online : b;
+                if ((b && nodeset_add(boot, n->id) < 0) || (o && nodeset_add(online, n->id) < 0))
+                        return -ENOMEM;
         }
-        if (r < 0) {
-                prediction_limits_done(&l);
-                return r;
-        }
-        *ret = l;
+        *ret_online = TAKE_PTR(online);
+        *ret_boot = TAKE_PTR(boot);
         return 0;
 }
 
 unsigned plan_slot_budget(const PlanInput *in, CmaSlots *ret_first) {
-        unsigned budget = UINT_MAX, n_boot = 0;
+        unsigned budget = UINT_MAX;
         bool first = true;
-        for (size_t i = 0; i < in->topology->n_nodes; i++)
-                if (in->topology->nodes[i].online && in->topology->nodes[i].has_memory &&
-                    boot_memory_can_hold(in->boot_memory, in->topology->nodes[i].id))
-                        n_boot++;
         for (size_t i = 0; i < in->n_targets; i++) {
                 const KernelCaps *k = &in->targets[i];
                 if (k->per_node == PERNODE_NONE)
                         continue;
+                _cleanup_nodeset_ NodeSet *online = NULL, *boot = NULL;
+                if (early_nodes(in, k, &online, &boot) < 0)
+                        return 0;  /* out of memory: plan no pool rather than too many */
                 uint64_t d = kernel_caps_default_area(k, cmdline_get(in->admin, "cma"), topology_total_memory(in->topology));
                 CmaSlots s;
-                cma_slots_count(k, in->admin, d > 0, n_boot, in->cma, &s);
+                cma_slots_count(k, in->admin, d > 0, online, boot, in->cma, &s);
                 if (first && ret_first)
                         *ret_first = s;
                 first = false;
@@ -100,16 +72,30 @@ static int rank_cmp(const PlanNode *a, const PlanNode *b) {
         return a->node - b->node;
 }
 
+/* "CONFIG_CMA_AREAS=20 less the default area (1), hugetlb_cma= (0) and
+ * other areas (0)" */
+static char *slots_text(const CmaSlots *s) {
+        _cleanup_free_ char *extra = s->areas != s->config_areas ? strdup_printf(" (%u slots: MAX_CMA_AREAS was one more before 6.9)", s->areas) : strdup("");
+        _cleanup_free_ char *crash = s->crash ? strdup_printf(", crashkernel=,cma (%u)", s->crash) : strdup("");
+        if (!extra || !crash)
+                return NULL;
+        return strdup_printf("CONFIG_CMA_AREAS=%u%s less the default area (%u), hugetlb_cma= (%u)%s and other areas (%u)",
+                             s->config_areas, extra, s->default_area, s->hugetlb, crash, s->other);
+}
+
 int plan_fit_slots(Plan *p, const PlanInput *in) {
         CmaSlots first = {0};
         size_t want = 0;
         p->slot_budget = plan_slot_budget(in, &first);
         for (size_t i = 0; i < p->n_nodes; i++)
                 want += p->nodes[i].size > 0;
+        _cleanup_free_ char *st = slots_text(&first);
+        if (!st)
+                return -ENOMEM;
         if (p->slot_budget == UINT_MAX || want <= p->slot_budget) {
                 if (p->slot_budget != UINT_MAX && want &&
-                    strv_extendf(&p->explain, "CMA slots: CONFIG_CMA_AREAS=%u less the default area (%u), hugetlb_cma= (%u) and other areas (%u) leaves %u per-node areas; %zu are asked for",
-                                 first.areas, first.default_area, first.hugetlb, first.other, p->slot_budget, want) < 0)
+                    strv_extendf(&p->explain, "CMA slots: %s leaves %u per-node areas; %zu are asked for",
+                                 st, p->slot_budget, want) < 0)
                         return -ENOMEM;
                 return 0;
         }
@@ -145,15 +131,15 @@ int plan_fit_slots(Plan *p, const PlanInput *in) {
                         return -ENOMEM;
                 }
         }
-        int r = strv_extendf(&p->explain, "CMA slots: CONFIG_CMA_AREAS=%u less the default area (%u), hugetlb_cma= (%u) and other areas (%u) leaves %u per-node areas for %zu nodes: accelerator nodes first, then nodes with DMA devices, then the rest",
-                             first.areas, first.default_area, first.hugetlb, first.other, p->slot_budget, want);
+        int r = strv_extendf(&p->explain, "CMA slots: %s leaves %u per-node areas for %zu nodes: accelerator nodes first, then nodes with DMA devices, then the rest",
+                             st, p->slot_budget, want);
         if (r >= 0)
                 r = strv_extendf(&p->explain, "kept: %s", strempty(kept.buf));
         if (r >= 0)
                 r = strv_extendf(&p->explain, "left out: %s", strempty(out.buf));
         if (r >= 0)
                 r = problems_addf(&p->problems, PROBLEM_CMA_SLOTS_SHORT, "the kernel has CMA slots for %u per-node pools (CONFIG_CMA_AREAS=%u) but %zu nodes want one: %s %s get%s none",
-                                 p->slot_budget, first.areas, want, n - p->slot_budget == 1 ? "node" : "nodes",
+                                 p->slot_budget, first.config_areas, want, n - p->slot_budget == 1 ? "node" : "nodes",
                                  strempty(out.buf), n - p->slot_budget == 1 ? "s" : "");
         strbuf_done(&kept);
         strbuf_done(&out);
@@ -189,7 +175,8 @@ int plan_explain_usage(Plan *p, const PlanInput *in) {
 }
 
 /* 7.2's dma_contiguous_reserve() returns when the default area fails,
- * before dma_numa_cma_reserve(): per-node pools need the default area to
+ * before dma_numa_cma_reserve() (kernel_rules.h
+ * default_failure_stops_per_node): per-node pools need the default area to
  * succeed first. The running kernel shows whether it did with this cma=. */
 static int check_default_area(Plan *p, const PlanInput *in) {
         const CmaState *c = in->cma;
@@ -198,15 +185,16 @@ static int check_default_area(Plan *p, const PlanInput *in) {
         uint64_t pages = 0;
         for (size_t i = 0; i < c->n_nodes; i++)
                 pages += c->nodes[i].cma_pages;
-        bool single = false;
-        for (size_t i = 0; i < in->n_targets; i++)
-                single |= in->targets[i].per_node != PERNODE_NONE && in->targets[i].single_array;
-        if (pages || !single)
+        const KernelCaps *stops = NULL;
+        for (size_t i = 0; i < in->n_targets && !stops; i++)
+                if (in->targets[i].per_node != PERNODE_NONE && in->targets[i].rules->default_failure_stops_per_node)
+                        stops = &in->targets[i];
+        if (pages || !stops)
                 return 0;
         _cleanup_free_ char *d = format_mib(p->default_area);
         const char *cma = cmdline_get(in->admin, "cma");
-        return problems_addf(&p->problems, PROBLEM_DEFAULT_AREA_FAILED, "the running kernel made no CMA area at all, not even the %s default area%s%s%s: when the default area fails, 7.2 makes no per-node pool either (dma_contiguous_reserve() returns before dma_numa_cma_reserve()); per-node arguments cannot help until the default area fits (a smaller cma=, below the DMA limit)",
-                            d, cma ? " (cma=" : "", strempty(cma), cma ? ")" : "") < 0 ? -ENOMEM : 0;
+        return problems_addf(&p->problems, PROBLEM_DEFAULT_AREA_FAILED, "the running kernel made no CMA area at all, not even the %s default area%s%s%s: when the default area fails, kernel %s (%s) makes no per-node pool either (dma_contiguous_reserve() returns before dma_numa_cma_reserve()); per-node arguments cannot help until the default area fits (a smaller cma=, below the DMA limit)",
+                            d, cma ? " (cma=" : "", strempty(cma), cma ? ")" : "", strna(stops->release), stops->rules->releases) < 0 ? -ENOMEM : 0;
 }
 
 int plan_boot_limits(Plan *p, const PlanInput *in) {

@@ -16,22 +16,6 @@
 /* Does the policy's nodes = (and [node.N] enabled =) cover the node? */
 bool plan_policy_covers(const Policy *p, int node, unsigned n_accelerators);
 
-/* What a prediction loses to the kernel's limits at boot, node by node. */
-typedef struct {
-        NodeSet *not_boot;        /* asked for, on a node without boot memory */
-        NodeSet *no_slot;         /* asked for, after the slots ran out */
-        CmaSlots slots;
-} PredictionLimits;
-
-/* Take out of pr the pools kernel k cannot make: on nodes without boot
- * memory (bm, NULL: all can), and beyond its slots in node order (the
- * default area first, then numa%d for_each_node(): hugetlb_cma= is
- * reserved after them, mm_core_init_early()). running: areas of the
- * running kernel (device tree), may be NULL. */
-int prediction_limit(Prediction *pr, const KernelCaps *k, const Cmdline *line, const BootMemory *bm,
-                     const CmaState *running, PredictionLimits *ret);
-void prediction_limits_done(PredictionLimits *l);
-
 /* How many per-node areas the plan may ask for: the smallest number any
  * capable target leaves (slots less default area, hugetlb_cma= and other
  * areas), UINT_MAX when no target says. */

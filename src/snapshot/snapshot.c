@@ -89,6 +89,31 @@ static int load_targets(Snapshot *s) {
         return 0;
 }
 
+/* Does the running kernel carry numacma's patch 0003 (no implicit area on
+ * the default area's node)? Its release says so (kernel_caps), else what it
+ * did at this boot: its log line, else its areas in sysfs. The targets of
+ * the same release are the same kernel. */
+static int detect_0003(Snapshot *s) {
+        KernelCaps *k = &s->running;
+        if (k->numacma_0003 == TRI_UNKNOWN && s->log.has_skipped_default) {
+                k->numacma_0003 = TRI_YES;
+                k->numacma_0003_why = "its log says 'cma: node N holds the default area, no numaN area'";
+        } else if (k->numacma_0003 == TRI_UNKNOWN) {
+                _cleanup_cmdline_ Cmdline *booted = NULL;
+                if (cmdline_parse(strempty(s->booted_cmdline), &booted) < 0)
+                        return -ENOMEM;
+                PredictEnv env = { .boot_memory = &s->boot_memory, .running = &s->cma,
+                                   .default_node = cma_state_default_node(&s->cma) };
+                k->numacma_0003 = prediction_running_0003(k, booted, s->topology, &env, &k->numacma_0003_why);
+        }
+        for (size_t i = 0; i < s->n_targets; i++)
+                if (streq_ptr(s->targets[i].release, k->release)) {
+                        s->targets[i].numacma_0003 = k->numacma_0003;
+                        s->targets[i].numacma_0003_why = k->numacma_0003_why;
+                }
+        return 0;
+}
+
 static int load_machine(Snapshot *s) {
         _cleanup_free_ char *release = NULL;
         int r = topology_load(s->root, s->policy, &s->topology);
@@ -110,7 +135,8 @@ static int load_machine(Snapshot *s) {
                 return r;
         if ((r = cma_usage_load(s->root, &s->cma, &s->usage)) < 0 ||
             (r = kernel_log_load(s->root, &s->log)) < 0 ||
-            (r = boot_memory_load(s->root, s->topology, &s->cma, &s->log, s->booted_cmdline, &s->boot_memory)) < 0)
+            (r = boot_memory_load(s->root, s->topology, &s->cma, &s->log, s->booted_cmdline, &s->running, &s->boot_memory)) < 0 ||
+            (r = detect_0003(s)) < 0)
                 return r;
         return dma_devices_load(s->root, s->topology, &s->dma);
 }

@@ -44,6 +44,16 @@ static uint64_t page_size_of(const Status *s) {
         return s->running->page_size ? s->running->page_size : 4096;
 }
 
+/* The node's hugetlb_cma= area: its size in sysfs (6.15+), else what the
+ * booted line made there by the kernel's rules (plan/predict.h). */
+static uint64_t hugetlb_on(const Status *s, int node) {
+        _cleanup_free_ char *name = strdup_printf("hugetlb%d", node);
+        for (size_t i = 0; name && i < s->cma->n_areas; i++)
+                if (streq(s->cma->areas[i].name, name) && s->cma->areas[i].has_total)
+                        return s->cma->areas[i].total_pages * s->page_size;
+        return prediction_hugetlb(&s->booted_pred, node);
+}
+
 static int compute_active(Status *s) {
         const CmaState *c = s->cma;
         uint64_t ps = s->page_size;
@@ -89,6 +99,7 @@ static int compute_active(Status *s) {
                         }
                         if (!known)
                                 pools = prediction_pool(&s->booted_pred, n->node);
+                        pools += hugetlb_on(s, n->node);
                         if (n->cma < s->default_area)
                                 continue;
                         uint64_t rest = n->cma - s->default_area;
@@ -121,7 +132,8 @@ static int compute_active(Status *s) {
                         n->has_local_pool = false;
                         continue;
                 }
-                n->local_pool = n->cma > on_node_default ? n->cma - on_node_default : 0;
+                uint64_t not_pool = on_node_default + hugetlb_on(s, n->node);
+                n->local_pool = n->cma > not_pool ? n->cma - not_pool : 0;
                 n->has_local_pool = n->local_pool > 0;
                 if (!on_node_default) {
                         n->local_pool_free = n->cma_free;
@@ -195,16 +207,23 @@ static bool pick_no_slot(const Status *s, const NodeStatus *n) {
 static int judge_default_area(Status *s, bool *failed) {
         if (!s->cma->zoneinfo_has_cma || !s->booted_pred.default_area || s->default_area)
                 return 0;
-        bool asked = false, any_pool = false;
-        for (size_t i = 0; i < s->n_nodes; i++) {
-                asked |= s->nodes[i].booted > 0;
+        bool any_pool = false;
+        for (size_t i = 0; i < s->n_nodes; i++)
                 any_pool |= s->nodes[i].has_local_pool;
-        }
+        /* What the default area took with it (kernel_rules.h): every per-node
+         * area where the kernel returns early, the implicit ones anywhere
+         * (they copy its size). */
+        bool stopped = nodeset_count(s->booted_limits.default_failed) > 0;
+        bool implicit_lost = s->running->implicit_per_node && !s->booted_pred.explicit_args && s->booted_pred.early_online > 1;
         _cleanup_free_ char *d = format_mib(s->booted_pred.default_area);
-        if (s->running->single_array && asked && !any_pool) {
+        if ((stopped || implicit_lost) && !any_pool) {
                 s->default_area_failed = *failed = true;
-                PROBLEM(s, PROBLEM_DEFAULT_AREA_FAILED, "the kernel could not reserve its %s default CMA area and so made no per-node pool at all: %s returns from dma_contiguous_reserve() before dma_numa_cma_reserve() when the default area fails (see 'dmesg | grep -i cma'); a cma= that fits below the DMA limit brings both back",
-                        d, strna(s->running->release));
+                if (s->running->rules->default_failure_stops_per_node)
+                        PROBLEM(s, PROBLEM_DEFAULT_AREA_FAILED, "the kernel could not reserve its %s default CMA area and so made no per-node pool at all: %s returns from dma_contiguous_reserve() before dma_numa_cma_reserve() when the default area fails (see 'dmesg | grep -i cma'); a cma= that fits below the DMA limit brings both back",
+                                d, strna(s->running->release));
+                else
+                        PROBLEM(s, PROBLEM_DEFAULT_AREA_FAILED, "the kernel could not reserve its %s default CMA area and so made none of its implicit per-node areas (they copy its size; %s makes explicit ones either way: numa_cma= would): see 'dmesg | grep -i cma'; a cma= that fits below the DMA limit brings them back",
+                                d, strna(s->running->release));
                 return 0;
         }
         PROBLEM(s, PROBLEM_DEFAULT_AREA_FAILED, "the kernel did not reserve its default CMA area (%" PRIu64 " MiB asked): see 'dmesg | grep -i cma'",
@@ -232,10 +251,16 @@ static int judge_limits(Status *s, bool *failed) {
                 return -ENOMEM;
         if (*cut) {
                 const CmaSlots *sl = &s->booted_slots;
+                _cleanup_free_ char *order = kernel_rules_order_string(s->running->rules);
+                if (!order)
+                        return -ENOMEM;
                 *failed = true;
-                PROBLEM(s, PROBLEM_CMA_SLOTS_EXHAUSTED, "node%s %s: the booted command line asks for pools there, but the kernel's CMA slots ran out first (CONFIG_CMA_AREAS=%u: the default area %u, other areas %u, then per-node areas in node order)%s; 'numacmactl apply' writes a numa_cma= within the slots",
-                        strchr(cut, ',') ? "s" : "", cut, sl->areas, sl->default_area, sl->other,
-                        s->log && s->log->slots_exhausted ? ": 'Not enough slots for CMA reserved regions!'" : "");
+                PROBLEM(s, PROBLEM_CMA_SLOTS_EXHAUSTED, "node%s %s: the booted command line asks for pools there, but the kernel's CMA slots ran out first (CONFIG_CMA_AREAS=%u: the default area %u, hugetlb_cma= %u, other areas %u; %s %s reserves %s, the per-node ones in node order)%s; %s",
+                        strchr(cut, ',') ? "s" : "", cut, sl->config_areas, sl->default_area, sl->hugetlb, sl->other,
+                        strna(s->running->release), s->running->rules->releases, order,
+                        s->log && s->log->slots_exhausted ? ": 'Not enough slots for CMA reserved regions!'" : "",
+                        sl->per_node ? "'numacmactl apply' writes a numa_cma= within the slots" :
+                                       "no per-node pool fits in them: fewer hugetlb_cma= areas, or a kernel built with a larger CONFIG_CMA_AREAS, make room");
         }
         return 0;
 }
@@ -332,13 +357,15 @@ static int judge(Status *s) {
                 NodeStatus *n = &s->nodes[i];
                 if (!n->has_memory || !n->booted)
                         continue;
-                /* Implicit areas skip the default area's own node on kernels
-                 * with numacma's patch 0003: that area serves the node. */
-                if (s->booted_pred.implicit && !n->has_local_pool && s->default_area &&
-                    n->node == s->default_node && n->cma >= s->default_area)
-                        continue;
                 if (n->local_pool < n->booted) {
                         _cleanup_free_ char *want = format_mib(n->booted), *have = format_mib(n->local_pool);
+                        /* A failure only when the node's memory was there at
+                         * early boot: else the kernel could not have made it. */
+                        if (!n->boot_memory_known) {
+                                PROBLEM(s, PROBLEM_BOOT_MEMORY_UNKNOWN, "node %d: the booted command line asks for a %s pool and the kernel reserved %s; whether the node's memory was there at early boot is unknown (%s), so this is no known failure: if it was hot-added, no pool can be made there",
+                                        n->node, want, have, s->log && s->log->unknown_why ? s->log->unknown_why : "nothing this boot left tells");
+                                continue;
+                        }
                         failed = true;
                         PROBLEM(s, PROBLEM_POOL_RESERVATION_FAILED, "node %d: the booted command line asks for a %s pool but the kernel reserved %s (reservation failed: see 'dmesg | grep -i cma')",
                                 n->node, want, have);
@@ -369,8 +396,12 @@ static int judge(Status *s) {
          * is elsewhere: whatever comes there later is served remotely. */
         for (size_t i = 0; i < s->n_nodes; i++) {
                 NodeStatus *n = &s->nodes[i];
+                /* Not for a node without devices whose memory may have come
+                 * after boot: nothing is served remotely there now, and
+                 * whether a pool can ever be made is unknown. */
                 if (!n->has_memory || !n->desired || n->has_local_pool || !s->default_area || n->n_remote_devices ||
-                    !s->default_node_known || n->node == s->default_node || s->running->per_node == PERNODE_NONE)
+                    !s->default_node_known || n->node == s->default_node || s->running->per_node == PERNODE_NONE ||
+                    (!n->boot_memory_known && !n->n_devices))
                         continue;
                 _cleanup_free_ char *d = format_mib(s->default_area);
                 remote = true;
@@ -537,33 +568,28 @@ static int summarize(Status *s) {
 }
 
 /* What the running kernel made of the booted line, and what the next
- * boot's kernel will make of its line and of the desired one. */
+ * boot's kernel will make of its line and of the desired one (each by its
+ * release's rules: plan/predict.h). */
 static int predict(Status *s, const StatusInput *in, Prediction *ret_desired) {
-        PredictionLimits lim = {0};
+        PredictEnv env = { .boot_memory = s->boot_memory, .running = s->cma,
+                           .default_node = cma_state_default_node(s->cma) };
         int r = cmdline_parse(strempty(s->booted_cmdline), &s->booted);
         if (r < 0)
                 return r;
-        r = predict_pools(s->running, s->booted, s->topology, &s->booted_pred);
+        r = predict_pools(s->running, s->booted, s->topology, &env, &s->booted_pred);
         if (r < 0)
                 return r;
         /* What the kernel cannot make at boot is not asked for. */
-        r = prediction_limit(&s->booted_pred, s->running, s->booted, s->boot_memory, s->cma, &s->booted_limits);
-        if (r < 0)
-                return r;
+        s->booted_limits = s->booted_pred.limits;
+        s->booted_pred.limits = (PredictionLimits){0};
         s->booted_slots = s->booted_limits.slots;
-        r = predict_pools(&s->targets[0], in->desired, s->topology, ret_desired);
-        if (r >= 0)
-                r = prediction_limit(ret_desired, &s->targets[0], in->desired, s->boot_memory, s->cma, &lim);
-        prediction_limits_done(&lim);
+        r = predict_pools(&s->targets[0], in->desired, s->topology, &env, ret_desired);
         if (r < 0 || !s->next->cmdline)
                 return r;
         _cleanup_cmdline_ Cmdline *nc = NULL;
         r = cmdline_parse(s->next->cmdline, &nc);
         if (r >= 0)
-                r = predict_pools(&s->targets[0], nc, s->topology, &s->next_pred);
-        if (r >= 0)
-                r = prediction_limit(&s->next_pred, &s->targets[0], nc, s->boot_memory, s->cma, &lim);
-        prediction_limits_done(&lim);
+                r = predict_pools(&s->targets[0], nc, s->topology, &env, &s->next_pred);
         s->next_pred_valid = r >= 0;
         return r;
 }
@@ -589,6 +615,7 @@ static int build_nodes(Status *s, const Prediction *desired) {
                 NodeStatus *n = &s->nodes[s->n_nodes - 1];
                 const NodeBootMemory *bm = boot_memory_node(s->boot_memory, tn->id);
                 n->boot_memory = tn->has_memory && (!s->boot_memory || (bm && bm->boot));
+                n->boot_memory_known = !tn->has_memory || !s->boot_memory || (bm && bm->known);
                 n->boot_memory_why = bm ? bm->why : NULL;
                 n->covered = n->boot_memory && plan_policy_covers(s->policy, tn->id, n->n_accelerators);
                 n->booted_not_boot = nodeset_contains(s->booted_limits.not_boot, tn->id);
@@ -643,6 +670,35 @@ static int build_devices(Status *s) {
         return 0;
 }
 
+/* What the booted line made, once the active areas are known: patch 0003
+ * skips the default area's node, which sysfs alone may not name (6.12 has
+ * no total_pages); a default area that did not fit makes no implicit areas
+ * (and on 7.2 no per-node area at all). */
+static int repredict_booted(Status *s) {
+        bool skip = s->running->numacma_0003 == TRI_YES && s->booted_pred.implicit && s->default_node_known &&
+                    s->booted_pred.skipped_default_node != s->default_node;
+        bool fails = s->booted_pred.default_area && !s->default_area && s->cma->zoneinfo_has_cma;
+        if (!skip && !fails)
+                return 0;
+        PredictEnv env = { .boot_memory = s->boot_memory, .running = s->cma,
+                           .default_node = s->default_node_known ? s->default_node : -1, .default_fails = fails };
+        prediction_done(&s->booted_pred);
+        prediction_limits_done(&s->booted_limits);
+        int r = predict_pools(s->running, s->booted, s->topology, &env, &s->booted_pred);
+        if (r < 0)
+                return r;
+        s->booted_limits = s->booted_pred.limits;
+        s->booted_pred.limits = (PredictionLimits){0};
+        s->booted_slots = s->booted_limits.slots;
+        for (size_t i = 0; i < s->n_nodes; i++) {
+                NodeStatus *n = &s->nodes[i];
+                n->booted = prediction_pool(&s->booted_pred, n->node);
+                n->booted_not_boot = nodeset_contains(s->booted_limits.not_boot, n->node);
+                n->booted_no_slot = nodeset_contains(s->booted_limits.no_slot, n->node);
+        }
+        return 0;
+}
+
 static int judge_all(Status *s, const StatusInput *in) {
         Prediction desired = {0};
         int r = predict(s, in, &desired);
@@ -651,6 +707,8 @@ static int judge_all(Status *s, const StatusInput *in) {
         prediction_done(&desired);
         if (r >= 0)
                 r = compute_active(s);
+        if (r >= 0)
+                r = repredict_booted(s);
         if (r >= 0)
                 r = build_accels(s);
         if (r >= 0)

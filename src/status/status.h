@@ -49,6 +49,7 @@ typedef struct {
         uint64_t booted;           /* what /proc/cmdline asks of the running kernel */
         unsigned n_accelerators;
         bool boot_memory;          /* can hold a pool at boot (machine/boot_memory.h) */
+        bool boot_memory_known;    /* some evidence decided boot_memory (else it is assumed) */
         const char *boot_memory_why;
         bool covered;              /* the policy covers the node */
         bool booted_not_boot;      /* the booted line asks for a pool the node cannot hold */
@@ -152,7 +153,7 @@ const char *state_to_string(State s);
  * numacmactl(8) "JSON OUTPUT" documents every field; json-schema/ has the
  * schema of each version and its history. Any change of a field's name or
  * type is a new version (tests/check-json-schema.py fails otherwise). */
-#define NUMACMA_JSON_SCHEMA_VERSION 1
+#define NUMACMA_JSON_SCHEMA_VERSION 2
 
 /* The members every JSON output starts with: schema_version, state,
  * reboot_required. */

@@ -102,7 +102,12 @@ static void node_default_area(const Status *s, const void *r, FieldValue *v) {
         v->b = s->default_area && s->default_node == N(r)->node;
 }
 
-static void node_boot_memory(const Status *s, const void *r, FieldValue *v) { v->b = N(r)->boot_memory; }
+static void node_boot_memory(const Status *s, const void *r, FieldValue *v) {
+        if (N(r)->boot_memory_known)
+                v->b = N(r)->boot_memory;
+        else
+                UNKNOWN(v);  /* boot_memory_why says what is missing */
+}
 static void node_boot_memory_why(const Status *s, const void *r, FieldValue *v) { v->s = N(r)->boot_memory_why; }
 static void node_covered(const Status *s, const void *r, FieldValue *v) { v->b = N(r)->covered; }
 
@@ -130,7 +135,8 @@ static void node_remark(const Status *s, const void *r, FieldValue *v) {
         const NodeStatus *n = N(r);
         snprintf(v->buf, sizeof v->buf, "%s%s%s",
                  s->default_area && s->default_node == n->node ? "(default area)" : "",
-                 n->has_memory && !n->boot_memory ? "(memory after boot: no pool possible)" : "",
+                 n->has_memory && !n->boot_memory ? "(memory after boot: no pool possible)" :
+                 !n->boot_memory_known ? "(memory at early boot: unknown)" : "",
                  n->local_pool_alloc_failures ? "(allocations failed)" : "");
         v->s = v->buf;
 }

@@ -102,34 +102,75 @@ kt_image() {
 	esac
 }
 
-# kt_config VER ARCH: (re)write the build dir's .config from tinyconfig
-# plus tests/kernel/ARCH.config; prints the build dir.
+# kt_config VER ARCH [FRAGMENT]: (re)write the build dir's .config from
+# tinyconfig plus tests/kernel/ARCH.config (and tests/kernel/FRAGMENT.config,
+# in a build dir of its own); prints the build dir.
 kt_config() {
-	local ver=$1 arch=$2 tree build margs
+	local ver=$1 arch=$2 frag=${3:-} tree build margs
 	tree=$KC/src/linux-source-$ver
-	build=$KC/build/$ver-$arch
+	build=$KC/build/$ver-$arch${frag:+-$frag}
 	margs=$(kt_make_args "$arch")
 	mkdir -p "$build"
 	# shellcheck disable=SC2086
 	make -s -C "$tree" O="$build" $margs tinyconfig >/dev/null
 	# shellcheck disable=SC2086
-	(cd "$build" && "$tree/scripts/kconfig/merge_config.sh" -m -O . .config "$kt_here/$arch.config" >/dev/null)
+	(cd "$build" && "$tree/scripts/kconfig/merge_config.sh" -m -O . .config "$kt_here/$arch.config" \
+		${frag:+"$kt_here/$frag.config"} >/dev/null)
 	# shellcheck disable=SC2086
 	make -s -C "$tree" O="$build" $margs olddefconfig >/dev/null
 	echo "$build"
 }
 
-# kt_config_ok BUILD ARCH WANT_PERNUMA: every line of the fragment must have
-# survived into .config (CMA_SIZE_PERNUMA only exists once patched).
+# Variants: 6.12 (Debian's, unpatched), 6.12+bp (+ 0001-0002: upstream 7.2's
+# rules), 6.12+bp+x (+ 0001-0003), 7.2, 7.2+x (+ patches/kernel/7.2).
+kt_variant_ver() { echo "${1%%+*}"; }
+kt_variant_n() {
+	case $1 in
+	6.12) echo 0 ;; 6.12+bp) echo 2 ;; 6.12+bp+x) echo 3 ;;
+	7.2) echo 0 ;; 7.2+x) echo 1 ;;
+	*) echo "lib.sh: unknown variant $1" >&2; return 1 ;;
+	esac
+}
+
+# kt_build VARIANT ARCH [FRAGMENT]: build the variant's kernel (the first N
+# patches of its series on the shared source tree) into
+# $KC/out/VARIANT-ARCH[-FRAGMENT]/{image,config,release}.
+kt_build() {
+	local v=$1 arch=$2 frag=${3:-} ver n build margs img dest start pernuma=yes
+	ver=$(kt_variant_ver "$v"); n=$(kt_variant_n "$v") || return 1
+	dest=$KC/out/$v-$arch${frag:+-$frag}
+	kt_set_variant "$ver" "$n"
+	build=$(kt_config "$ver" "$arch" "$frag")
+	[ "$v" = 6.12 ] && pernuma=no
+	kt_config_ok "$build" "$arch" "$pernuma" "$frag" || return 1
+	margs=$(kt_make_args "$arch")
+	img=$(kt_image "$arch")
+	start=$(date +%s)
+	# shellcheck disable=SC2086
+	make -s -C "$KC/src/linux-source-$ver" O="$build" $margs -j"$JOBS" "$(basename "$img")" \
+		> "$build/build.log" 2>&1 || { tail -30 "$build/build.log"; return 1; }
+	mkdir -p "$dest"
+	cp "$build/$img" "$dest/image"
+	cp "$build/.config" "$dest/config"
+	# shellcheck disable=SC2086
+	make -s -C "$KC/src/linux-source-$ver" O="$build" $margs kernelrelease > "$dest/release"
+	echo "built $v for $arch${frag:+ with $frag.config} in $(($(date +%s) - start)) s: $(cat "$dest/release")"
+}
+
+# kt_config_ok BUILD ARCH WANT_PERNUMA [FRAGMENT]: every line of the
+# fragments must have survived into .config (CMA_SIZE_PERNUMA only exists
+# once patched).
 kt_config_ok() {
-	local build=$1 arch=$2 pernuma=$3 line bad=0
-	while IFS= read -r line; do
-		case $line in '#'*|'') continue ;; esac
-		case $line in
-		CONFIG_CMA_SIZE_PERNUMA=*)
-			[ "$pernuma" = yes ] || { grep -q '^CONFIG_CMA_SIZE_PERNUMA' "$build/.config" && { echo "unexpected CONFIG_CMA_SIZE_PERNUMA in $build/.config" >&2; bad=1; }; continue; } ;;
-		esac
-		grep -qx "$line" "$build/.config" || { echo "missing in $build/.config: $line" >&2; bad=1; }
-	done < "$kt_here/$arch.config"
+	local build=$1 arch=$2 pernuma=$3 frag=${4:-} line bad=0 f
+	for f in "$kt_here/$arch.config" ${frag:+"$kt_here/$frag.config"}; do
+		while IFS= read -r line; do
+			case $line in '#'*|'') continue ;; esac
+			case $line in
+			CONFIG_CMA_SIZE_PERNUMA=*)
+				[ "$pernuma" = yes ] || { grep -q '^CONFIG_CMA_SIZE_PERNUMA' "$build/.config" && { echo "unexpected CONFIG_CMA_SIZE_PERNUMA in $build/.config" >&2; bad=1; }; continue; } ;;
+			esac
+			grep -qx "$line" "$build/.config" || { echo "missing in $build/.config: $line" >&2; bad=1; }
+		done < "$f"
+	done
 	return $bad
 }
