@@ -62,40 +62,33 @@ static NodeBootMemory *node_mut(BootMemory *bm, int node) {
         return (NodeBootMemory *) boot_memory_node(bm, node);
 }
 
-/* "Node N, zone NAME" then "        present  PAGES". */
-int boot_memory_parse_zoneinfo(const char *text, BootMemory *bm) {
-        NodeBootMemory *cur = NULL;
-        bool movable = false;
-        for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
-                const char *h;
-                if ((h = startswith(l, "Node "))) {
-                        unsigned long node = 0;
-                        const char *d = h;
-                        for (; *d >= '0' && *d <= '9' && node < NODESET_MAX; d++)
-                                node = node * 10 + (unsigned long) (*d - '0');
-                        const char *z = d > h ? startswith(d, ", zone") : NULL;
-                        if (!z)
-                                continue;
-                        while (*z == ' ')
-                                z++;
-                        cur = node < NODESET_MAX ? node_mut(bm, (int) node) : NULL;
-                        movable = startswith(z, "Movable") != NULL;
+/* Present pages per node, movable or not, from zoneinfo as parsed once
+ * (kernel/memory.c). Both lists are sorted by node: one walk. */
+static void take_zones(const ZoneCma *z, size_t n, BootMemory *bm) {
+        size_t j = 0;
+        for (size_t i = 0; i < bm->n_nodes; i++) {
+                NodeBootMemory *b = &bm->nodes[i];
+                while (j < n && z[j].node < b->node)
+                        j++;
+                if (j == n)
+                        return;
+                if (z[j].node != b->node)
                         continue;
-                }
-                if (!cur)
-                        continue;
-                const char *s = l;
-                while (*s == ' ')
-                        s++;
-                const char *v = startswith(s, "present");
-                if (!v || (*v != ' ' && *v != '\t'))
-                        continue;
-                uint64_t pages = strtoull(v, NULL, 10);
-                if (movable)
-                        cur->movable_pages += pages;
-                else
-                        cur->kernel_pages += pages;
+                for (MemZone k = 0; k < _MEM_ZONE_MAX; k++)
+                        if (k == MEM_ZONE_MOVABLE)
+                                b->movable_pages += z[j].zones[k].present_pages;
+                        else
+                                b->kernel_pages += z[j].zones[k].present_pages;
         }
+}
+
+int boot_memory_parse_zoneinfo(const char *text, BootMemory *bm) {
+        _cleanup_free_ ZoneCma *z = NULL;
+        size_t n = 0;
+        int r = zoneinfo_parse(text, &z, &n, NULL);
+        if (r < 0)
+                return r;
+        take_zones(z, n, bm);
         return 0;
 }
 
@@ -263,10 +256,10 @@ static int nodes_of(const Topology *t, BootMemory *bm) {
 int boot_memory_load(const char *root, const Topology *t, const CmaState *cma, const KernelLog *log,
                      const char *booted_cmdline, BootMemory *ret) {
         BootMemory bm = {0};
-        _cleanup_free_ char *zi = NULL, *normal = NULL;
+        _cleanup_free_ char *normal = NULL;
         int r = nodes_of(t, &bm);
-        if (r >= 0 && read_full_file_root(root, "/proc/zoneinfo", &zi, NULL) >= 0)
-                r = boot_memory_parse_zoneinfo(zi, &bm);
+        if (r >= 0)
+                take_zones(t->memory.nodes, t->memory.n_nodes, &bm);
         if (r >= 0 && read_line_root(root, "/sys/devices/system/node/has_normal_memory", &normal) >= 0 &&
             nodeset_parse(normal, &bm.normal_memory) < 0)
                 bm.normal_memory = NULL;
