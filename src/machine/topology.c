@@ -170,6 +170,7 @@ static int read_driver(int dfd, PciDevice *d) {
         if (!p)
                 return -EINVAL;
         int r = read_link_basename_at(dfd, p, &d->driver);
+        d->driver_read = r != -ENOMEM;
         return r == -ENOMEM ? r : 0;  /* unbound: no link */
 }
 
@@ -181,6 +182,7 @@ static int read_numa_node(int dfd, PciDevice *d) {
                 return -EINVAL;
         if (read_int_at(dfd, p, &node) >= 0 && node >= 0 && node < NODESET_MAX)
                 d->numa_node = node;
+        d->node_read = true;
         return 0;
 }
 

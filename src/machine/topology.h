@@ -24,6 +24,8 @@ typedef struct {
         char *accel;          /* "accel0" when it has a DRM accel node */
         bool accelerator;     /* counted by the policy */
         const char *why;      /* the rule that made it count (static string) */
+        bool driver_read;     /* driver (and node_read: numa_node) were read */
+        bool node_read;
 } PciDevice;
 
 typedef struct {
