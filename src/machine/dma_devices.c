@@ -6,7 +6,6 @@
 #include "kernel/pci_address.h"
 #include "machine/dma_devices.h"
 
-#define PCI_DIR "/sys/bus/pci/devices"
 #define IOMMU_GROUPS_DIR "/sys/kernel/iommu_groups"
 
 void dma_devices_done(DmaDevices *d) {
@@ -121,9 +120,9 @@ int dma_devices_load(const char *root, const Topology *t, DmaDevices *ret) {
         *ret = d;
         if (!t->n_devices)
                 return 0;
-        _cleanup_close_ int dfd = open_dir_root(root, PCI_DIR);
+        int dfd = t->pci_dfd;  /* the topology's, still open */
         if (dfd < 0)
-                return dfd == -ENOMEM ? dfd : 0;
+                return 0;
         if (!(d.devices = calloc(t->n_devices, sizeof(DmaDevice))))
                 return -ENOMEM;
         d.iommu_groups = has_groups(root);

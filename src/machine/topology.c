@@ -27,6 +27,8 @@ void topology_free(Topology *t) {
         nodeset_free(t->with_memory);
         free(t->accel_count);
         kernel_memory_done(&t->memory);
+        if (t->pci_dfd >= 0)
+                (void) close(t->pci_dfd);
         free(t);
 }
 
@@ -237,7 +239,7 @@ static int load_accel_nodes(const char *root, Topology *t) {
  * syscall. The driver comes first when the policy names drivers. */
 static int load_pci(const char *root, const Policy *policy, Topology *t) {
         _cleanup_strv_free_ char **devs = NULL;
-        _cleanup_close_ int dfd = open_dir_root(root, PCI_DIR);
+        int dfd = t->pci_dfd = open_dir_root(root, PCI_DIR);
         int r;
         if (dfd == -ENOENT)
                 return 0;
@@ -265,6 +267,7 @@ int topology_load(const char *root, const Policy *policy, Topology **ret) {
         int r;
         if (!t)
                 return -ENOMEM;
+        t->pci_dfd = -1;
         if ((r = kernel_memory_load(root, &t->memory)) < 0 || (r = load_nodes(root, t)) < 0)
                 return r;
         if ((r = load_pci(root, policy, t)) < 0)

@@ -41,6 +41,9 @@ typedef struct {
         /* /proc/zoneinfo and /proc/meminfo, read once for the node sizes;
          * the CMA state takes its zone counts from here too. */
         KernelMemory memory;
+        /* /sys/bus/pci/devices below the root, open (-1 when absent): the
+         * DMA devices are read relative to it. */
+        int pci_dfd;
 } Topology;
 
 /* With a policy, the details (numa_node, driver) are read only for devices
