@@ -23,6 +23,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The events numacma asks for on the command line when the policy says
+ * trace_at_boot = yes (kernel/trace/trace_events.c setup_trace_event():
+ * one trace_event=, a later one replaces it). */
+#define TRACE_BOOT_EVENTS "dma:dma_alloc,dma:dma_free,cma:cma_alloc_finish,cma:cma_release"
+#define TRACE_BOOT_TOKEN "trace_event=" TRACE_BOOT_EVENTS
+
 typedef enum {
         TRACE_NONE,
         TRACE_DMA_ALLOC,          /* dma_alloc and dma_alloc_pages */

@@ -22,9 +22,6 @@ typedef enum {
 
 /* "dma:dma_alloc" and so on, as trace_event= and set_event spell them. */
 const char *tracefs_event_name(TracefsEvent e);
-/* "dma:dma_alloc,dma:dma_free,..." for trace_event=: what numacma writes
- * on the command line when the policy asks for boot-time tracing. */
-#define TRACEFS_BOOT_EVENTS "dma:dma_alloc,dma:dma_free,cma:cma_alloc_finish,cma:cma_release"
 
 typedef struct {
         char *root;

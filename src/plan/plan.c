@@ -6,6 +6,7 @@
 #include "plan/pool_users.h"
 #include "plan/predict.h"
 #include "plan/slots.h"
+#include "kernel/trace_events.h"
 #include "basic/util.h"
 
 void plan_free(Plan *p) {
@@ -384,11 +385,30 @@ static int compute(Plan *p, const PlanInput *in) {
         return check_length(p, in);
 }
 
+/* trace_at_boot: the dma and cma events from early boot. The kernel keeps
+ * one trace_event= (the last): the administrator's is never overridden. */
+static int add_trace_token(Plan *p, const PlanInput *in) {
+        if (!in->policy->trace_at_boot || p->refused)
+                return 0;
+        int idx = cmdline_find_last(in->admin, "trace_event");
+        if (idx >= 0) {
+                PROBLEM(p, "trace_at_boot = yes, but the command line has '%s', which numacma did not write: the kernel keeps only one trace_event=, so numacma writes none; "
+                           "to trace coherent DMA from boot, add %s to it", in->admin->tokens[idx].text, TRACE_BOOT_EVENTS);
+                return 0;
+        }
+        if (strv_extend(&p->args, TRACE_BOOT_TOKEN) < 0)
+                return -ENOMEM;
+        EXPLAIN(p, "trace_at_boot = yes: %s records every coherent allocation from early boot (numacmactl trace --boot)", TRACE_BOOT_TOKEN);
+        return check_length(p, in);
+}
+
 int plan_compute(const PlanInput *in, Plan **ret) {
         Plan *p = calloc(1, sizeof(Plan));
         if (!p)
                 return -ENOMEM;
         int r = compute(p, in);
+        if (r >= 0)
+                r = add_trace_token(p, in);
         if (r < 0) {
                 plan_free(p);
                 return r;
