@@ -9,6 +9,7 @@
 #include "build-config.h"
 #include "shared/report.h"
 #include "snapshot/snapshot.h"
+#include "numacmactl/trace.h"
 
 static const char *arg_root = "/";
 static bool arg_json = false;
@@ -17,6 +18,7 @@ static bool arg_explain = false;
 static bool arg_dry_run = false;
 static bool arg_no_commands = false;
 static bool arg_remove_all = false;
+static TraceOptions arg_trace = {0};
 
 static void help(void) {
         printf("numacmactl [OPTIONS] COMMAND\n\n"
@@ -27,7 +29,10 @@ static void help(void) {
                "  plan [--explain]       the kernel arguments the policy asks for, and why\n"
                "  config check [FILE]    check the policy (or one file) and report errors with file:line\n"
                "  apply [--dry-run]      write the plan's arguments into the boot configuration\n"
-               "  diff                   the unified diff apply would make; exit 1 when there is one\n\n"
+               "  diff                   the unified diff apply would make; exit 1 when there is one\n"
+               "  trace [--seconds N | --boot | -- COMMAND...]\n"
+               "                         each device's coherent DMA memory as the kernel's tracepoints\n"
+               "                         show it: bytes, area, node, local or remote\n\n"
                "Options:\n"
                "  --root DIR             read the system below DIR (a captured tree) instead of /\n"
                "  --format=FMT           human (default), json (status, plan) or prometheus (status:\n"
@@ -213,7 +218,8 @@ static int cmd_config_check(const char *file) {
 }
 
 int main(int argc, char *argv[]) {
-        enum { ARG_ROOT = 0x100, ARG_JSON, ARG_EXPLAIN, ARG_VERSION, ARG_DRY_RUN, ARG_NO_COMMANDS, ARG_REMOVE_ALL, ARG_FORMAT };
+        enum { ARG_ROOT = 0x100, ARG_JSON, ARG_EXPLAIN, ARG_VERSION, ARG_DRY_RUN, ARG_NO_COMMANDS, ARG_REMOVE_ALL, ARG_FORMAT,
+               ARG_BOOT, ARG_SECONDS };
         static const struct option options[] = {
                 { "root", required_argument, NULL, ARG_ROOT },
                 { "json", no_argument, NULL, ARG_JSON },
@@ -222,6 +228,8 @@ int main(int argc, char *argv[]) {
                 { "dry-run", no_argument, NULL, ARG_DRY_RUN },
                 { "no-commands", no_argument, NULL, ARG_NO_COMMANDS },
                 { "remove-all", no_argument, NULL, ARG_REMOVE_ALL },
+                { "boot", no_argument, NULL, ARG_BOOT },
+                { "seconds", required_argument, NULL, ARG_SECONDS },
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
                 {}
@@ -245,6 +253,13 @@ int main(int argc, char *argv[]) {
                 case ARG_DRY_RUN: arg_dry_run = true; break;
                 case ARG_NO_COMMANDS: arg_no_commands = true; break;
                 case ARG_REMOVE_ALL: arg_remove_all = true; break;
+                case ARG_BOOT: arg_trace.boot = true; break;
+                case ARG_SECONDS:
+                        if (safe_atou64(optarg, 10, &arg_trace.seconds) < 0 || !arg_trace.seconds || arg_trace.seconds > 86400) {
+                                fprintf(stderr, "--seconds takes 1 to 86400: '%s'\n", optarg);
+                                return 2;
+                        }
+                        break;
                 case 'h': help(); return 0;
                 case ARG_VERSION: printf("numacmactl %s\n", PACKAGE_VERSION); return 0;
                 default: return 2;
@@ -265,6 +280,15 @@ int main(int argc, char *argv[]) {
                 return arg_remove_all ? cmd_remove_all() : cmd_apply(false);
         if (streq(cmd, "diff") && nargs == 0)
                 return cmd_apply(true);
+        if (streq(cmd, "trace")) {
+                arg_trace.json = arg_json;
+                arg_trace.command = nargs > 0 ? argv + optind + 1 : NULL;
+                if ((arg_trace.boot && (arg_trace.command || arg_trace.seconds)) || (arg_trace.command && arg_trace.seconds)) {
+                        log_error("trace takes one of --boot, --seconds N and -- COMMAND.");
+                        return 2;
+                }
+                return trace_command(arg_root, &arg_trace);
+        }
         if (streq(cmd, "config") && nargs >= 1 && nargs <= 2 && streq(argv[optind + 1], "check"))
                 return cmd_config_check(nargs == 2 ? argv[optind + 2] : NULL);
         log_error("Unknown command or wrong arguments: '%s'. See 'numacmactl --help'.", cmd);
