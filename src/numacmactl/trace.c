@@ -139,6 +139,8 @@ static int record_boot(Run *run, DmaTraceBuilder *b) {
         return r;
 }
 
+static int area_match(const Run *run, size_t i, uint64_t *ret_counter);
+
 /* What the numbers cannot show, said before them. */
 static int add_notes(Run *run) {
         const Tracefs *fs = &run->fs;
@@ -157,6 +159,17 @@ static int add_notes(Run *run) {
                                  "can be read from them (with a translating domain, coherent memory comes from the page allocator of the device's node)",
                                  t->rows[i].device) < 0)
                         return -ENOMEM;
+        for (size_t i = 0; run->o->boot && i < run->snap->cma.n_areas; i++) {
+                const DmaTraceArea *a = dma_trace_area(t, run->snap->cma.areas[i].name);
+                uint64_t counter, traced = a ? a->alloc_pages : 0;
+                if (area_match(run, i, &counter) == 0 && counter > traced &&
+                    strv_extendf(&run->notes, "the kernel counted %" PRIu64 " more pages allocated from '%s' than the boot trace holds: "
+                                 "allocations before the events recorded, or before the kernel emptied the buffer (with an unstable "
+                                 "scheduler clock, as in many virtual machines, it switches the trace clock at the end of boot and "
+                                 "resets the buffer: 'Unstable clock detected' in its log; trace_clock=global on the command line keeps "
+                                 "the early events)", counter - traced, run->snap->cma.areas[i].name) < 0)
+                        return -ENOMEM;
+        }
         if (run->o->boot && t->unmatched_frees &&
             strv_extendf(&run->notes, "%" PRIu64 " frees match no traced allocation (made before tracing began)", t->unmatched_frees) < 0)
                 return -ENOMEM;
@@ -176,14 +189,14 @@ static const char *locality_word(DmaLocality l) {
 }
 
 static void print_rows(const DmaTrace *t) {
-        printf("  %-14s %-10s %-5s %-16s %-8s %7s %11s %11s  %s\n", "DEVICE", "DRIVER", "NODE", "FROM", "MEMORY", "ALLOCS",
+        printf("  %-14s %-12s %-5s %-16s %-8s %7s %11s %11s  %s\n", "DEVICE", "DRIVER", "NODE", "FROM", "MEMORY", "ALLOCS",
                "BYTES", "FREED", "LOCALITY");
         for (size_t i = 0; i < t->n_rows; i++) {
                 const DmaTraceRow *r = &t->rows[i];
                 _cleanup_free_ char *node = r->dev_node >= 0 ? strdup_printf("%d", r->dev_node) : strdup("-");
                 _cleanup_free_ char *mem = r->mem_node >= 0 ? strdup_printf("node %d", r->mem_node) : strdup("?");
                 _cleanup_free_ char *bytes = format_bytes(r->bytes), *freed = format_bytes(r->freed_bytes);
-                printf("  %-14s %-10s %-5s %-16s %-8s %7" PRIu64 " %11s %11s  %s\n", r->device,
+                printf("  %-14s %-12s %-5s %-16s %-8s %7" PRIu64 " %11s %11s  %s\n", r->device,
                        r->dev && r->dev->driver ? r->dev->driver : "-", strna(node), r->source, strna(mem), r->allocs,
                        strna(bytes), strna(freed), r->kind == TRACE_FROM_FAILED ? "-" : locality_word(r->locality));
         }
