@@ -171,7 +171,7 @@ static int judge_bypass(Status *s, unsigned kind, bool *remote) {
                         strbuf_done(&b);
                         return -ENOMEM;
                 }
-                strbuf_printf(&b, "%s%s (%s%s%s%s): %s", b.len ? "; " : "", d->dev->address, strna(d->dev->driver),
+                strbuf_printf(&b, "%s%s (%s%s%s%s): %s", b.len ? "; " : "", d->dev->address, d->dev->driver ? d->dev->driver : "no driver yet",
                               d->dev->accelerator ? ", accelerator" : "", node, mask, to);
                 accel_remote |= d->dev->accelerator && p->locality == DMA_REMOTE;
         }
