@@ -340,7 +340,9 @@ static int manager_recompute(Manager *m, const char *why) {
                 log_info("%s", summary);
                 set_string(&m->logged_summary, strdup(summary));
         } else
-                log_debug("Recomputed (%s): unchanged.", why);
+                /* Said once per settled burst or reload: that devices were
+                 * followed shows in the journal. */
+                log_info("Recomputed (%s): unchanged.", why);
         return 0;
 }
 
