@@ -501,16 +501,21 @@ static void test_status_devices(void **state) {
  * lies in node 1's DMA32 zone, below 4 GiB: it serves it, remotely), an
  * accelerator that does the same (degraded: the state counts
  * accelerators). */
+/* Two nodes with the implicit pools and the default area in node 1's DMA32
+ * zone [1 GiB, 2 GiB), below 4 GiB (as on the captured q35 trees). */
+static void bypass_case(Case *c) {
+        case_init(c, "0-1", NULL);
+        add_area(&c->cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
+        add_area(&c->cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
+        add_area(&c->cma, "numa1", AREA_NUMA, 1, 1, 64 * MIB);
+        c->cma.nodes[1].zones[MEM_ZONE_DMA32] = (ZonePages){ .present_pages = PAGES(GIB), .spanned_pages = PAGES(GIB),
+                                                             .start_pfn = PAGES(GIB), .has_start = true,
+                                                             .cma_pages = PAGES(128 * MIB) };
+}
+
 static void test_status_bypass(void **state) {
         Case c;
-        case_init(&c, "0-1", NULL);
-        add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
-        add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
-        add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 64 * MIB);
-        /* Node 1's DMA32 zone [1 GiB, 2 GiB) holds its CMA. */
-        c.cma.nodes[1].zones[MEM_ZONE_DMA32] = (ZonePages){ .present_pages = PAGES(GIB), .spanned_pages = PAGES(GIB),
-                                                            .start_pfn = PAGES(GIB), .has_start = true,
-                                                            .cma_pages = PAGES(128 * MIB) };
+        bypass_case(&c);
         DmaDevice devs[] = {
                 { .address = "0000:00:03.0", .class_code = 0x020000, .node = 0, .driver = (char *) "8139too", .mask_bits = 32 },
                 { .address = "0000:00:04.0", .class_code = 0x010802, .node = -1, .driver = (char *) "nvme", .mask_bits = 64 },
@@ -532,13 +537,7 @@ static void test_status_bypass(void **state) {
         case_done(&c);
 
         /* The NIC an accelerator under the policy: degraded. */
-        case_init(&c, "0-1", NULL);
-        add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
-        add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
-        add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 64 * MIB);
-        c.cma.nodes[1].zones[MEM_ZONE_DMA32] = (ZonePages){ .present_pages = PAGES(GIB), .spanned_pages = PAGES(GIB),
-                                                            .start_pfn = PAGES(GIB), .has_start = true,
-                                                            .cma_pages = PAGES(128 * MIB) };
+        bypass_case(&c);
         devs[0].accelerator = true;
         c.dma = (DmaDevices){ .devices = devs, .n_devices = 1 };
         judge(&c, "cma=64M");

@@ -17,22 +17,12 @@ static bool is_digit(char c) {
         return c >= '0' && c <= '9';
 }
 
-static int hex_value(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
-
 /* A number in base 10 or 16 at p (no sign); the end of it in *ret_end.
  * false when there is no digit or it overflows 64 bits. */
 static bool number(const char *p, const char *e, unsigned base, uint64_t *ret, const char **ret_end) {
         uint64_t v = 0;
         const char *s = p;
-        for (int d; p < e && (d = base == 16 ? hex_value(*p) : is_digit(*p) ? *p - '0' : -1) >= 0; p++) {
+        for (int d; p < e && (d = base == 16 ? unhexchar(*p) : is_digit(*p) ? *p - '0' : -1) >= 0; p++) {
                 if (v > (UINT64_MAX - (uint64_t) d) / base)
                         return false;
                 v = v * base + (uint64_t) d;

@@ -33,6 +33,7 @@
 #include "basic/util.h"
 #include "kernel/cmdline.h"
 #include "machine/boot_memory.h"
+#include "machine/memory_blocks.h"
 
 #define MEMORY_DIR "/sys/devices/system/memory"
 
@@ -126,16 +127,6 @@ oom:
         return -ENOMEM;
 }
 
-static bool is_memory_block(const char *name) {
-        const char *s = startswith(name, "memory");
-        return s && *s && isdigit((unsigned char) *s);
-}
-
-static bool is_node_link(const char *name) {
-        const char *s = startswith(name, "node");
-        return s && *s && isdigit((unsigned char) *s);
-}
-
 /* Driver-managed ranges to nodes: each memory block starts at
  * phys_index * block_size_bytes and names its node by a nodeN link
  * (drivers/base/memory.c). Only read when /proc/iomem has such a range. */
@@ -154,7 +145,7 @@ static int map_driver_ranges(const char *root, BootMemory *bm) {
         _cleanup_strv_free_ char **blocks = NULL;
         if (read_line_root(root, MEMORY_DIR "/block_size_bytes", &bs) >= 0)
                 (void) safe_atou64(bs, 16, &block);
-        if (block && list_dir_root(root, MEMORY_DIR, is_memory_block, &blocks) >= 0)
+        if (block && list_dir_root(root, MEMORY_DIR, memory_block_name, &blocks) >= 0)
                 for (char **b = blocks; *b && r >= 0; b++) {
                         uint64_t idx;
                         if (safe_atou64(*b + strlen("memory"), 10, &idx) < 0)
@@ -173,7 +164,7 @@ static int map_driver_ranges(const char *root, BootMemory *bm) {
                                 r = -ENOMEM;
                                 break;
                         }
-                        if (list_dir_root(root, dir, is_node_link, &links) < 0 || !links[0] ||
+                        if (list_dir_root(root, dir, node_link_name, &links) < 0 || !links[0] ||
                             safe_atoi(links[0] + 4, &node) < 0)
                                 continue;
                         NodeBootMemory *nb = node_mut(bm, node);

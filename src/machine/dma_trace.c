@@ -3,10 +3,6 @@
 #include "kernel/trace_events.h"
 #include "machine/dma_trace.h"
 
-static uint64_t sat_add(uint64_t a, uint64_t b) {
-        return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
 /* One traced event, in trace order. */
 typedef struct {
         TraceEvent ev;
@@ -96,11 +92,11 @@ int dma_trace_feed(DmaTraceBuilder *p, const char *l, size_t n) {
         DmaTraceArea *ar = &p->areas[a];
         t->n_cma_events++;
         if (ev.kind == TRACE_CMA_RELEASE)
-                ar->release_pages = sat_add(ar->release_pages, ev.count);
+                ar->release_pages = size_add_sat(ar->release_pages, ev.count);
         else if (ev.error)
-                ar->fail_pages = sat_add(ar->fail_pages, ev.count);
+                ar->fail_pages = size_add_sat(ar->fail_pages, ev.count);
         else
-                ar->alloc_pages = sat_add(ar->alloc_pages, ev.count);
+                ar->alloc_pages = size_add_sat(ar->alloc_pages, ev.count);
         return 0;
 }
 
@@ -179,7 +175,7 @@ static int match_areas(Parse *p, const DmaTraceInput *in) {
                                         if (streq(p->areas[k].name, c->ev.name)) {
                                                 a->area = (int) k;
                                                 a->cma_count = c->ev.count;
-                                                p->areas[k].dma_pages = sat_add(p->areas[k].dma_pages, c->ev.count);
+                                                p->areas[k].dma_pages = size_add_sat(p->areas[k].dma_pages, c->ev.count);
                                         }
                                 break;
                         }
@@ -297,10 +293,10 @@ static int build_rows(const Parse *p, const DmaTraceInput *in, DmaTrace *t) {
                 DmaTraceRow *row = &t->rows[t->n_rows - 1];
                 const Ev *e = refs[i].ev;
                 row->allocs++;
-                row->bytes = sat_add(row->bytes, e->ev.size);
+                row->bytes = size_add_sat(row->bytes, e->ev.size);
                 row->frees += e->freed;
-                row->freed_bytes = sat_add(row->freed_bytes, e->freed ? e->ev.size : 0);
-                row->cma_pages = sat_add(row->cma_pages, e->cma_count);
+                row->freed_bytes = size_add_sat(row->freed_bytes, e->freed ? e->ev.size : 0);
+                row->cma_pages = size_add_sat(row->cma_pages, e->cma_count);
         }
         return 0;
 }

@@ -12,12 +12,12 @@ void memory_blocks_done(MemoryBlocks *m) {
         *m = (MemoryBlocks){0};
 }
 
-static bool is_memory_block(const char *name) {
+bool memory_block_name(const char *name) {
         const char *s = startswith(name, "memory");
         return s && *s && isdigit((unsigned char) *s);
 }
 
-static bool is_node_link(const char *name) {
+bool node_link_name(const char *name) {
         const char *s = startswith(name, "node");
         return s && *s && isdigit((unsigned char) *s);
 }
@@ -33,7 +33,7 @@ int memory_blocks_load(const char *root, const KernelMemory *zones, MemoryBlocks
         _cleanup_strv_free_ char **blocks = NULL;
         *ret = m;
         if (read_line_root(root, MEMORY_DIR "/block_size_bytes", &bs) < 0 || safe_atou64(bs, 16, &m.block_size) < 0 ||
-            !m.block_size || list_dir_root(root, MEMORY_DIR, is_memory_block, &blocks) < 0) {
+            !m.block_size || list_dir_root(root, MEMORY_DIR, memory_block_name, &blocks) < 0) {
                 *ret = (MemoryBlocks){ .zones = zones };
                 return 0;
         }
@@ -52,7 +52,7 @@ int memory_blocks_load(const char *root, const KernelMemory *zones, MemoryBlocks
                         memory_blocks_done(&m);
                         return -ENOMEM;
                 }
-                if (safe_atou64(*b + strlen("memory"), 10, &idx) < 0 || list_dir_root(root, dir, is_node_link, &links) < 0 ||
+                if (safe_atou64(*b + strlen("memory"), 10, &idx) < 0 || list_dir_root(root, dir, node_link_name, &links) < 0 ||
                     !links || !links[0] || safe_atoi(links[0] + 4, &node) < 0 || node < 0)
                         continue;
                 m.blocks[m.n++] = (struct MemoryBlock){ .block = idx, .node = node };

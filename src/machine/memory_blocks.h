@@ -6,6 +6,7 @@
  * stand in where the blocks are not there (no CONFIG_MEMORY_HOTPLUG). */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "kernel/memory.h"
@@ -16,6 +17,11 @@ typedef struct {
         size_t n;
         const KernelMemory *zones;  /* fallback, borrowed; may be NULL */
 } MemoryBlocks;
+
+/* "memoryN" (a block below /sys/devices/system/memory) and "nodeM" (its
+ * node's link) directory entries. */
+bool memory_block_name(const char *name);
+bool node_link_name(const char *name);
 
 int memory_blocks_load(const char *root, const KernelMemory *zones, MemoryBlocks *ret);
 void memory_blocks_done(MemoryBlocks *m);

@@ -246,6 +246,23 @@ class Journey:
                  ", ".join(f"{r['area']} node {r['memory_node']} {r['cma_pages']} pages {r['locality']}" for r in rows))
         return txt, t, rows
 
+    def check_trace_numa1(self, name):
+        """numacmactl trace around a rebind: node 1's NVMe served by numa1,
+        locally, and the traced pages are numa1's counter's; returns the
+        table."""
+        txt, t, rows = self.trace_nvme(name)
+        self.check(f"numacmactl trace: {NVME_BDF}'s queues came from numa1 on node 1, local, and from no other area",
+                   rows and all(r["area"] == "numa1" and r["memory_node"] == 1 and r["locality"] == "local" for r in rows),
+                   json.dumps(rows))
+        areas = {x["name"]: x for x in t["areas"]}
+        n1 = areas.get("numa1", {})
+        self.check("numa1: the traced pages are its alloc_pages_success while tracing, and they are the NVMe's",
+                   n1.get("match") is True and n1.get("traced_dma_pages") == sum(r["cma_pages"] for r in rows) > 0,
+                   json.dumps(n1))
+        self.check("the default area 'reserved' gave the NVMe nothing", areas.get("reserved", {}).get("traced_dma_pages") == 0,
+                   json.dumps(areas.get("reserved")))
+        return txt
+
     def check_daemon_ran_update_grub(self):
         jr = self.gout("journalctl -b -u numacmad --no-pager -o cat")
         self.check("the daemon's journal: it wrote the drop-in and ran update-grub",
@@ -435,17 +452,7 @@ class Journey:
                        len(dev) == 1 and dev[0]["node"] == 1 and dev[0]["local_pool"], json.dumps(dev))
             self.check("still ok, nothing written (the NVMe changes no pool under nodes = all)",
                        s["state"] == "ok" and self.g(f"test -e {DROPIN}")[0] != 0, s["summary"])
-            txt, t, rows = self.trace_nvme("step3b")
-            self.check(f"the trace: {NVME_BDF}'s queues came from numa1 on node 1, local, and from no other area",
-                       rows and all(r["area"] == "numa1" and r["memory_node"] == 1 and r["locality"] == "local" for r in rows),
-                       json.dumps(rows))
-            areas = {x["name"]: x for x in t["areas"]}
-            n1 = areas.get("numa1", {})
-            self.check("numa1: the traced pages are its alloc_pages_success while tracing, and they are the NVMe's",
-                       n1.get("match") is True and n1.get("traced_dma_pages") == sum(r["cma_pages"] for r in rows) > 0,
-                       json.dumps(n1))
-            self.check("the default area 'reserved' gave the NVMe nothing", areas.get("reserved", {}).get("traced_dma_pages") == 0,
-                       json.dumps(areas.get("reserved")))
+            txt = self.check_trace_numa1("step3b")
             self.admin_view.append((f"An NVMe controller hot-added on node 1: `numacmactl trace -- (rebind {NVME_BDF})`", txt))
 
         with self.step("4", "hotplug bochs-display onto node 1: the daemon writes the plan, runs update-grub"):

@@ -284,17 +284,7 @@ class Arm64Journey(jlib.Journey):
             st = self.systemctl_status()
             self.admin_view.append(("The patched kernel: `systemctl status numacmad`", st))
             self.admin_view.append(("The patched kernel: `numacmactl status`", txt))
-            txt, t, rows = self.trace_nvme("step5")
-            self.check(f"numacmactl trace: {NVME_BDF}'s queues now come from numa1 on node 1: local",
-                       rows and all(r["area"] == "numa1" and r["memory_node"] == 1 and r["locality"] == "local" for r in rows),
-                       json.dumps(rows))
-            areas = {x["name"]: x for x in t["areas"]}
-            n1 = areas.get("numa1", {})
-            self.check("numa1: the traced pages are its alloc_pages_success while tracing, and they are the NVMe's",
-                       n1.get("match") is True and n1.get("traced_dma_pages") == sum(r["cma_pages"] for r in rows) > 0,
-                       json.dumps(n1))
-            self.check("the default area gave it nothing", areas.get("reserved", {}).get("traced_dma_pages") == 0,
-                       json.dumps(areas.get("reserved")))
+            txt = self.check_trace_numa1("step5")
             self.admin_view.append((f"The patched kernel: `numacmactl trace -- (rebind {NVME_BDF})`", txt))
 
         with self.step("6", "hotplug bochs-display onto node 1: the daemon writes node 1's larger pool through GRUB for EFI"):
