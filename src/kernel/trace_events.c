@@ -8,7 +8,7 @@
 
 static const char *find(const char *p, const char *e, const char *needle) {
         size_t n = strlen(needle);
-        if (p >= e || (size_t) (e - p) < n)
+        if (!p || p >= e || (size_t) (e - p) < n)
                 return NULL;
         return memmem(p, (size_t) (e - p), needle, n);
 }
@@ -153,6 +153,8 @@ static bool body(TraceEventKind kind, const char *p, const char *e, TraceEvent *
 }
 
 int trace_event_parse(const char *line, size_t n, TraceEvent *ret) {
+        if (!line)
+                return 0;
         const char *e = line + n;
         const char *nul = memchr(line, '\0', n);
         if (nul)
@@ -181,6 +183,8 @@ int trace_event_parse(const char *line, size_t n, TraceEvent *ret) {
 
 int trace_header_parse(const char *line, size_t n, uint64_t *ret_entries, uint64_t *ret_written) {
         static const char key[] = "# entries-in-buffer/entries-written: ";
+        if (!line)
+                return 0;
         const char *e = line + n, *end;
         uint64_t a, b;
         const char *nul = memchr(line, '\0', n);
