@@ -13,6 +13,7 @@
 
 #include "basic/fileio.h"
 #include "basic/util.h"
+#include "kernel/memory.h"
 #include "kernel/trace_events.h"
 #include "machine/dma_trace.h"
 #include "machine/tracefs.h"
@@ -125,6 +126,28 @@ static void test_parse(void **state) {
         assert_int_equal(b, 12);
 }
 
+/* The captured tree's memory blocks: 128 MiB blocks 0-7 on node 0, 8-15 on
+ * node 1 (their nodeN links); an address beyond them falls back to the
+ * zones' spans, and beyond those to nothing. */
+static void test_memory_blocks(void **state) {
+        _cleanup_free_ char *root = strdup_printf("%s/tests/fixtures/trees/7.2-amd64-devices-trace", SRCDIR);
+        _cleanup_(kernel_memory_done) KernelMemory m = {0};
+        _cleanup_(memory_blocks_done) MemoryBlocks mb = {0};
+        assert_int_equal(kernel_memory_load(root, &m), 0);
+        assert_int_equal(memory_blocks_load(root, &m, &mb), 0);
+        assert_int_equal(mb.block_size, 128 * MIB);
+        assert_int_equal(mb.n, 16);
+        assert_int_equal(memory_blocks_node(&mb, 0x5e42000), 0);
+        assert_int_equal(memory_blocks_node(&mb, 0x3fffffff), 0);
+        assert_int_equal(memory_blocks_node(&mb, 0x40000000), 1);
+        assert_int_equal(memory_blocks_node(&mb, 0x7be70000), 1);
+        assert_int_equal(memory_blocks_node(&mb, 0x200000000ull), -1);
+        /* Without the blocks: the zones (node 1's DMA32 from pfn 0x40000). */
+        MemoryBlocks zones_only = { .zones = &m };
+        assert_int_equal(memory_blocks_node(&zones_only, 0x7be70000), 1);
+        assert_int_equal(memory_blocks_node(&zones_only, 0x1000000), 0);
+}
+
 static void test_tracefs_missing(void **state) {
         char *root = make_root();
         Tracefs fs;
@@ -150,6 +173,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_attribute),
                 cmocka_unit_test(test_parse),
+                cmocka_unit_test(test_memory_blocks),
                 cmocka_unit_test(test_tracefs_missing),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
