@@ -7,15 +7,22 @@ _numacmactl()
     _init_completion || return
 
     local global_opts='--root --help --version'
-    local commands='status check plan config apply diff'
+    local commands='status check plan config apply diff trace'
 
     case $prev in
         --root)
             _filedir -d
             return
             ;;
+        --seconds)
+            return
+            ;;
         --format)
-            COMPREPLY=($(compgen -W 'human json prometheus' -- "$cur"))
+            if [[ " ${words[*]} " == *" plan "* || " ${words[*]} " == *" trace "* ]]; then
+                COMPREPLY=($(compgen -W 'human json' -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W 'human json prometheus' -- "$cur"))
+            fi
             return
             ;;
     esac
@@ -24,7 +31,7 @@ _numacmactl()
     local i cmd='' sub=''
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
-            --root | --format) ((i++)) ;;
+            --root | --format | --seconds) ((i++)) ;;
             -*) ;;
             *)
                 if [[ -z $cmd ]]; then
@@ -44,13 +51,27 @@ _numacmactl()
                 COMPREPLY=($(compgen -W "$commands" -- "$cur"))
             fi
             ;;
-        status) COMPREPLY=($(compgen -W '--format --json --root' -- "$cur")) ;;
-        plan) COMPREPLY=($(compgen -W '--explain --format --json --root' -- "$cur")) ;;
-        apply) COMPREPLY=($(compgen -W '--dry-run --root' -- "$cur")) ;;
-        check | diff) COMPREPLY=($(compgen -W '--root' -- "$cur")) ;;
+        status) COMPREPLY=($(compgen -W '--format --json --root --help' -- "$cur")) ;;
+        plan) COMPREPLY=($(compgen -W '--explain --format --json --root --help' -- "$cur")) ;;
+        apply) COMPREPLY=($(compgen -W '--dry-run --no-commands --remove-all --json --root --help' -- "$cur")) ;;
+        check | diff) COMPREPLY=($(compgen -W '--root --help' -- "$cur")) ;;
+        trace)
+            local j dd=0
+            for ((j = 1; j < cword; j++)); do
+                [[ ${words[j]} == -- ]] && dd=$((j + 1)) && break
+            done
+            if ((dd)); then
+                # After "--": the command that runs while tracing.
+                _command_offset $dd
+            else
+                COMPREPLY=($(compgen -W '--boot --seconds --format --json --root --help --' -- "$cur"))
+            fi
+            ;;
         config)
             if [[ -z $sub ]]; then
                 COMPREPLY=($(compgen -W 'check' -- "$cur"))
+            elif [[ $sub == check && $cur == -* ]]; then
+                COMPREPLY=($(compgen -W '--root --help' -- "$cur"))
             elif [[ $sub == check ]]; then
                 _filedir conf
             fi

@@ -298,8 +298,8 @@ static void test_lost_record_explained(void **state) {
         assert_int_equal(unlink(rec), 0);
         _cleanup_snapshot_ Snapshot *s = status_of(root);
         bool said = false;
-        for (char **p = s->status->problems; p && *p; p++)
-                said = said || strstr(*p, "no ownership record");
+        FOREACH_PROBLEM(p, &s->status->problems)
+                said = said || (p->code == PROBLEM_NO_OWNERSHIP_RECORD && strstr(p->text, "no ownership record"));
         assert_true(said);
 }
 
@@ -526,8 +526,8 @@ static void test_grub_reader_matches_sh(void **state) {
 
 
 static bool any_problem(const Snapshot *s, const char *needle) {
-        for (char **p = s->status->problems; p && *p; p++)
-                if (strstr(*p, needle))
+        FOREACH_PROBLEM(p, &s->status->problems)
+                if (strstr(p->text, needle))
                         return true;
         return false;
 }

@@ -368,8 +368,8 @@ static void case_done(Case *c) {
 }
 
 static bool has_problem(const Status *s, const char *needle) {
-        for (char **p = s->problems; p && *p; p++)
-                if (strstr(*p, needle))
+        FOREACH_PROBLEM(p, &s->problems)
+                if (strstr(p->text, needle))
                         return true;
         return false;
 }
@@ -533,6 +533,9 @@ static void test_status_bypass(void **state) {
         assert_true(has_problem(c.status, "devices whose coherent DMA never reaches a per-node pool: 0000:00:03.0 (8139too, node 0, 32-bit mask): "
                                           "the 64 MiB default area on node 1 (remote)"));
         assert_true(has_problem(c.status, "or cma=0 ('unsupported = disable-cma')"));
+        assert_true(problems_contain_code(&c.status->problems, PROBLEM_DEVICES_NO_NODE));
+        assert_true(problems_contain_code(&c.status->problems, PROBLEM_DEVICES_BYPASS_POOLS));
+        assert_false(problems_contain_code(&c.status->problems, PROBLEM_ACCELERATOR_BYPASS_POOLS));
         c.dma = (DmaDevices){0};
         case_done(&c);
 
@@ -542,7 +545,9 @@ static void test_status_bypass(void **state) {
         c.dma = (DmaDevices){ .devices = devs, .n_devices = 1 };
         judge(&c, "cma=64M");
         assert_int_equal(c.status->state, STATE_DEGRADED);
-        assert_true(has_problem(c.status, "0000:00:03.0 (8139too, accelerator, node 0, 32-bit mask): the 64 MiB default area on node 1 (remote)"));
+        assert_true(has_problem(c.status, "accelerators whose coherent DMA never reaches a per-node pool: 0000:00:03.0 (8139too, node 0, 32-bit mask): "
+                                          "the 64 MiB default area on node 1 (remote)"));
+        assert_true(problems_contain_code(&c.status->problems, PROBLEM_ACCELERATOR_BYPASS_POOLS));
         c.dma = (DmaDevices){0};
         case_done(&c);
 }

@@ -261,7 +261,7 @@ static bool check_case(size_t idx, const Case *c) {
         assert_int_equal(plan_compute(&in, &p), 0);
 
         _cleanup_free_ char *args = plan_args_string(p);
-        _cleanup_free_ char *problems = strv_join(p->problems, "\n");
+        _cleanup_free_ char *problems = problems_join(&p->problems, "\n");
         _cleanup_free_ char *explain = strv_join(p->explain, "\n");
         assert_non_null(args);
         ok = ok && streq(args, c->args) && streq_ptr(p->param, c->param);
@@ -269,7 +269,7 @@ static bool check_case(size_t idx, const Case *c) {
         if (c->problem)
                 ok = ok && problems && strstr(problems, c->problem) && (!c->problem2 || strstr(problems, c->problem2));
         else
-                ok = ok && !p->problems;
+                ok = ok && !p->problems.n;
         /* Sizes of the online nodes. */
         assert_int_equal(p->n_nodes, t->n_nodes);
         for (size_t i = 0; i < p->n_nodes && i < 3; i++) {
@@ -326,7 +326,7 @@ static void test_command_line_size(void **state) {
                 if (len <= 2047) {
                         assert_string_equal(args, want);
                         assert_false(p->refused);
-                        assert_null(p->problems);
+                        assert_int_equal(p->problems.n, 0);
                 } else {
                         _cleanup_free_ char *expect = strdup_printf(
                                 "the kernel command line would be %zu bytes with '%s', over the kernel's limit of 2047: nothing is written",
@@ -334,9 +334,9 @@ static void test_command_line_size(void **state) {
                         assert_string_equal(args, "");
                         assert_null(p->param);
                         assert_true(p->refused);
-                        assert_non_null(p->problems);
-                        assert_string_equal(p->problems[0], expect);
-                        assert_null(p->problems[1]);
+                        assert_int_equal(p->problems.n, 1);
+                        assert_int_equal(p->problems.items[0].code, PROBLEM_CMDLINE_TOO_LONG);
+                        assert_string_equal(p->problems.items[0].text, expect);
                 }
                 topology_free(t);
         }
@@ -406,8 +406,8 @@ static void test_pool_users(void **state) {
         pol->nodes_mode = NODES_ALL;
         assert_int_equal(plan_compute(&in, &p), 0);
         assert_null(p->args);
-        assert_non_null(p->problems);
-        assert_non_null(strstr(p->problems[0], "every coherent DMA request on this machine carries GFP_DMA"));
+        assert_true(problems_contain_code(&p->problems, PROBLEM_POOLS_UNUSABLE));
+        assert_non_null(strstr(p->problems.items[0].text, "every coherent DMA request on this machine carries GFP_DMA"));
         plan_free(p);
         topology_free(t);
 }

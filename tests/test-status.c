@@ -102,8 +102,8 @@ static void case_done(Case *c) {
 }
 
 static bool has_problem(const Status *s, const char *needle) {
-        for (char **p = s->problems; p && *p; p++)
-                if (strstr(*p, needle))
+        FOREACH_PROBLEM(p, &s->problems)
+                if (strstr(p->text, needle))
                         return true;
         return false;
 }
@@ -231,8 +231,9 @@ static void test_unsupported_kernel(void **state) {
         assert_int_equal(c.status->default_used, 1 * MIB);
         /* The two ways out: the patched kernel and the cma=0 stopgap. */
         bool advice = false;
-        for (char **p = c.status->problems; p && *p; p++)
-                advice |= strstr(*p, "numacma-kernel-patches") && strstr(*p, "unsupported = disable-cma") && strstr(*p, "cma=0");
+        FOREACH_PROBLEM(p, &c.status->problems)
+                advice |= p->code == PROBLEM_PER_NODE_KERNEL_NEEDED && strstr(p->text, "numacma-kernel-patches") &&
+                          strstr(p->text, "unsupported = disable-cma") && strstr(p->text, "cma=0");
         assert_true(advice);
         case_done(&c);
 }

@@ -254,7 +254,7 @@ int bls_read_next(const char *root, bool sdboot, NextBoot *n) {
          * takes the rest as the quoted value) but takes nothing more: named. */
         for (size_t i = 0; r >= 0 && i < nf; i++)
                 if (line_quote_open(f[i].e.options))
-                        r = strv_extendf(&n->problems, "'%s' leaves a double quote open in its options: whatever follows would be part of the quoted value, so numacma adds nothing to it", f[i].path);
+                        r = problems_addf(&n->problems, PROBLEM_OPEN_QUOTE, "'%s' leaves a double quote open in its options: whatever follows would be part of the quoted value, so numacma adds nothing to it", f[i].path);
         entry_files_free(f, nf);
         if (r >= 0 && n->cmdline && !(n->planned_from = strdup(n->cmdline)))
                 r = -ENOMEM;

@@ -37,7 +37,7 @@ void next_boot_done(NextBoot *n) {
         strv_free(n->owned);
         strv_free(n->record_ignored);
         free(n->last_error);
-        strv_free(n->problems);
+        problems_done(&n->problems);
         *n = (NextBoot){0};
 }
 

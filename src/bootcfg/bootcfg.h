@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "basic/problem.h"
 #include "policy/config.h"
 
 /* COMMAND_LINE_SIZE on x86 and arm64, the NUL included. */
@@ -33,7 +34,7 @@ typedef struct {
         char *last_error;          /* the last apply failed: why */
         bool last_apply_known;
         int64_t last_apply;        /* the last successful apply, seconds since the epoch */
-        char **problems;           /* what could not be read, naming the file */
+        ProblemList problems;      /* what could not be read, naming the file */
 } NextBoot;
 
 void next_boot_done(NextBoot *n);

@@ -16,7 +16,7 @@ void plan_free(Plan *p) {
                 free(p->nodes[i].why);
         free(p->nodes);
         strv_free(p->args);
-        strv_free(p->problems);
+        problems_done(&p->problems);
         free(p->refusal);
         strv_free(p->explain);
         free(p);
@@ -37,7 +37,7 @@ char *plan_args_string(const Plan *p) {
 }
 
 #define EXPLAIN(p, ...) do { if (strv_extendf(&(p)->explain, __VA_ARGS__) < 0) return -ENOMEM; } while (0)
-#define PROBLEM(p, ...) do { if (strv_extendf(&(p)->problems, __VA_ARGS__) < 0) return -ENOMEM; } while (0)
+#define PROBLEM(p, code, ...) do { if (problems_addf(&(p)->problems, code, __VA_ARGS__) < 0) return -ENOMEM; } while (0)
 
 static uint64_t share_of(uint64_t bytes, uint32_t ppm) {
         /* 128-bit product: node memory times ppm overflows 64 bits above 16
@@ -97,7 +97,7 @@ static int size_node(Plan *p, const PlanInput *in, PlanNode *pn, uint64_t align)
         uint64_t cap = share_of(pn->memory, pol->max_node_share);
         if (size > cap) {
                 _cleanup_free_ char *want = format_mib(size), *capped = format_mib(ALIGN_DOWN(cap, align));
-                PROBLEM(p, "node %d: a %s pool would take more than max_node_share = %.4g%% of the node's memory; it is capped at %s",
+                PROBLEM(p, PROBLEM_POOL_CAPPED, "node %d: a %s pool would take more than max_node_share = %.4g%% of the node's memory; it is capped at %s",
                         pn->node, want, (double) pol->max_node_share / 10000.0, capped);
                 size = cap;
                 strbuf_printf(&why, ", capped by max_node_share");
@@ -187,11 +187,11 @@ static int choose_args(Plan *p, const PlanInput *in, const KernelCaps *capable) 
         } else {
                 for (size_t i = 0; i < in->n_targets; i++)
                         if (in->targets[i].per_node == PERNODE_CMA_PERNUMA)
-                                PROBLEM(p, "kernel %s only honors cma_pernuma= (one size on every node) and cannot make these pools; give every node the same size, or boot a kernel with CONFIG_DMA_NUMA_CMA",
+                                PROBLEM(p, PROBLEM_PERNUMA_SIZES_DIFFER, "kernel %s only honors cma_pernuma= (one size on every node) and cannot make these pools; give every node the same size, or boot a kernel with CONFIG_DMA_NUMA_CMA",
                                         strna(in->targets[i].release));
                 p->refused = true;
                 free(p->refusal);
-                if (!(p->refusal = strdup(p->problems ? p->problems[strv_length(p->problems) - 1] : "see numacmactl plan")))
+                if (!(p->refusal = strdup(problems_last_text(&p->problems) ?: "see numacmactl plan")))
                         return -ENOMEM;
                 return 0;
         }
@@ -209,14 +209,14 @@ static int check_length(Plan *p, const PlanInput *in) {
                 return -ENOMEM;
         size_t len = strlen(line) + (*args ? strlen(args) + 1 : 0);
         if (len + 1 > COMMAND_LINE_SIZE) {
-                PROBLEM(p, "the kernel command line would be %zu bytes with '%s', over the kernel's limit of %d: nothing is written",
+                PROBLEM(p, PROBLEM_CMDLINE_TOO_LONG, "the kernel command line would be %zu bytes with '%s', over the kernel's limit of %d: nothing is written",
                         len, args, COMMAND_LINE_SIZE - 1);
                 strv_free(p->args);
                 p->args = NULL;
                 p->param = NULL;
                 p->refused = true;
                 free(p->refusal);
-                if (!(p->refusal = strdup(p->problems ? p->problems[strv_length(p->problems) - 1] : "see numacmactl plan")))
+                if (!(p->refusal = strdup(problems_last_text(&p->problems) ?: "see numacmactl plan")))
                         return -ENOMEM;
         }
         return 0;
@@ -225,7 +225,7 @@ static int check_length(Plan *p, const PlanInput *in) {
 /* arm64 whose DMA zone spans all memory: every coherent request carries
  * GFP_DMA (kernel/dma_path.h), no per-node pool would ever be used. */
 static int refuse_unusable_pools(Plan *p) {
-        PROBLEM(p, "every coherent DMA request on this machine carries GFP_DMA (arm64 without memory below 4 GiB, and the DMA zone spans all memory: "
+        PROBLEM(p, PROBLEM_POOLS_UNUSABLE, "every coherent DMA request on this machine carries GFP_DMA (arm64 without memory below 4 GiB, and the DMA zone spans all memory: "
                    "zone_dma_limit reaches past the end of DRAM), so the kernel never tries a per-node CMA area: numacma plans none. Ways out: "
                    "a DMA limit for the devices in the firmware (IORT memory address limit, device-tree dma-ranges) below the end of memory; "
                    "an IOMMU in translating mode (iommu.passthrough=0), whose coherent allocations take pages of the device's own node; "
@@ -285,12 +285,12 @@ static int compute(Plan *p, const PlanInput *in) {
         if (!capable) {
                 _cleanup_free_ char *d = format_mib(p->default_area);
                 if (first)
-                        PROBLEM(p, "kernel %s cannot make per-node CMA pools; the %s default area serves every device",
+                        PROBLEM(p, PROBLEM_KERNEL_NO_PER_NODE, "kernel %s cannot make per-node CMA pools; the %s default area serves every device",
                                 strna(first->release), d);
                 if (pol->unsupported == UNSUPPORTED_DISABLE_CMA) {
                         const char *cma = cmdline_get(in->admin, "cma");
                         if (cma)
-                                PROBLEM(p, "unsupported = disable-cma would write cma=0, but the administrator's cma=%s is kept", cma);
+                                PROBLEM(p, PROBLEM_DISABLE_CMA_KEPT_ADMIN, "unsupported = disable-cma would write cma=0, but the administrator's cma=%s is kept", cma);
                         else {
                                 if (strv_extend(&p->args, "cma=0") < 0)
                                         return -ENOMEM;
@@ -299,7 +299,7 @@ static int compute(Plan *p, const PlanInput *in) {
                         }
                 } else if (first)
                         /* The two ways out, with what the stopgap costs. */
-                        PROBLEM(p, "to get node-local pools, boot a kernel with per-node CMA: upstream 7.2, or the distro's kernel built with numacma's patches "
+                        PROBLEM(p, PROBLEM_PER_NODE_KERNEL_NEEDED, "to get node-local pools, boot a kernel with per-node CMA: upstream 7.2, or the distro's kernel built with numacma's patches "
                                    "(package numacma-kernel-patches: " KERNEL_PATCHES_DIR "/README.md); stopgap: 'unsupported = disable-cma' in the policy "
                                    "writes cma=0, which removes the default area so coherent DMA comes from each device's own node, but then nothing is reserved: "
                                    "coherent allocations larger than the page allocator's largest block (4 MiB with 4 KiB pages) fail, and large ones can fail "
@@ -319,7 +319,7 @@ static int compute(Plan *p, const PlanInput *in) {
         if (admin_key && pol->respect_admin_args) {
                 int idx = cmdline_find_last(in->admin, admin_key);
                 p->admin_conflict = true;
-                PROBLEM(p, "'%s' on the kernel command line was not written by numacma and is kept; numacma writes no per-node argument (respect_admin_args = yes)",
+                PROBLEM(p, PROBLEM_ADMIN_PER_NODE_ARG, "'%s' on the kernel command line was not written by numacma and is kept; numacma writes no per-node argument (respect_admin_args = yes)",
                         in->admin->tokens[idx].text);
                 /* What will really be made is what the administrator asked for. */
                 Prediction pr;
@@ -345,13 +345,13 @@ static int compute(Plan *p, const PlanInput *in) {
                 pn->wanted = node_wanted(in, n, pn->n_accelerators);
                 if (!n->has_memory) {
                         if (pn->wanted && pol->nodes_mode == NODES_LIST && nodeset_contains(pol->nodes_list, pn->node))
-                                PROBLEM(p, "node %d has no memory: no pool can be made there", pn->node);
+                                PROBLEM(p, PROBLEM_LISTED_NODE_NO_MEMORY, "node %d has no memory: no pool can be made there", pn->node);
                         pn->wanted = false;
                         pn->why = strdup_printf("node %d: no memory, no pool", pn->node);
                 } else if (!pn->boot_memory) {
                         const NodeBootMemory *bm = boot_memory_node(in->boot_memory, pn->node);
                         if (pn->wanted && pol->nodes_mode == NODES_LIST && nodeset_contains(pol->nodes_list, pn->node))
-                                PROBLEM(p, "node %d is listed in nodes = but cannot hold a CMA pool: its memory is not there at early boot", pn->node);
+                                PROBLEM(p, PROBLEM_LISTED_NODE_NO_BOOT_MEMORY, "node %d is listed in nodes = but cannot hold a CMA pool: its memory is not there at early boot", pn->node);
                         pn->wanted = false;
                         pn->why = strdup_printf("node %d: no pool possible (%s): the kernel reserves CMA areas from early-boot memory only",
                                                 pn->node, bm ? bm->why : "its memory is not there at early boot");
@@ -380,7 +380,7 @@ static int compute(Plan *p, const PlanInput *in) {
                 /* A kernel without a config (a rescue image, say) is unknown, not incapable. */
                 if (in->targets[i].per_node == PERNODE_NONE && in->targets[i].config_source &&
                     !p->implicit && p->args)
-                        PROBLEM(p, "kernel %s cannot make per-node CMA pools: booted, it ignores '%s'",
+                        PROBLEM(p, PROBLEM_TARGET_IGNORES_ARGS, "kernel %s cannot make per-node CMA pools: booted, it ignores '%s'",
                                 strna(in->targets[i].release), p->args[0]);
         return check_length(p, in);
 }
@@ -392,7 +392,7 @@ static int add_trace_token(Plan *p, const PlanInput *in) {
                 return 0;
         int idx = cmdline_find_last(in->admin, "trace_event");
         if (idx >= 0) {
-                PROBLEM(p, "trace_at_boot = yes, but the command line has '%s', which numacma did not write: the kernel keeps only one trace_event=, so numacma writes none; "
+                PROBLEM(p, PROBLEM_TRACE_EVENT_ADMIN, "trace_at_boot = yes, but the command line has '%s', which numacma did not write: the kernel keeps only one trace_event=, so numacma writes none; "
                            "to trace coherent DMA from boot, add %s to it", in->admin->tokens[idx].text, TRACE_BOOT_EVENTS);
                 return 0;
         }

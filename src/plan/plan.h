@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "basic/problem.h"
 #include "kernel/cmdline.h"
 #include "policy/config.h"
 #include "kernel/kernel_caps.h"
@@ -55,7 +56,7 @@ typedef struct {
         char *refusal;              /* why (also in problems) */
         bool admin_conflict;        /* the administrator's per-node arguments win */
         unsigned slot_budget;       /* per-node areas the targets' slots allow (UINT_MAX: unknown) */
-        char **problems;            /* sentences an administrator can act on */
+        ProblemList problems;       /* sentences an administrator can act on, with their codes */
         char **explain;             /* why, line by line */
 } Plan;
 

@@ -152,7 +152,7 @@ int plan_fit_slots(Plan *p, const PlanInput *in) {
         if (r >= 0)
                 r = strv_extendf(&p->explain, "left out: %s", strempty(out.buf));
         if (r >= 0)
-                r = strv_extendf(&p->problems, "the kernel has CMA slots for %u per-node pools (CONFIG_CMA_AREAS=%u) but %zu nodes want one: %s %s get%s none",
+                r = problems_addf(&p->problems, PROBLEM_CMA_SLOTS_SHORT, "the kernel has CMA slots for %u per-node pools (CONFIG_CMA_AREAS=%u) but %zu nodes want one: %s %s get%s none",
                                  p->slot_budget, first.areas, want, n - p->slot_budget == 1 ? "node" : "nodes",
                                  strempty(out.buf), n - p->slot_budget == 1 ? "s" : "");
         strbuf_done(&kept);
@@ -205,7 +205,7 @@ static int check_default_area(Plan *p, const PlanInput *in) {
                 return 0;
         _cleanup_free_ char *d = format_mib(p->default_area);
         const char *cma = cmdline_get(in->admin, "cma");
-        return strv_extendf(&p->problems, "the running kernel made no CMA area at all, not even the %s default area%s%s%s: when the default area fails, 7.2 makes no per-node pool either (dma_contiguous_reserve() returns before dma_numa_cma_reserve()); per-node arguments cannot help until the default area fits (a smaller cma=, below the DMA limit)",
+        return problems_addf(&p->problems, PROBLEM_DEFAULT_AREA_FAILED, "the running kernel made no CMA area at all, not even the %s default area%s%s%s: when the default area fails, 7.2 makes no per-node pool either (dma_contiguous_reserve() returns before dma_numa_cma_reserve()); per-node arguments cannot help until the default area fits (a smaller cma=, below the DMA limit)",
                             d, cma ? " (cma=" : "", strempty(cma), cma ? ")" : "") < 0 ? -ENOMEM : 0;
 }
 

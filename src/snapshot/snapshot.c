@@ -151,7 +151,7 @@ static int plan_and_judge(Snapshot *s) {
         for (char **a = s->plan->args; a && *a && r >= 0; a++)
                 r = cmdline_append(s->desired, *a);
         if (r == -EINVAL || r == -EBADMSG)  /* a quote left open: nothing can follow it */
-                r = strv_extendf(&s->next.problems, "the next boot's command line ends inside a double quote: numacma's '%s' cannot be added to it (it would be part of the quoted value)",
+                r = problems_addf(&s->next.problems, PROBLEM_OPEN_QUOTE, "the next boot's command line ends inside a double quote: numacma's '%s' cannot be added to it (it would be part of the quoted value)",
                                  s->plan->args[0]);
         if (r < 0)
                 return r;

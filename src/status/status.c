@@ -26,11 +26,11 @@ void status_free(Status *s) {
         free(s->devices);
         prediction_limits_done(&s->booted_limits);
         free(s->summary);
-        strv_free(s->problems);
+        problems_done(&s->problems);
         free(s);
 }
 
-#define PROBLEM(s, ...) do { if (strv_extendf(&(s)->problems, __VA_ARGS__) < 0) return -ENOMEM; } while (0)
+#define PROBLEM(s, code, ...) do { if (problems_addf(&(s)->problems, code, __VA_ARGS__) < 0) return -ENOMEM; } while (0)
 
 static uint64_t page_size_of(const Status *s) {
         uint64_t pages = 0;
@@ -204,11 +204,11 @@ static int judge_default_area(Status *s, bool *failed) {
         _cleanup_free_ char *d = format_mib(s->booted_pred.default_area);
         if (s->running->single_array && asked && !any_pool) {
                 s->default_area_failed = *failed = true;
-                PROBLEM(s, "the kernel could not reserve its %s default CMA area and so made no per-node pool at all: %s returns from dma_contiguous_reserve() before dma_numa_cma_reserve() when the default area fails (see 'dmesg | grep -i cma'); a cma= that fits below the DMA limit brings both back",
+                PROBLEM(s, PROBLEM_DEFAULT_AREA_FAILED, "the kernel could not reserve its %s default CMA area and so made no per-node pool at all: %s returns from dma_contiguous_reserve() before dma_numa_cma_reserve() when the default area fails (see 'dmesg | grep -i cma'); a cma= that fits below the DMA limit brings both back",
                         d, strna(s->running->release));
                 return 0;
         }
-        PROBLEM(s, "the kernel did not reserve its default CMA area (%" PRIu64 " MiB asked): see 'dmesg | grep -i cma'",
+        PROBLEM(s, PROBLEM_DEFAULT_AREA_FAILED, "the kernel did not reserve its default CMA area (%" PRIu64 " MiB asked): see 'dmesg | grep -i cma'",
                 s->booted_pred.default_area / MIB);
         return 0;
 }
@@ -218,14 +218,14 @@ static int judge_limits(Status *s, bool *failed) {
                 NodeStatus *n = &s->nodes[i];
                 if (!n->has_memory || n->boot_memory)
                         continue;
-                PROBLEM(s, "node %d cannot hold a CMA pool: %s; the kernel reserves CMA areas from early-boot memory only%s",
+                PROBLEM(s, PROBLEM_NODE_NO_BOOT_MEMORY, "node %d cannot hold a CMA pool: %s; the kernel reserves CMA areas from early-boot memory only%s",
                         n->node, strna(n->boot_memory_why),
                         n->booted_not_boot ? " (the pool the booted command line asks for there is not made, as expected)" : "");
         }
         for (size_t i = 0; i < s->n_nodes; i++) {
                 NodeStatus *n = &s->nodes[i];
                 if (n->booted_no_slot && !n->has_local_pool && !pick_no_slot(s, n))
-                        PROBLEM(s, "node %d: the kernel's CMA slots ran out before its per-node area, but the default area lies on it and serves it locally",
+                        PROBLEM(s, PROBLEM_SLOTS_DEFAULT_NODE, "node %d: the kernel's CMA slots ran out before its per-node area, but the default area lies on it and serves it locally",
                                 n->node);
         }
         _cleanup_free_ char *cut = node_list(s, pick_no_slot);
@@ -234,7 +234,7 @@ static int judge_limits(Status *s, bool *failed) {
         if (*cut) {
                 const CmaSlots *sl = &s->booted_slots;
                 *failed = true;
-                PROBLEM(s, "node%s %s: the booted command line asks for pools there, but the kernel's CMA slots ran out first (CONFIG_CMA_AREAS=%u: the default area %u, other areas %u, then per-node areas in node order)%s; 'numacmactl apply' writes a numa_cma= within the slots",
+                PROBLEM(s, PROBLEM_CMA_SLOTS_EXHAUSTED, "node%s %s: the booted command line asks for pools there, but the kernel's CMA slots ran out first (CONFIG_CMA_AREAS=%u: the default area %u, other areas %u, then per-node areas in node order)%s; 'numacmactl apply' writes a numa_cma= within the slots",
                         strchr(cut, ',') ? "s" : "", cut, sl->areas, sl->default_area, sl->other,
                         s->log && s->log->slots_exhausted ? ": 'Not enough slots for CMA reserved regions!'" : "");
         }
@@ -247,12 +247,12 @@ static int judge_usage(Status *s) {
                 if (!n->local_pool_alloc_failures)
                         continue;
                 _cleanup_free_ char *sz = format_mib(n->local_pool), *sug = format_mib(n->suggested);
-                PROBLEM(s, "node %d: the %s pool is too small: %" PRIu64 " pages of allocations failed there this boot (they fell back to the default area or the page allocator); suggested size %s (see 'numacmactl plan --explain')",
+                PROBLEM(s, PROBLEM_POOL_TOO_SMALL, "node %d: the %s pool is too small: %" PRIu64 " pages of allocations failed there this boot (they fell back to the default area or the page allocator); suggested size %s (see 'numacmactl plan --explain')",
                         n->node, sz, n->local_pool_alloc_failures, sug);
         }
         if (s->default_alloc_failures) {
                 _cleanup_free_ char *sz = format_mib(s->default_area);
-                PROBLEM(s, "the %s default area had %" PRIu64 " pages of failed allocations this boot", sz, s->default_alloc_failures);
+                PROBLEM(s, PROBLEM_DEFAULT_AREA_ALLOC_FAILED, "the %s default area had %" PRIu64 " pages of failed allocations this boot", sz, s->default_alloc_failures);
         }
         return 0;
 }
@@ -267,9 +267,9 @@ static int judge(Status *s) {
                         n_online++;
 
         for (char **i = s->booted_pred.ignored; i && *i; i++)
-                PROBLEM(s, "the running kernel %s does not know '%s': it passed it to init and made no pool for it", rel, *i);
+                PROBLEM(s, PROBLEM_BOOTED_ARG_UNKNOWN, "the running kernel %s does not know '%s': it passed it to init and made no pool for it", rel, *i);
         for (char **i = s->booted_pred.notes; i && *i; i++)
-                PROBLEM(s, "%s", *i);
+                PROBLEM(s, PROBLEM_BOOTED_ARG_IGNORED, "%s", *i);
 
         /* After "--" a token is init's: the kernel never saw it. */
         for (size_t i = 0; i < s->booted->n; i++) {
@@ -278,7 +278,7 @@ static int judge(Status *s) {
                         continue;
                 bool ours = strv_contains(s->next->owned, t->text);
                 failed = failed || ours;
-                PROBLEM(s, "'%s' comes after '--' on the booted command line: the kernel passed it to init and made no area for it%s",
+                PROBLEM(s, PROBLEM_ARG_AFTER_DASHDASH, "'%s' comes after '--' on the booted command line: the kernel passed it to init and made no area for it%s",
                         t->text, ours ? " (numacma's own: run 'numacmactl apply' to write it before '--')" : "");
         }
 
@@ -300,7 +300,7 @@ static int judge(Status *s) {
                 if (n->local_pool < n->booted) {
                         _cleanup_free_ char *want = format_mib(n->booted), *have = format_mib(n->local_pool);
                         failed = true;
-                        PROBLEM(s, "node %d: the booted command line asks for a %s pool but the kernel reserved %s (reservation failed: see 'dmesg | grep -i cma')",
+                        PROBLEM(s, PROBLEM_POOL_RESERVATION_FAILED, "node %d: the booted command line asks for a %s pool but the kernel reserved %s (reservation failed: see 'dmesg | grep -i cma')",
                                 n->node, want, have);
                 }
         }
@@ -309,14 +309,14 @@ static int judge(Status *s) {
                 AccelStatus *a = &s->accels[i];
                 int node = a->dev->numa_node;
                 if (node < 0 && n_online > 1) {
-                        PROBLEM(s, "accelerator %s has no NUMA node (numa_node -1): no per-node pool can serve it; its coherent DMA %s",
+                        PROBLEM(s, PROBLEM_ACCELERATOR_NO_NODE, "accelerator %s has no NUMA node (numa_node -1): no per-node pool can serve it; its coherent DMA %s",
                                 a->dev->address, s->default_area ? "comes from the default area" : "comes from the page allocator");
                         continue;
                 }
                 if (node >= 0 && a->remote_default) {
                         _cleanup_free_ char *d = format_mib(s->default_area);
                         remote = true;
-                        PROBLEM(s, "accelerator %s on node %d has no local CMA pool: its coherent DMA comes from the %s default area on node %d",
+                        PROBLEM(s, PROBLEM_ACCELERATOR_REMOTE, "accelerator %s on node %d has no local CMA pool: its coherent DMA comes from the %s default area on node %d",
                                 a->dev->address, node, d, s->default_node);
                 }
         }
@@ -334,7 +334,7 @@ static int judge(Status *s) {
                         continue;
                 _cleanup_free_ char *d = format_mib(s->default_area);
                 remote = true;
-                PROBLEM(s, "node %d has no local CMA pool: its devices' coherent DMA comes from the %s default area on node %d",
+                PROBLEM(s, PROBLEM_NODE_NO_POOL, "node %d has no local CMA pool: its devices' coherent DMA comes from the %s default area on node %d",
                         n->node, d, s->default_node);
         }
 
@@ -345,21 +345,22 @@ static int judge(Status *s) {
                         return r;
                 pending = r > 0;
         }
+        s->reboot_required = pending;
         if (s->next->last_error)
-                PROBLEM(s, "the last update of the boot configuration failed: %s", s->next->last_error);
+                PROBLEM(s, PROBLEM_APPLY_FAILED, "the last update of the boot configuration failed: %s", s->next->last_error);
         if (!s->next->cmdline && s->next->unknown_reason)
-                PROBLEM(s, "the next boot's command line is unknown: %s", s->next->unknown_reason);
+                PROBLEM(s, PROBLEM_NEXT_BOOT_UNKNOWN, "the next boot's command line is unknown: %s", s->next->unknown_reason);
         if (s->next->stale)
-                PROBLEM(s, "%s", s->next->stale);
-        for (char **p = s->next->problems; p && *p; p++)
-                PROBLEM(s, "%s", *p);
+                PROBLEM(s, PROBLEM_GRUB_CFG_STALE, "%s", s->next->stale);
+        FOREACH_PROBLEM(p, &s->next->problems)
+                PROBLEM(s, p->code, "%s", p->text);
         if (!s->next->has_record && s->plan->admin_conflict)
-                PROBLEM(s, "there is no ownership record (/var/lib/numacma/owned): the per-node arguments of the next boot are kept as the administrator's, since numacma removes only what its record proves it wrote; to let numacma manage them, remove them and run 'numacmactl apply'");
+                PROBLEM(s, PROBLEM_NO_OWNERSHIP_RECORD, "there is no ownership record (/var/lib/numacma/owned): the per-node arguments of the next boot are kept as the administrator's, since numacma removes only what its record proves it wrote; to let numacma manage them, remove them and run 'numacmactl apply'");
         for (char **t = s->next->record_ignored; t && *t; t++)
-                PROBLEM(s, "the ownership record names '%s', which numacma never writes: ignored, and never removed", *t);
-        for (char **p = s->plan->problems; p && *p; p++)
-                if (!strv_contains(s->problems, *p))
-                        PROBLEM(s, "%s", *p);
+                PROBLEM(s, PROBLEM_RECORD_IGNORED, "the ownership record names '%s', which numacma never writes: ignored, and never removed", *t);
+        FOREACH_PROBLEM(p, &s->plan->problems)
+                if (!problems_contain_text(&s->problems, p->text))
+                        PROBLEM(s, p->code, "%s", p->text);
 
         bool differs = false;
         for (size_t i = 0; i < s->n_nodes; i++)
@@ -369,7 +370,7 @@ static int judge(Status *s) {
                 _cleanup_free_ char *args = plan_args_string(s->plan);
                 if (!args)
                         return -ENOMEM;
-                PROBLEM(s, "the policy asks for pools the %s does not have%s%s%s: run 'numacmactl apply' (or set [daemon] apply = yes)",
+                PROBLEM(s, PROBLEM_APPLY_NEEDED, "the policy asks for pools the %s does not have%s%s%s: run 'numacmactl apply' (or set [daemon] apply = yes)",
                         s->next->cmdline ? "boot configuration" : "booted command line",
                         *args ? " (" : "", args, *args ? ")" : "");
         }
@@ -431,7 +432,7 @@ static int summarize(Status *s) {
                                                    strna(s->running->release), d);
                 break;
         case STATE_DEGRADED:
-                s->summary = strdup_printf("degraded: %s", s->problems ? s->problems[0] : "see numacmactl status");
+                s->summary = strdup_printf("degraded: %s", s->problems.n ? s->problems.items[0].text : "see numacmactl status");
                 break;
         default:
                 if (mem_nodes <= 1)
@@ -555,7 +556,7 @@ static int judge_all(Status *s, const StatusInput *in) {
                 return r;
         compute_usage(s);
         if (!in->running_config_found)
-                PROBLEM(s, "no build configuration found for the running kernel %s (/boot/config-%s or /proc/config.gz): its CMA capabilities are unknown",
+                PROBLEM(s, PROBLEM_KERNEL_CONFIG_MISSING, "no build configuration found for the running kernel %s (/boot/config-%s or /proc/config.gz): its CMA capabilities are unknown",
                         strna(s->running->release), strna(s->running->release));
         r = judge(s);
         if (r < 0)

@@ -18,6 +18,8 @@
 #include "plan/predict.h"
 #include "plan/slots.h"
 #include "machine/topology.h"
+#include "basic/json.h"
+#include "basic/problem.h"
 #include "bootcfg/bootcfg.h"
 
 typedef enum {
@@ -132,8 +134,9 @@ typedef struct {
         size_t n_devices;
 
         State state;
+        bool reboot_required;      /* the next boot's CMA arguments differ from the booted ones */
         char *summary;             /* one line: what systemctl status shows */
-        char **problems;
+        ProblemList problems;      /* problems and notes, with their codes (basic/problem.h) */
 } Status;
 
 /* Judge: no file is read here. */
@@ -144,8 +147,21 @@ static inline void status_freep(Status **s) { status_free(*s); }
 
 const char *state_to_string(State s);
 
+/* The JSON contract of numacmactl's outputs (status, plan, apply):
+ * numacmactl(8) "JSON OUTPUT" documents every field; json-schema/ has the
+ * schema of each version and its history. Any change of a field's name or
+ * type is a new version (tests/check-json-schema.py fails otherwise). */
+#define NUMACMA_JSON_SCHEMA_VERSION 2
+
+/* The members every JSON output starts with: schema_version, state,
+ * reboot_required. */
+void status_json_contract(JsonWriter *w, const Status *s);
+/* key: [{code, text}] of the problems of that kind. */
+void status_json_problems(JsonWriter *w, const char *key, const ProblemList *l, ProblemKind kind);
+
 int status_print_json(FILE *f, const Status *s);
 int status_print_human(FILE *f, const Status *s);
 /* Monitoring-plugin line; returns the exit code (0 OK, 1 WARNING, 2 CRITICAL). */
 int status_print_check(FILE *f, const Status *s);
-int plan_print_json(FILE *f, const Plan *p);
+/* The plan of s, with the contract's members. */
+int plan_print_json(FILE *f, const Status *s);

@@ -5,7 +5,7 @@
 #include "kernel/cmdline.h"
 #include "status/status_devices.h"
 
-#define PROBLEM(s, ...) do { if (strv_extendf(&(s)->problems, __VA_ARGS__) < 0) return -ENOMEM; } while (0)
+#define PROBLEM(s, code, ...) do { if (problems_addf(&(s)->problems, code, __VA_ARGS__) < 0) return -ENOMEM; } while (0)
 
 static int cmp_node_id(const void *key, const void *elem) {
         int a = *(const int *) key, b = ((const NodeStatus *) elem)->node;
@@ -116,7 +116,8 @@ static int judge_missing_pools(Status *s, bool *remote) {
                                 return -ENOMEM;
                 }
                 *remote |= counted;
-                PROBLEM(s, "node %d has no local CMA pool: the coherent DMA of %s comes from the %s default area on node %d%s%s",
+                PROBLEM(s, counted ? PROBLEM_DEVICES_REMOTE : PROBLEM_DEVICES_REMOTE_UNCOVERED,
+                        "node %d has no local CMA pool: the coherent DMA of %s comes from the %s default area on node %d%s%s",
                         n->node, list, d, s->default_node, counted ? "" : " (the policy does not cover this node: not counted)",
                         strempty(fix));
         }
@@ -153,40 +154,56 @@ static const char *way_out(unsigned kind) {
                "largest block failing (4 MiB with 4 KiB pages)";
 }
 
-/* One problem per kind of bypass, listing each device not served locally. */
-static int judge_bypass(Status *s, unsigned kind, bool *remote) {
-        StrBuf b = {0};
-        bool accel_remote = false;
+/* "0000:a1:00.0 (snd_ens1370, node 0, 32-bit mask): the 64 MiB default
+ * area on node 1 (remote)", appended to b. */
+static int bypass_item(const Status *s, const DeviceStatus *d, StrBuf *b) {
+        _cleanup_free_ char *to = destination(s, d);
+        _cleanup_free_ char *mask = d->dev->mask_bits ? strdup_printf(", %u-bit mask", d->dev->mask_bits) : strdup("");
+        _cleanup_free_ char *node = d->dev->node >= 0 ? strdup_printf(", node %d", d->dev->node) : strdup("");
+        if (!to || !mask || !node)
+                return -ENOMEM;
+        strbuf_printf(b, "%s%s (%s%s%s): %s", b->len ? "; " : "", d->dev->address,
+                      d->dev->driver ? d->dev->driver : "no driver yet", node, mask, to);
+        return b->oom ? -ENOMEM : 0;
+}
+
+/* The devices of one kind of bypass not served locally: accelerators in
+ * one list (the policy counts them), the others in another. */
+static int bypass_lists(const Status *s, bool no_node, StrBuf *accels, StrBuf *others) {
         for (size_t i = 0; i < s->n_devices; i++) {
                 const DeviceStatus *d = &s->devices[i];
                 const DmaPath *p = &d->path;
-                bool no_node = p->bypass & DMA_BYPASS_NO_NODE;
                 if (!p->bypass || p->bypass == DMA_BYPASS_IOMMU || p->locality == DMA_LOCAL ||
-                    no_node != !!(kind & DMA_BYPASS_NO_NODE) || (no_node && d->dev->accelerator))
+                    !!(p->bypass & DMA_BYPASS_NO_NODE) != no_node || (no_node && d->dev->accelerator))
                         continue;  /* accelerators without a node have their own line */
-                _cleanup_free_ char *to = destination(s, d);
-                _cleanup_free_ char *mask = d->dev->mask_bits ? strdup_printf(", %u-bit mask", d->dev->mask_bits) : strdup("");
-                _cleanup_free_ char *node = d->dev->node >= 0 ? strdup_printf(", node %d", d->dev->node) : strdup("");
-                if (!to || !mask || !node) {
-                        strbuf_done(&b);
-                        return -ENOMEM;
-                }
-                strbuf_printf(&b, "%s%s (%s%s%s%s): %s", b.len ? "; " : "", d->dev->address, d->dev->driver ? d->dev->driver : "no driver yet",
-                              d->dev->accelerator ? ", accelerator" : "", node, mask, to);
-                accel_remote |= d->dev->accelerator && p->locality == DMA_REMOTE;
+                int r = bypass_item(s, d, d->dev->accelerator ? accels : others);
+                if (r < 0)
+                        return r;
         }
-        if (b.oom) {
-                strbuf_done(&b);
-                return -ENOMEM;
+        return 0;
+}
+
+/* Devices that never reach a per-node pool, with where their memory comes
+ * from and the ways out: notes, but an accelerator served remotely is a
+ * problem the state counts. */
+static int judge_bypass(Status *s, bool no_node, bool *remote) {
+        StrBuf acc = {0}, oth = {0};
+        int r = bypass_lists(s, no_node, &acc, &oth);
+        _cleanup_free_ char *a = r >= 0 && acc.len ? strbuf_steal(&acc) : NULL;
+        _cleanup_free_ char *o = r >= 0 && oth.len ? strbuf_steal(&oth) : NULL;
+        strbuf_done(&acc);
+        strbuf_done(&oth);
+        if (r < 0)
+                return r;
+        const char *why = way_out(no_node ? DMA_BYPASS_NO_NODE : DMA_BYPASS_MASK);
+        if (o && no_node)
+                PROBLEM(s, PROBLEM_DEVICES_NO_NODE, "devices without a NUMA node (numa_node -1): %s; %s", o, why);
+        else if (o)
+                PROBLEM(s, PROBLEM_DEVICES_BYPASS_POOLS, "devices whose coherent DMA never reaches a per-node pool: %s; %s", o, why);
+        if (a) {
+                *remote = true;
+                PROBLEM(s, PROBLEM_ACCELERATOR_BYPASS_POOLS, "accelerators whose coherent DMA never reaches a per-node pool: %s; %s", a, why);
         }
-        if (!b.len)
-                return 0;
-        _cleanup_free_ char *list = strbuf_steal(&b);
-        *remote |= accel_remote;
-        if (kind & DMA_BYPASS_NO_NODE)
-                PROBLEM(s, "devices without a NUMA node (numa_node -1): %s; %s", list, way_out(kind));
-        else
-                PROBLEM(s, "devices whose coherent DMA never reaches a per-node pool: %s; %s", list, way_out(kind));
         return 0;
 }
 
@@ -196,8 +213,8 @@ int status_judge_devices(Status *s, bool *remote) {
                 n_online += s->nodes[i].online;
         int r = judge_missing_pools(s, remote);
         if (r >= 0 && n_online > 1)
-                r = judge_bypass(s, DMA_BYPASS_NO_NODE, remote);
+                r = judge_bypass(s, true, remote);
         if (r >= 0 && n_online > 1)
-                r = judge_bypass(s, DMA_BYPASS_MASK | DMA_BYPASS_DMA_ZONE, remote);
+                r = judge_bypass(s, false, remote);
         return r;
 }

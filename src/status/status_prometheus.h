@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "basic/util.h"
 #include "status/status.h"
 
 /* What Status does not carry (the snapshot fills it: NextBoot's record of

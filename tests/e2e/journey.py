@@ -227,7 +227,8 @@ class Journey:
         then wait (bounded) for its namespace: its queues are allocated with
         dma_alloc_coherent() before the block device appears."""
         return (f"echo {NVME_BDF} > /sys/bus/pci/drivers/nvme/unbind && echo {NVME_BDF} > /sys/bus/pci/drivers/nvme/bind && "
-                "i=0; until [ -b /dev/nvme0n1 ] || [ $i -ge 600 ]; do sleep 0.2; i=$((i+1)); done; [ -b /dev/nvme0n1 ]")
+                "i=0; until [ -b /dev/nvme0n1 ] || [ $i -ge 600 ]; do sleep 0.2; i=$((i+1)); done; "  # poll: the namespace, bounded
+                "[ -b /dev/nvme0n1 ]")
 
     def trace_nvme(self, name):
         """numacmactl trace around a rebind of node 1's NVMe, as the

@@ -206,7 +206,8 @@ class Arm64Journey(jlib.Journey):
             # zoneinfo counts pages on the per-CPU lists as used: a figure,
             # not an exact match for the traced allocations.
             self.check("its usage is shown (zoneinfo: no CMA sysfs)", used is not None and used > 0, f"{used} KiB")
-            probs = s.get("problems", [])
+            # problems: [{code, text}] (numacmactl(8), JSON OUTPUT)
+            probs = [p["text"] for p in s.get("problems", [])]
             self.check(f"a problem names {NVME_BDF} (nvme) on node 1 served by the default area on node 0",
                        any(NVME_BDF in p and "node 1" in p and "default area on node 0" in p for p in probs), "\n".join(probs))
             self.check("a problem points to the kernel patches and to cma=0 with its cost",

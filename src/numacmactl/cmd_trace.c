@@ -1,5 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* numacmactl trace: the kernel's own record of each device's coherent DMA
+ * memory (dma:dma_alloc/dma_free from 6.12, cma:cma_alloc_finish and
+ * cma_release), attributed to device, CMA area and node
+ * (machine/dma_trace.h), next to the CMA areas' counters. Live: a private
+ * tracefs instance while a command runs, for some seconds, or until
+ * Ctrl-C. --boot: what trace_event= recorded since early boot (probe-time
+ * allocations; the policy's trace_at_boot = yes writes it). */
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -13,10 +21,20 @@
 #include "machine/dma_trace.h"
 #include "machine/memory_blocks.h"
 #include "machine/tracefs.h"
-#include "numacmactl/trace.h"
+#include "numacmactl/verb.h"
 #include "snapshot/snapshot.h"
 
 #define CMA_SYSFS_DIR "/sys/kernel/mm/cma"
+
+typedef struct {
+        bool boot;                /* the top-level buffer, from boot */
+        uint64_t seconds;         /* live: stop after this long (0: the command, or Ctrl-C) */
+        char **command;           /* live: run this while tracing (NULL: none) */
+        bool json;
+} TraceOptions;
+
+static TraceOptions arg_trace = {0};
+extern const Verb verb_trace;
 
 /* The CMA areas' counters (CONFIG_CMA_SYSFS): before and after a live
  * trace, or since boot. */
@@ -331,7 +349,7 @@ static int open_tracefs(Run *run) {
         return 0;
 }
 
-int trace_command(const char *root, const TraceOptions *o) {
+static int trace_command(const char *root, const TraceOptions *o) {
         _cleanup_(policy_errors_done) PolicyErrors errs = {0};
         _cleanup_(memory_blocks_done) MemoryBlocks blocks = {0};
         _cleanup_(dma_trace_builder_freep) DmaTraceBuilder *b = dma_trace_builder_new();
@@ -364,3 +382,54 @@ int trace_command(const char *root, const TraceOptions *o) {
         snapshot_free(run.snap);
         return r < 0 ? 1 : 0;
 }
+
+enum { ARG_BOOT = 0x100, ARG_SECONDS, ARG_FORMAT, ARG_JSON };
+
+static const VerbOption options[] = {
+        { "boot", no_argument, ARG_BOOT, NULL, "what trace_event= recorded since boot (the policy's trace_at_boot = yes)" },
+        { "seconds", required_argument, ARG_SECONDS, "N", "trace for N seconds (1 to 86400)" },
+        { "format", required_argument, ARG_FORMAT, "FMT", "human (default) or json" },
+        { "json", no_argument, ARG_JSON, NULL, "the same as --format=json" },
+        {}
+};
+
+static int option(const Verb *v, int id, const char *arg) {
+        switch (id) {
+        case ARG_BOOT:
+                arg_trace.boot = true;
+                return 0;
+        case ARG_SECONDS:
+                if (safe_atou64(arg, 10, &arg_trace.seconds) < 0 || !arg_trace.seconds || arg_trace.seconds > 86400)
+                        return verb_usage_error(v, "--seconds takes 1 to 86400: '%s'", arg);
+                return 0;
+        case ARG_JSON:
+                arg_trace.json = true;
+                return 0;
+        default:
+                if (streq(arg, "json") || streq(arg, "human")) {
+                        arg_trace.json = streq(arg, "json");
+                        return 0;
+                }
+                return verb_usage_error(v, "unknown format '%s': human or json", arg);
+        }
+}
+
+static int run(char **args, unsigned n_args) {
+        arg_trace.command = n_args ? args : NULL;
+        if ((arg_trace.boot && (arg_trace.command || arg_trace.seconds)) || (arg_trace.command && arg_trace.seconds)) {
+                (void) verb_usage_error(&verb_trace, "give one of --boot, --seconds N and -- COMMAND");
+                return 2;
+        }
+        return trace_command(arg_root, &arg_trace);
+}
+
+const Verb verb_trace = {
+        .name = "trace",
+        .args = "[-- COMMAND...]",
+        .max_args = UINT_MAX,
+        .summary = "Which memory each device's coherent DMA allocations get, from the kernel's tracepoints: while COMMAND "
+                   "runs, for --seconds N, until Ctrl-C, or since boot (--boot). Needs root.",
+        .options = options,
+        .option = option,
+        .run = run,
+};
