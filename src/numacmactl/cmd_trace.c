@@ -299,8 +299,11 @@ static void print_json(const Run *run) {
         JsonWriter w = { .f = stdout, .pretty = true };
         const DmaTrace *t = &run->trace;
         json_begin_object(&w, NULL);
+        json_u64(&w, "schema_version", NUMACMA_JSON_SCHEMA_VERSION);
         json_string(&w, "mode", run->o->boot ? "boot" : "live");
-        if (!run->o->boot)
+        if (run->o->boot)
+                json_null(&w, "milliseconds");
+        else
                 json_u64(&w, "milliseconds", (uint64_t) (run->seconds * 1000));
         json_u64(&w, "lost_events", t->has_header && t->written > t->entries ? t->written - t->entries : 0);
         json_rows(&w, t);
