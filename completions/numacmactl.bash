@@ -9,13 +9,14 @@ _numacmactl()
     _init_completion || return
 
     local global_opts='--root --help --version'
-    local commands='status check plan config apply diff'
+    local commands='status check plan config apply diff trace'
 
     # The command is the first word that is not an option or an option's value.
     local i cmd='' sub=''
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
-            --root | --format | --warning | --critical | --timeout | -w | -c | -t) ((i++)) ;;
+            --root | --format | --warning | --critical | --timeout | -w | -c | -t | --seconds) ((i++)) ;;
+            --) break ;;
             -*) ;;
             *)
                 if [[ -z $cmd ]]; then
@@ -32,8 +33,11 @@ _numacmactl()
             _filedir -d
             return
             ;;
+        --seconds)
+            return
+            ;;
         --format)
-            if [[ $cmd == plan ]]; then
+            if [[ $cmd == plan || $cmd == trace ]]; then
                 COMPREPLY=($(compgen -W 'human json' -- "$cur"))
             else
                 COMPREPLY=($(compgen -W 'human json prometheus' -- "$cur"))
@@ -63,6 +67,18 @@ _numacmactl()
         plan) COMPREPLY=($(compgen -W '--explain --format --json --root --help' -- "$cur")) ;;
         apply) COMPREPLY=($(compgen -W '--dry-run --no-commands --remove-all --json --root --help' -- "$cur")) ;;
         diff) COMPREPLY=($(compgen -W '--root --help' -- "$cur")) ;;
+        trace)
+            local j dd=0
+            for ((j = 1; j < cword; j++)); do
+                [[ ${words[j]} == -- ]] && dd=$((j + 1)) && break
+            done
+            if ((dd)); then
+                # After "--": the command that runs while tracing.
+                _command_offset $dd
+            else
+                COMPREPLY=($(compgen -W '--boot --seconds --format --json --root --help --' -- "$cur"))
+            fi
+            ;;
         config)
             if [[ -z $sub ]]; then
                 COMPREPLY=($(compgen -W 'check' -- "$cur"))

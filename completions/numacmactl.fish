@@ -2,7 +2,7 @@
 # fish completion for numacmactl: every command and option of
 # 'numacmactl COMMAND --help' (tests/check-completions.py compares).
 
-set -l commands status check plan config apply diff
+set -l commands status check plan config apply diff trace
 
 complete -c numacmactl -f
 complete -c numacmactl -n "not __fish_seen_subcommand_from $commands" -a status -d 'the four layers, node by node'
@@ -11,6 +11,7 @@ complete -c numacmactl -n "not __fish_seen_subcommand_from $commands" -a plan -d
 complete -c numacmactl -n "not __fish_seen_subcommand_from $commands" -a config -d 'config check [FILE]'
 complete -c numacmactl -n "not __fish_seen_subcommand_from $commands" -a apply -d 'write the plan into the boot configuration'
 complete -c numacmactl -n "not __fish_seen_subcommand_from $commands" -a diff -d 'the diff apply would make'
+complete -c numacmactl -n "not __fish_seen_subcommand_from $commands" -a trace -d 'each device\'s coherent DMA, from the tracepoints'
 complete -c numacmactl -n "not __fish_seen_subcommand_from $commands" -l version -d 'the version'
 
 # Every command's: --root and --help.
@@ -35,3 +36,8 @@ complete -c numacmactl -n '__fish_seen_subcommand_from apply' -l dry-run -d 'pri
 complete -c numacmactl -n '__fish_seen_subcommand_from apply' -l no-commands -d 'write the files, run no command'
 complete -c numacmactl -n '__fish_seen_subcommand_from apply' -l remove-all -d 'take every numacma argument out'
 complete -c numacmactl -n '__fish_seen_subcommand_from apply' -l json -d 'say what was done as JSON'
+
+complete -c numacmactl -n '__fish_seen_subcommand_from trace' -l boot -d 'what trace_event= recorded since boot'
+complete -c numacmactl -n '__fish_seen_subcommand_from trace' -l seconds -x -d 'record for N seconds'
+complete -c numacmactl -n '__fish_seen_subcommand_from trace' -l format -x -a 'human json' -d 'output format'
+complete -c numacmactl -n '__fish_seen_subcommand_from trace' -l json -d 'the same as --format=json'

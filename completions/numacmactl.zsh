@@ -41,6 +41,14 @@ _numacmactl_command() {
         diff)
             _arguments $common
             ;;
+        trace)
+            _arguments $common \
+                '--boot[what trace_event= recorded since boot]' \
+                '--seconds=[record for N seconds]:seconds:' \
+                '--format=[output format]:format:(human json)' \
+                '--json[the same as --format=json]' \
+                '*::command:_normal'
+            ;;
     esac
 }
 
@@ -54,6 +62,7 @@ _numacmactl() {
         'config:check the policy (config check [FILE])'
         'apply:write the plan into the boot configuration'
         'diff:the unified diff apply would make'
+        'trace:which memory each device'"'"'s coherent DMA gets, from the tracepoints'
     )
     _arguments -C \
         '--root=[read the system below DIR instead of /]:directory:_directories' \

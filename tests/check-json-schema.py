@@ -4,7 +4,8 @@ every captured tree validates against the schema of the version it prints.
 
 For each tree (tests/fixtures/trees, tests/fixtures/unseen, tests/kernel/trees
 and the boot layouts tests/boot/trees):
-  numacmactl status --json, plan --json, apply --json --dry-run;
+  numacmactl status --json, plan --json, apply --json --dry-run, and
+  trace --boot --json where the tree kept a boot-time trace;
 and on a copy of each boot layout (a real write below the copy):
   numacmactl apply --json, status --json, apply --remove-all --json,
   numacmad --once --json.
@@ -35,8 +36,10 @@ import tempfile
 
 import jsonschema
 
-KINDS = ("status", "plan", "apply")
+KINDS = ("status", "plan", "apply", "trace")
 STATUS_EXITS = (0, 1, 3, 150)  # status exits with its state's code (numacmactl(8))
+# The version an output first had a schema in (trace --json: v2).
+SINCE = {"trace": 2}
 
 
 def load_schemas(src):
@@ -51,6 +54,8 @@ def load_schemas(src):
     versions = sorted(int(d[1:]) for d in os.listdir(base) if re.fullmatch(r"v[0-9]+", d))
     for v in versions:
         for k in KINDS:
+            if v < SINCE.get(k, 1):
+                continue
             rel = f"v{v}/{k}.json"
             path = os.path.join(base, rel)
             with open(path, "rb") as f:
@@ -130,6 +135,8 @@ class Checker:
         self.run("status", f"{name}: status --json", [c, "status", "--json", "--root", root], STATUS_EXITS)
         self.run("plan", f"{name}: plan --json", [c, "plan", "--json", "--root", root], (0, 1))
         self.run("apply", f"{name}: apply --json --dry-run", [c, "apply", "--json", "--dry-run", "--root", root], (0, 1))
+        if os.path.exists(os.path.join(root, "sys/kernel/tracing/trace")):
+            self.run("trace", f"{name}: trace --boot --json", [c, "trace", "--boot", "--json", "--root", root], (0,))
 
     def written(self, name, tree, tmp):
         root = os.path.join(tmp, name)

@@ -515,6 +515,63 @@ static void test_status_devices(void **state) {
         case_done(&c);
 }
 
+/* Devices that never reach a per-node pool are listed with where their
+ * memory comes from and the ways out: one without a node (never counted in
+ * the state), one whose driver set a 32-bit coherent mask (the default area
+ * lies in node 1's DMA32 zone, below 4 GiB: it serves it, remotely), an
+ * accelerator that does the same (degraded: the state counts
+ * accelerators). */
+/* Two nodes with the implicit pools and the default area in node 1's DMA32
+ * zone [1 GiB, 2 GiB), below 4 GiB (as on the captured q35 trees). */
+static void bypass_case(Case *c) {
+        case_init(c, "0-1", NULL);
+        add_area(&c->cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
+        add_area(&c->cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
+        add_area(&c->cma, "numa1", AREA_NUMA, 1, 1, 64 * MIB);
+        c->cma.nodes[1].zones[MEM_ZONE_DMA32] = (ZonePages){ .present_pages = PAGES(GIB), .spanned_pages = PAGES(GIB),
+                                                             .start_pfn = PAGES(GIB), .has_start = true,
+                                                             .cma_pages = PAGES(128 * MIB) };
+}
+
+static void test_status_bypass(void **state) {
+        Case c;
+        bypass_case(&c);
+        DmaDevice devs[] = {
+                { .address = "0000:00:03.0", .class_code = 0x020000, .node = 0, .driver = (char *) "8139too", .mask_bits = 32 },
+                { .address = "0000:00:04.0", .class_code = 0x010802, .node = -1, .driver = (char *) "nvme", .mask_bits = 64 },
+                { .address = "0000:81:00.0", .class_code = 0x010802, .node = 1, .driver = (char *) "nvme", .mask_bits = 64 },
+        };
+        c.dma = (DmaDevices){ .devices = devs, .n_devices = 3 };
+        judge(&c, "cma=64M");
+        assert_int_equal(c.status->state, STATE_OK);
+        assert_int_equal(c.status->devices[0].path.source, DMA_FROM_DEFAULT_AREA);
+        assert_int_equal(c.status->devices[0].path.locality, DMA_REMOTE);
+        assert_int_equal(c.status->devices[1].path.bypass, DMA_BYPASS_NO_NODE);
+        assert_true(c.status->devices[2].local_pool);
+        assert_true(has_problem(c.status, "devices without a NUMA node (numa_node -1): 0000:00:04.0 (nvme, 64-bit mask): the 64 MiB default area on node 1;"));
+        assert_true(has_problem(c.status, "the firmware must give its PCI host bridge a node (ACPI _PXM, device-tree numa-node-id)"));
+        assert_true(has_problem(c.status, "devices whose coherent DMA never reaches a per-node pool: 0000:00:03.0 (8139too, node 0, 32-bit mask): "
+                                          "the 64 MiB default area on node 1 (remote)"));
+        assert_true(has_problem(c.status, "or cma=0 ('unsupported = disable-cma')"));
+        assert_true(problems_contain_code(&c.status->problems, PROBLEM_DEVICES_NO_NODE));
+        assert_true(problems_contain_code(&c.status->problems, PROBLEM_DEVICES_BYPASS_POOLS));
+        assert_false(problems_contain_code(&c.status->problems, PROBLEM_ACCELERATOR_BYPASS_POOLS));
+        c.dma = (DmaDevices){0};
+        case_done(&c);
+
+        /* The NIC an accelerator under the policy: degraded. */
+        bypass_case(&c);
+        devs[0].accelerator = true;
+        c.dma = (DmaDevices){ .devices = devs, .n_devices = 1 };
+        judge(&c, "cma=64M");
+        assert_int_equal(c.status->state, STATE_DEGRADED);
+        assert_true(has_problem(c.status, "accelerators whose coherent DMA never reaches a per-node pool: 0000:00:03.0 (8139too, node 0, 32-bit mask): "
+                                          "the 64 MiB default area on node 1 (remote)"));
+        assert_true(problems_contain_code(&c.status->problems, PROBLEM_ACCELERATOR_BYPASS_POOLS));
+        c.dma = (DmaDevices){0};
+        case_done(&c);
+}
+
 /* A pool whose allocations failed is too small: a warning with a size. */
 static void test_status_usage(void **state) {
         Case c;
@@ -610,6 +667,7 @@ int main(void) {
                 cmocka_unit_test(test_status_slots),
                 cmocka_unit_test(test_status_default_area_failed),
                 cmocka_unit_test(test_status_devices),
+                cmocka_unit_test(test_status_bypass),
                 cmocka_unit_test(test_status_usage),
         };
         return cmocka_run_group_tests(tests, setup, teardown);

@@ -99,6 +99,7 @@ static void assert_policy_equal(const Policy *a, const Policy *b) {
         assert_true(strv_equal(a->exclude, b->exclude));
         assert_int_equal(a->unsupported, b->unsupported);
         assert_int_equal(a->respect_admin_args, b->respect_admin_args);
+        assert_int_equal(a->trace_at_boot, b->trace_at_boot);
         assert_int_equal(a->backend, b->backend);
         assert_int_equal(a->settle_usec, b->settle_usec);
         assert_int_equal(a->apply, b->apply);

@@ -14,6 +14,7 @@ static inline Topology *make_topology(const char *possible, const char *online, 
                                       const int *accel_nodes) {
         Topology *t = calloc(1, sizeof(Topology));
         assert_non_null(t);
+        t->pci_dfd = -1;
         assert_int_equal(nodeset_parse(possible, &t->possible), 0);
         assert_int_equal(nodeset_parse(online, &t->online), 0);
         assert_int_equal(nodeset_parse(memory, &t->with_memory), 0);

@@ -80,6 +80,7 @@ static void pol_acc_1g(Policy *p) { p->per_accelerator = GIB; }
 static void pol_no_respect(Policy *p) { p->respect_admin_args = false; }
 static void pol_any_area(Policy *p) { p->only_with_default_area = false; }
 static void pol_none(Policy *p) { p->nodes_mode = NODES_NONE; }
+static void pol_trace(Policy *p) { p->trace_at_boot = true; }
 
 typedef struct {
         const char *name;
@@ -224,6 +225,19 @@ static const Case cases[] = {
           { K61_ARM64, K72_ARM64 }, 2, "0-1", "0-1", 4 * GIB, { 1, END }, NULL, "",
           "", NULL, .refused = true, .problem = "kernel 6.1.0-50-arm64 only honors cma_pernuma=",
           .size = { M(64), M(192) } },
+        { "7.2 arm64, trace_at_boot = yes: trace_event= with the pools' argument",
+          { K72_ARM64 }, 1, "0-1", "0-1", 4 * GIB, { 1, END }, pol_trace, "quiet",
+          "numa_cma=0:64M,1:192M trace_event=dma:dma_alloc,dma:dma_free,cma:cma_alloc_finish,cma:cma_release", "numa_cma",
+          .size = { M(64), M(192) } },
+        { "7.2 arm64, trace_at_boot = yes with implicit pools: trace_event= alone",
+          { K72_ARM64 }, 1, "0-1", "0-1", 4 * GIB, NOACC, pol_trace, "",
+          "trace_event=dma:dma_alloc,dma:dma_free,cma:cma_alloc_finish,cma:cma_release", NULL, .implicit = true,
+          .size = { M(64), M(64) } },
+        { "7.2 arm64, trace_at_boot = yes, the administrator's trace_event= is kept, none added",
+          { K72_ARM64 }, 1, "0-1", "0-1", 4 * GIB, NOACC, pol_trace, "trace_event=sched:sched_switch",
+          "", NULL, .implicit = true,
+          .problem = "the command line has 'trace_event=sched:sched_switch', which numacma did not write: the kernel keeps only one trace_event=",
+          .size = { M(64), M(64) } },
         { "no target kernel known",
           { 0 }, 0, "0-1", "0-1", 4 * GIB, { 1, END }, NULL, "",
           "", NULL },
@@ -351,6 +365,53 @@ static void test_explain(void **state) {
         topology_free(t);
 }
 
+/* Pools are sized for the devices they would serve: an accelerator whose
+ * driver set a 32-bit coherent mask (GFP_DMA32 skips the per-node areas)
+ * adds nothing to its node's pool and, under nodes = accelerators, earns
+ * it none; the explanation says why. On arm64 whose DMA zone spans all
+ * memory no pool is planned at all. */
+static void test_pool_users(void **state) {
+        static const int accel[] = { 1, END };
+        _cleanup_policy_ Policy *pol = NULL;
+        _cleanup_cmdline_ Cmdline *admin = NULL;
+        assert_int_equal(policy_new_default(&pol), 0);
+        pol->nodes_mode = NODES_ACCELERATORS;
+        Topology *t = make_topology("0-1", "0-1", "0-1", 4 * GIB, accel);
+        assert_int_equal(cmdline_parse("", &admin), 0);
+        DmaDevice dev = { .address = t->devices[0].address, .class_code = 0x120000, .node = 1,
+                          .driver = (char *) "xdna", .accelerator = true, .mask_bits = 32 };
+        DmaDevices dma = { .devices = &dev, .n_devices = 1 };
+        DmaZones z = { .known = true, .arm64 = true, .page_size = 4096, .zone_dma_limit = 0xffffffff };
+        PlanInput in = { .policy = pol, .topology = t, .targets = &kernels[K72_ARM64], .n_targets = 1,
+                         .admin = admin, .dma = &dma, .zones = &z };
+        Plan *p = NULL;
+        assert_int_equal(plan_compute(&in, &p), 0);
+        assert_int_equal(plan_node(p, 1)->n_accelerators, 0);
+        assert_int_equal(plan_node(p, 1)->size, 0);
+        _cleanup_free_ char *args = plan_args_string(p);
+        assert_string_equal(args, "");
+        _cleanup_free_ char *explain = strv_join(p->explain, "\n");
+        assert_non_null(strstr(explain, "device 0000:81:00.0 (xdna) on node 1, 32-bit coherent mask: no pool counts it"));
+        plan_free(p);
+
+        /* The same device with a 64-bit mask: a pool of 64 + 128 MiB. */
+        dev.mask_bits = 64;
+        assert_int_equal(plan_compute(&in, &p), 0);
+        assert_int_equal(plan_node(p, 1)->n_accelerators, 1);
+        assert_int_equal(plan_node(p, 1)->size, M(192));
+        plan_free(p);
+
+        /* No RAM below 4 GiB, the DMA zone over all of it: no pool, said. */
+        z.dma_zone_covers_memory = true;
+        pol->nodes_mode = NODES_ALL;
+        assert_int_equal(plan_compute(&in, &p), 0);
+        assert_null(p->args);
+        assert_true(problems_contain_code(&p->problems, PROBLEM_POOLS_UNUSABLE));
+        assert_non_null(strstr(p->problems.items[0].text, "every coherent DMA request on this machine carries GFP_DMA"));
+        plan_free(p);
+        topology_free(t);
+}
+
 /* topology_classify() counts accelerators per node once; the counts equal
  * a scan over the devices, for every node, before and after. */
 static void test_accelerator_counts(void **state) {
@@ -424,6 +485,7 @@ int main(void) {
                 cmocka_unit_test(test_command_line_size),
                 cmocka_unit_test(test_explain),
                 cmocka_unit_test(test_accelerator_counts),
+                cmocka_unit_test(test_pool_users),
                 cmocka_unit_test(test_size_overflow),
         };
         return cmocka_run_group_tests(tests, setup, teardown);

@@ -225,9 +225,18 @@ static void test_relevance(void **state) {
         } cases[] = {
                 /* A 3D controller appears: counts by class. */
                 { { "add", "pci", "/devices/pci0000:00/0000:00:02.0/0000:03:00.0", true, 0x030200, NULL }, 1 },
-                /* VGA (a BMC) does not count, nor its drm node. */
+                /* VGA (a BMC) is no accelerator: its arrival without a driver
+                 * and its drm node do not count... */
                 { { "add", "pci", "/devices/pci0000:00/0000:00:1c.0/0000:02:00.0", true, 0x030000, NULL }, 0 },
                 { { "add", "drm", "/devices/pci0000:00/0000:00:1c.0/0000:02:00.0/drm/card0", true, 0x030000, "ast" }, 0 },
+                /* ... its driver binding does: a DMA device the plan counts on its node. */
+                { { "bind", "pci", "/devices/pci0000:00/0000:00:1c.0/0000:02:00.0", true, 0x030000, "ast" }, 1 },
+                /* A hot-added NVMe controller: its add (no driver yet) changes
+                 * nothing, nvme binding it does; a bridge's port driver does not. */
+                { { "add", "pci", "/devices/pci0000:80/0000:80:01.0/0000:82:00.0", true, 0x010802, NULL }, 0 },
+                { { "bind", "pci", "/devices/pci0000:80/0000:80:01.0/0000:82:00.0", true, 0x010802, "nvme" }, 1 },
+                { { "add", "pci", "/devices/pci0000:80/0000:80:01.0/0000:82:00.0", true, 0x010802, "nvme" }, 1 },
+                { { "bind", "pci", "/devices/pci0000:80/0000:80:01.0", true, 0x060400, "pcieport" }, 0 },
                 /* The known accelerator leaves: counts, though sysfs no longer knows it. */
                 { { "remove", "pci", "/devices/pci0000:80/0000:80:00.0/0000:81:00.0", false, 0, NULL }, 1 },
                 { { "remove", "drm", "/devices/pci0000:80/0000:80:00.0/0000:81:00.0/drm/card1", false, 0, NULL }, 1 },
@@ -238,8 +247,10 @@ static void test_relevance(void **state) {
                 { { "unbind", "pci", "/devices/pci0000:80/0000:80:00.0/0000:81:00.0", true, 0x030000, NULL }, 1 },
                 /* VGA bound to a driver listed in drivers=: counts. */
                 { { "bind", "pci", "/devices/pci0000:00/0000:00:03.0/0000:04:00.0", true, 0x030000, "nvidia" }, 1 },
-                /* ... unless excluded. */
-                { { "bind", "pci", "/devices/pci0000:00/0000:00:03.0/0000:05:00.0", true, 0x030200, "nvidia" }, 0 },
+                /* ... excluded as an accelerator, it still counts as a DMA device. */
+                { { "bind", "pci", "/devices/pci0000:00/0000:00:03.0/0000:05:00.0", true, 0x030200, "nvidia" }, 1 },
+                /* ... and without a driver it is nothing. */
+                { { "add", "pci", "/devices/pci0000:00/0000:00:03.0/0000:05:00.0", true, 0x030200, NULL }, 0 },
                 /* An accel node makes any device count. */
                 { { "add", "accel", "/devices/pci0000:00/0000:00:04.0/0000:06:00.0/accel/accel0", true, 0x048000, "x" }, 1 },
                 /* drm connector hotplug ("change") is not a device change. */

@@ -100,7 +100,17 @@
         X(PROBLEM_POOL_TOO_SMALL, "pool-too-small", PROBLEM_KIND_PROBLEM, "allocations failed in a pool", "raise its size (numacmactl plan --explain)", \
           "allocations failed in a node's pool this boot: a larger size is suggested") \
         X(PROBLEM_DEFAULT_AREA_ALLOC_FAILED, "default-area-alloc-failed", PROBLEM_KIND_PROBLEM, "allocations failed in the default area", "raise cma= (the default area's size)", \
-          "allocations failed in the default CMA area this boot")
+          "allocations failed in the default CMA area this boot") \
+        X(PROBLEM_DEVICES_NO_NODE, "devices-no-node", PROBLEM_KIND_NOTE, "devices have no NUMA node", "nothing numacma can do: the firmware gives none", \
+          "devices without a NUMA node (numa_node -1): the kernel never tries a per-node area for them; the fix is the firmware's") \
+        X(PROBLEM_DEVICES_BYPASS_POOLS, "devices-bypass-pools", PROBLEM_KIND_NOTE, "devices bypass the per-node pools", "an IOMMU, or cma=0 and its cost", \
+          "devices whose coherent mask keeps them from every per-node pool get memory of another node (ways out: a translating IOMMU, cma=0)") \
+        X(PROBLEM_ACCELERATOR_BYPASS_POOLS, "accelerator-bypass-pools", PROBLEM_KIND_PROBLEM, "an accelerator bypasses the pools", "an IOMMU, or cma=0 and its cost", \
+          "an accelerator whose coherent mask keeps it from every per-node pool gets memory of another node") \
+        X(PROBLEM_POOLS_UNUSABLE, "pools-unusable", PROBLEM_KIND_PROBLEM, "no per-node pool would be used", "an IOMMU, or cma=0 and its cost", \
+          "every coherent request carries GFP_DMA (arm64, no memory below 4 GiB): no per-node pool would be used, none is planned") \
+        X(PROBLEM_TRACE_EVENT_ADMIN, "trace-event-admin", PROBLEM_KIND_NOTE, "trace_event= is the administrator's", "add the dma and cma events to it", \
+          "trace_at_boot = yes, but the command line has the administrator's trace_event=: numacma writes none")
 
 typedef enum {
         PROBLEM_KIND_PROBLEM,

@@ -156,6 +156,16 @@ char *strbuf_steal(StrBuf *b);
 static inline void strbuf_done(StrBuf *b) { free(b->buf); *b = (StrBuf){0}; }
 
 /* Checked number parsing: whole string, no sign surprises. */
+/* The value of a hex digit, -1 for another character. */
+static inline int unhexchar(char c) {
+        if (c >= '0' && c <= '9')
+                return c - '0';
+        if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+                return c - 'A' + 10;
+        return -1;
+}
 int safe_atou64(const char *s, int base, uint64_t *ret);
 int safe_atoi(const char *s, int *ret);
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "basic/util.h"
 #include "kernel/cma_args.h"
+#include "kernel/trace_events.h"
 
 bool cma_key_is_pernode(const char *key) {
         return cmdline_key_eq(key, "numa_cma") || cmdline_key_eq(key, "cma_pernuma");
@@ -18,7 +19,7 @@ bool cma_token_is_numacmas(const char *text) {
         /* plan.c never quotes. */
         if (strchr(t->text, '"'))
                 return false;
-        if (cma_key_is_pernode(t->key))
+        if (cma_key_is_pernode(t->key) || streq(t->text, TRACE_BOOT_TOKEN))
                 return true;
         return cmdline_key_eq(t->key, "cma") && streq(t->value, "0");
 }

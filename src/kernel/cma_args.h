@@ -12,7 +12,8 @@
 bool cma_key_is_pernode(const char *key);
 /* Any key that changes what CMA areas the kernel makes. */
 bool cma_key_is_cma(const char *key);
-/* A token numacma may have written: numa_cma=..., cma_pernuma=..., cma=0. */
+/* A token numacma may have written: numa_cma=..., cma_pernuma=..., cma=0,
+ * and the boot-time trace_event= of kernel/trace_events.h. */
 bool cma_token_is_numacmas(const char *text);
 
 /* The kernel tokens of c with a CMA key, in order, joined by one space

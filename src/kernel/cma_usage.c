@@ -23,8 +23,11 @@ int cma_usage_load(const char *root, const CmaState *s, CmaUsage *ret) {
                 const CmaArea *a = &s->areas[i];
                 CmaAreaUsage *c = &u.areas[u.n_areas++];
                 c->name = a->name;
-                c->has_success = counter(root, a->name, "alloc_pages_success", &c->alloc_success);
-                c->has_fail = counter(root, a->name, "alloc_pages_fail", &c->alloc_fail);
+                /* The state read the allocation counters already (each file once). */
+                c->has_success = a->has_alloc_success;
+                c->alloc_success = a->alloc_success_pages;
+                c->has_fail = a->has_alloc_fail;
+                c->alloc_fail = a->alloc_fail_pages;
                 c->has_release = counter(root, a->name, "release_pages_success", &c->release_success);
                 /* cma_alloc() sets the area's bitmap, available_pages counts
                  * its clear bits: total - available is what is allocated

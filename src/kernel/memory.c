@@ -15,6 +15,7 @@ typedef struct {
         ZoneCma *nodes;
         size_t n, cap;
         ssize_t cur;          /* index in nodes of the current zone's node, -1 before any */
+        MemZone zone;         /* the current zone */
         int max_node;         /* the largest node seen, -1 before any */
         bool in_pagesets;     /* past the zone's "  pagesets" line */
         bool has_cma;
@@ -54,9 +55,35 @@ static bool has_prefix(const char *l, const char *key) {
         return true;
 }
 
-/* "Node N, zone NAME": the node number, -1 for another line, -2 for a
- * number out of range. */
-static int zone_header(const char *l) {
+const char *mem_zone_to_string(MemZone z) {
+        static const char *const names[_MEM_ZONE_MAX] = {
+                [MEM_ZONE_DMA] = "DMA", [MEM_ZONE_DMA32] = "DMA32", [MEM_ZONE_NORMAL] = "Normal",
+                [MEM_ZONE_MOVABLE] = "Movable", [MEM_ZONE_OTHER] = "other",
+        };
+        return (unsigned) z < _MEM_ZONE_MAX ? names[z] : "other";
+}
+
+/* The zone's name after ", zone" (zone_names[] in mm/page_alloc.c,
+ * right-aligned in 8 columns). */
+static MemZone zone_kind(const char *z) {
+        while (*z == ' ')
+                z++;
+        static const struct { const char *name; MemZone zone; } names[] = {
+                { "DMA32", MEM_ZONE_DMA32 }, { "DMA", MEM_ZONE_DMA },
+                { "Normal", MEM_ZONE_NORMAL }, { "Movable", MEM_ZONE_MOVABLE },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(names); i++)
+                if (has_prefix(z, names[i].name)) {
+                        char c = z[strlen(names[i].name)];
+                        if (c == '\0' || c == '\n' || c == ' ')
+                                return names[i].zone;
+                }
+        return MEM_ZONE_OTHER;
+}
+
+/* "Node N, zone NAME": the node number (and the zone), -1 for another
+ * line, -2 for a number out of range. */
+static int zone_header(const char *l, MemZone *ret_zone) {
         if (!has_prefix(l, "Node "))
                 return -1;
         const char *h = l + 5;
@@ -67,12 +94,13 @@ static int zone_header(const char *l) {
                 node = MIN(node * 10 + (unsigned long) (*d - '0'), 1ul << 16);
         if (d == h + neg || !has_prefix(d, ", zone"))
                 return -1;
+        *ret_zone = zone_kind(d + strlen(", zone"));
         return neg || node >= 1 << 16 ? -2 : (int) node;
 }
 
-typedef enum { FIELD_NONE, FIELD_CMA, FIELD_FREE_CMA, FIELD_MANAGED } ZoneField;
+typedef enum { FIELD_NONE, FIELD_CMA, FIELD_FREE_CMA, FIELD_MANAGED, FIELD_PRESENT, FIELD_SPANNED } ZoneField;
 
-/* "        <key>   <number>" for the three keys we want. */
+/* "        <key>   <number>" for the keys we want. */
 static ZoneField zone_field(const char *l, uint64_t *ret) {
         static const struct {
                 const char *key;
@@ -82,6 +110,8 @@ static ZoneField zone_field(const char *l, uint64_t *ret) {
                 { "cma", sizeof("cma") - 1, FIELD_CMA },
                 { "nr_free_cma", sizeof("nr_free_cma") - 1, FIELD_FREE_CMA },
                 { "managed", sizeof("managed") - 1, FIELD_MANAGED },
+                { "present", sizeof("present") - 1, FIELD_PRESENT },
+                { "spanned", sizeof("spanned") - 1, FIELD_SPANNED },
         };
         while (*l == ' ' || *l == '\t')
                 l++;
@@ -111,27 +141,51 @@ static int cmp_zone(const void *a, const void *b) {
  * "        cma      <pages>" and "      nr_free_cma  <pages>" (the latter
  * may also sit in the per-node stats). Unknown lines are skipped. The line
  * ends at a newline or a NUL: nothing here reads past either. */
+/* "  start_pfn:           <pfn>", after a populated zone's pagesets
+ * (zoneinfo_show_print(): the zone's first page frame). */
+static void zone_start(ZoneParser *p, const char *l) {
+        if (l[0] != ' ' || l[1] != ' ' || l[2] != 's' || !has_prefix(l, "  start_pfn:"))
+                return;
+        const char *v = l + strlen("  start_pfn:");
+        while (*v == ' ' || *v == '\t')
+                v++;
+        if (*v < '0' || *v > '9')
+                return;
+        ZonePages *zp = &p->nodes[p->cur].zones[p->zone];
+        zp->start_pfn = strtoull(v, NULL, 10);
+        zp->has_start = true;
+}
+
 static int zone_parser_line(ZoneParser *p, const char *l) {
-        int node = zone_header(l);
+        MemZone zone = MEM_ZONE_OTHER;
+        int node = zone_header(l, &zone);
         uint64_t v;
         if (node == -2)
                 return -EBADMSG;
         if (node >= 0) {
                 p->in_pagesets = false;
+                p->zone = zone;
                 return zone_for(p, node);
         }
         /* The per-CPU pagesets come last in a zone, one block per online
-         * CPU: most of a large machine's zoneinfo, and nothing we need. */
-        if (p->cur < 0 || p->in_pagesets)
+         * CPU: most of a large machine's zoneinfo; only the zone's
+         * start_pfn follows them. */
+        if (p->cur < 0)
                 return 0;
+        if (p->in_pagesets) {
+                zone_start(p, l);
+                return 0;
+        }
         if (has_prefix(l, "  pagesets")) {
                 p->in_pagesets = true;
                 return 0;
         }
         ZoneCma *z = &p->nodes[p->cur];
+        ZonePages *zp = &z->zones[p->zone];
         switch (zone_field(l, &v)) {
         case FIELD_CMA:
                 z->cma_pages += v;
+                zp->cma_pages += v;
                 p->has_cma = true;
                 break;
         case FIELD_FREE_CMA:
@@ -139,6 +193,12 @@ static int zone_parser_line(ZoneParser *p, const char *l) {
                 break;
         case FIELD_MANAGED:
                 z->managed_pages += v;
+                break;
+        case FIELD_PRESENT:
+                zp->present_pages += v;
+                break;
+        case FIELD_SPANNED:
+                zp->spanned_pages += v;
                 break;
         case FIELD_NONE:
                 break;

@@ -8,13 +8,35 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Per node, summed over its zones. */
+/* The zones the kernel's DMA paths name (include/linux/mmzone.h enum
+ * zone_type); HighMem (32-bit only) and Device count as other. */
+typedef enum {
+        MEM_ZONE_DMA,
+        MEM_ZONE_DMA32,
+        MEM_ZONE_NORMAL,
+        MEM_ZONE_MOVABLE,
+        MEM_ZONE_OTHER,
+        _MEM_ZONE_MAX,
+} MemZone;
+
+/* One zone of one node: "present", "cma", "spanned" and "start_pfn" (the
+ * last printed only for a populated zone, after its pagesets). */
+typedef struct {
+        uint64_t present_pages, cma_pages;
+        uint64_t start_pfn, spanned_pages;
+        bool has_start;
+} ZonePages;
+
+/* Per node, summed over its zones, and zone by zone. */
 typedef struct {
         int node;
         uint64_t cma_pages;       /* "cma" */
         uint64_t free_cma_pages;  /* "nr_free_cma" */
         uint64_t managed_pages;   /* "managed": the node's MemTotal, in pages */
+        ZonePages zones[_MEM_ZONE_MAX];
 } ZoneCma;
+
+const char *mem_zone_to_string(MemZone z);
 
 typedef struct {
         bool has_zoneinfo;

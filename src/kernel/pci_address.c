@@ -4,23 +4,13 @@
 #include "kernel/pci_address.h"
 #include "basic/util.h"
 
-static int hex_digit(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
-
 /* Between min and max hex digits from *p, not past end. */
 static bool scan_hex(const char **p, const char *end, size_t min, size_t max, uint32_t *ret) {
         const char *s = *p;
         uint32_t v = 0;
         size_t n = 0;
         int d;
-        for (; s < end && (d = hex_digit(*s)) >= 0; s++, n++) {
+        for (; s < end && (d = unhexchar(*s)) >= 0; s++, n++) {
                 if (n == max)
                         return false;
                 v = v << 4 | (uint32_t) d;

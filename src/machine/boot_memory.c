@@ -46,6 +46,7 @@
 #include "basic/util.h"
 #include "kernel/cmdline.h"
 #include "machine/boot_memory.h"
+#include "machine/memory_blocks.h"
 #include "machine/memory_maps.h"
 
 #define MEMORY_DIR "/sys/devices/system/memory"
@@ -81,54 +82,39 @@ static NodeBootMemory *node_mut(BootMemory *bm, int node) {
         return (NodeBootMemory *) boot_memory_node(bm, node);
 }
 
-/* "Node N, zone NAME" then "        present  PAGES". */
-int boot_memory_parse_zoneinfo(const char *text, BootMemory *bm) {
-        NodeBootMemory *cur = NULL;
-        bool movable = false, dma = false;
-        for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
-                const char *h;
-                if ((h = startswith(l, "Node "))) {
-                        unsigned long node = 0;
-                        const char *d = h;
-                        for (; *d >= '0' && *d <= '9' && node < NODESET_MAX; d++)
-                                node = node * 10 + (unsigned long) (*d - '0');
-                        const char *z = d > h ? startswith(d, ", zone") : NULL;
-                        if (!z)
-                                continue;
-                        while (*z == ' ')
-                                z++;
-                        cur = node < NODESET_MAX ? node_mut(bm, (int) node) : NULL;
-                        movable = startswith(z, "Movable") != NULL;
-                        dma = (startswith(z, "DMA") != NULL);
+/* Present pages per node, movable or not, and those in ZONE_DMA or
+ * ZONE_DMA32, from zoneinfo as parsed once (kernel/memory.c). Both lists
+ * are sorted by node: one walk. */
+static void take_zones(const ZoneCma *z, size_t n, BootMemory *bm) {
+        size_t j = 0;
+        for (size_t i = 0; i < bm->n_nodes; i++) {
+                NodeBootMemory *b = &bm->nodes[i];
+                while (j < n && z[j].node < b->node)
+                        j++;
+                if (j == n)
+                        return;
+                if (z[j].node != b->node)
                         continue;
+                for (MemZone k = 0; k < _MEM_ZONE_MAX; k++) {
+                        uint64_t pages = z[j].zones[k].present_pages;
+                        if (k == MEM_ZONE_MOVABLE)
+                                b->movable_pages += pages;
+                        else
+                                b->kernel_pages += pages;
+                        if (k == MEM_ZONE_DMA || k == MEM_ZONE_DMA32)
+                                b->dma_pages += pages;
                 }
-                if (!cur)
-                        continue;
-                const char *s = l;
-                while (*s == ' ')
-                        s++;
-                const char *v = startswith(s, "present");
-                if (!v || (*v != ' ' && *v != '\t'))
-                        continue;
-                uint64_t pages = strtoull(v, NULL, 10);
-                if (movable)
-                        cur->movable_pages += pages;
-                else
-                        cur->kernel_pages += pages;
-                if (dma)
-                        cur->dma_pages += pages;
         }
+}
+
+int boot_memory_parse_zoneinfo(const char *text, BootMemory *bm) {
+        _cleanup_free_ ZoneCma *z = NULL;
+        size_t n = 0;
+        int r = zoneinfo_parse(text, &z, &n, NULL);
+        if (r < 0)
+                return r;
+        take_zones(z, n, bm);
         return 0;
-}
-
-static bool is_memory_block(const char *name) {
-        const char *s = startswith(name, "memory");
-        return s && *s && isdigit((unsigned char) *s);
-}
-
-static bool is_node_link(const char *name) {
-        const char *s = startswith(name, "node");
-        return s && *s && isdigit((unsigned char) *s);
 }
 
 /* A memory block: where it starts (phys_index * block_size_bytes) and the
@@ -153,7 +139,7 @@ static int load_blocks(const char *root, Block **ret, size_t *ret_n) {
         *ret = NULL;
         *ret_n = 0;
         if (read_line_root(root, MEMORY_DIR "/block_size_bytes", &bs) < 0 || safe_atou64(bs, 16, &size) < 0 || !size ||
-            list_dir_root(root, MEMORY_DIR, is_memory_block, &blocks) < 0)
+            list_dir_root(root, MEMORY_DIR, memory_block_name, &blocks) < 0)
                 return 0;
         Block *b = calloc(strv_length(blocks) + 1, sizeof(Block));
         size_t n = 0;
@@ -169,7 +155,7 @@ static int load_blocks(const char *root, Block **ret, size_t *ret_n) {
                         return -ENOMEM;
                 }
                 if (safe_atou64(*name + strlen("memory"), 10, &idx) < 0 || idx > UINT64_MAX / size ||
-                    list_dir_root(root, dir, is_node_link, &links) < 0 || !links[0] || safe_atoi(links[0] + 4, &node) < 0)
+                    list_dir_root(root, dir, node_link_name, &links) < 0 || !links[0] || safe_atoi(links[0] + 4, &node) < 0)
                         continue;
                 b[n++] = (Block){ .start = idx * size, .node = node };
         }
@@ -382,11 +368,11 @@ static int nodes_of(const Topology *t, BootMemory *bm) {
 int boot_memory_load(const char *root, const Topology *t, const CmaState *cma, const KernelLog *log,
                      const char *booted_cmdline, const KernelCaps *running, BootMemory *ret) {
         BootMemory bm = {0};
-        _cleanup_free_ char *zi = NULL, *normal = NULL;
+        _cleanup_free_ char *normal = NULL;
         Blocks blocks = {0};
         int r = nodes_of(t, &bm);
-        if (r >= 0 && read_full_file_root(root, "/proc/zoneinfo", &zi, NULL) >= 0)
-                r = boot_memory_parse_zoneinfo(zi, &bm);
+        if (r >= 0)
+                take_zones(t->memory.nodes, t->memory.n_nodes, &bm);
         if (r >= 0 && read_line_root(root, "/sys/devices/system/node/has_normal_memory", &normal) >= 0 &&
             nodeset_parse(normal, &bm.normal_memory) < 0)
                 bm.normal_memory = NULL;

@@ -27,6 +27,8 @@ void topology_free(Topology *t) {
         nodeset_free(t->with_memory);
         free(t->accel_count);
         kernel_memory_done(&t->memory);
+        if (t->pci_dfd >= 0)
+                (void) close(t->pci_dfd);
         free(t);
 }
 
@@ -170,6 +172,7 @@ static int read_driver(int dfd, PciDevice *d) {
         if (!p)
                 return -EINVAL;
         int r = read_link_basename_at(dfd, p, &d->driver);
+        d->driver_read = r != -ENOMEM;
         return r == -ENOMEM ? r : 0;  /* unbound: no link */
 }
 
@@ -181,6 +184,7 @@ static int read_numa_node(int dfd, PciDevice *d) {
                 return -EINVAL;
         if (read_int_at(dfd, p, &node) >= 0 && node >= 0 && node < NODESET_MAX)
                 d->numa_node = node;
+        d->node_read = true;
         return 0;
 }
 
@@ -235,7 +239,7 @@ static int load_accel_nodes(const char *root, Topology *t) {
  * syscall. The driver comes first when the policy names drivers. */
 static int load_pci(const char *root, const Policy *policy, Topology *t) {
         _cleanup_strv_free_ char **devs = NULL;
-        _cleanup_close_ int dfd = open_dir_root(root, PCI_DIR);
+        int dfd = t->pci_dfd = open_dir_root(root, PCI_DIR);
         int r;
         if (dfd == -ENOENT)
                 return 0;
@@ -263,6 +267,7 @@ int topology_load(const char *root, const Policy *policy, Topology **ret) {
         int r;
         if (!t)
                 return -ENOMEM;
+        t->pci_dfd = -1;
         if ((r = kernel_memory_load(root, &t->memory)) < 0 || (r = load_nodes(root, t)) < 0)
                 return r;
         if ((r = load_pci(root, policy, t)) < 0)

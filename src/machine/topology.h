@@ -24,6 +24,8 @@ typedef struct {
         char *accel;          /* "accel0" when it has a DRM accel node */
         bool accelerator;     /* counted by the policy */
         const char *why;      /* the rule that made it count (static string) */
+        bool driver_read;     /* driver (and node_read: numa_node) were read */
+        bool node_read;
 } PciDevice;
 
 typedef struct {
@@ -39,6 +41,9 @@ typedef struct {
         /* /proc/zoneinfo and /proc/meminfo, read once for the node sizes;
          * the CMA state takes its zone counts from here too. */
         KernelMemory memory;
+        /* /sys/bus/pci/devices below the root, open (-1 when absent): the
+         * DMA devices are read relative to it. */
+        int pci_dfd;
 } Topology;
 
 /* With a policy, the details (numa_node, driver) are read only for devices

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* numacmactl: status, monitoring check, plan, apply, diff and configuration
- * check. This file is the command table and the global options; each
+/* numacmactl: status, monitoring check, plan, apply, diff, configuration
+ * check and trace. This file is the command table and the global options; each
  * command is in cmd_*.c (verb.h says what a command is). */
 #include <locale.h>
 
@@ -9,7 +9,7 @@
 #include "build-config.h"
 #include "numacmactl/verb.h"
 
-extern const Verb verb_status, verb_check, verb_plan, verb_config_check, verb_apply, verb_diff;
+extern const Verb verb_status, verb_check, verb_plan, verb_config_check, verb_apply, verb_diff, verb_trace;
 
 /* The commands, in the order the global help lists them. A new command is
  * one line here and one file of its own: cmd_NAME.c defines
@@ -23,6 +23,7 @@ static const Verb *const verbs[] = {
         &verb_config_check,
         &verb_apply,
         &verb_diff,
+        &verb_trace,
 };
 
 static void help(FILE *f) {

@@ -61,6 +61,7 @@ typedef struct {
         bool live;
 
         Policy *policy;              /* the last good policy */
+        bool policy_fresh;           /* just loaded: the next recompute need not read it again */
         char *policy_error;          /* the first error of a rejected reload, NULL when the files are good */
         Snapshot *snap;              /* the last computation */
         char *compute_error;         /* the last computation failed: why */
@@ -117,14 +118,19 @@ static int manager_load_policy(Manager *m) {
         if (r == -ENOMEM)
                 return log_oom();
         if (r < 0) {
-                report_policy_errors(&errs, r);
-                set_string(&m->policy_error, errs.messages ? one_line(errs.messages[0]) : strdup_printf("cannot read the policy: %s", strerror(-r)));
-                if (m->policy)
-                        log_warning("Keeping the last good policy.");
+                _cleanup_free_ char *e = errs.messages ? one_line(errs.messages[0]) : strdup_printf("cannot read the policy: %s", strerror(-r));
+                /* Read again at every recompute: said once per new error. */
+                if (!streq_ptr(e, m->policy_error)) {
+                        report_policy_errors(&errs, r);
+                        if (m->policy)
+                                log_warning("Keeping the last good policy.");
+                }
+                set_string(&m->policy_error, TAKE_PTR(e));
                 return r == -EINVAL ? r : -EIO;
         }
         policy_free(m->policy);
         m->policy = p;
+        m->policy_fresh = true;
         set_string(&m->policy_error, NULL);
         settle_set_delay(&m->settle, p->settle_usec);
         _cleanup_free_ char *files = strv_join(p->sources, ", ");
@@ -220,9 +226,14 @@ static int manager_send_status(Manager *m, const char *prefix) {
         return 0;
 }
 
-/* The devices whose events matter from now on: the accelerators of the
- * computation, and (when listening to udev) those in udev's database, so
- * that the removal of one is recognized though sysfs no longer has it. */
+/* The devices whose events matter from now on: the accelerators and DMA
+ * devices of the computation, and (when listening to udev) those in udev's
+ * database, so that the removal of one is recognized though sysfs no
+ * longer has it. */
+static int cmp_strp(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
 static int manager_update_known(Manager *m) {
         _cleanup_strv_free_ char **known = NULL;
         const Topology *t = m->snap->topology;
@@ -236,12 +247,28 @@ static int manager_update_known(Manager *m) {
                         (void) log_warning_errno(r, "Failed to enumerate devices through udev: %m");
         }
         for (size_t i = 0; i < t->n_devices; i++)
-                if (t->devices[i].accelerator && !strv_contains(known, t->devices[i].address) &&
-                    strv_extend(&known, t->devices[i].address) < 0)
+                if (t->devices[i].accelerator && strv_extend(&known, t->devices[i].address) < 0)
                         return -ENOMEM;
+        for (size_t i = 0; i < m->snap->dma.n_devices; i++)
+                if (strv_extend(&known, m->snap->dma.devices[i].address) < 0)
+                        return -ENOMEM;
+        /* Sorted once, duplicates dropped: thousands of devices, no
+         * quadratic search. */
+        size_t n = strv_length(known), u = 0;
+        if (n > 1)
+                qsort(known, n, sizeof(char *), cmp_strp);
+        for (size_t i = 0; i < n; i++) {
+                if (u > 0 && streq(known[u - 1], known[i])) {
+                        free(known[i]);
+                        continue;
+                }
+                known[u++] = known[i];
+        }
+        if (known)
+                known[u] = NULL;
         strv_free(m->known);
         m->known = TAKE_PTR(known);
-        log_debug("%zu device%s count as accelerators.", strv_length(m->known), strv_length(m->known) == 1 ? "" : "s");
+        log_debug("%zu device%s followed (accelerators and DMA devices).", strv_length(m->known), strv_length(m->known) == 1 ? "" : "s");
         return 0;
 }
 
@@ -332,6 +359,12 @@ static int manager_recompute(Manager *m, const char *why) {
         int r;
 
         m->n_recomputes++;
+        /* Always the policy on disk: an edit applied with 'numacmactl apply'
+         * (no reload) must not be undone by this recompute's write. A policy
+         * that does not load leaves the last good one (and says so). */
+        if (m->policy && !m->policy_fresh && (r = manager_load_policy(m)) == -ENOMEM)
+                return r;
+        m->policy_fresh = false;
         manager_note_counters(m);
         manager_record_boot_facts(m);
         r = snapshot_new(m->root, m->policy, 0, NULL, &s);
@@ -359,7 +392,9 @@ static int manager_recompute(Manager *m, const char *why) {
                 log_info("%s", summary);
                 set_string(&m->logged_summary, strdup(summary));
         } else
-                log_debug("Recomputed (%s): unchanged.", why);
+                /* Said once per settled burst or reload: that devices were
+                 * followed shows in the journal. */
+                log_info("Recomputed (%s): unchanged.", why);
         return 0;
 }
 

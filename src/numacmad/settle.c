@@ -3,6 +3,7 @@
 
 #include "numacmad/settle.h"
 #include "kernel/pci_address.h"
+#include "machine/dma_devices.h"
 #include "machine/topology.h"
 #include "basic/util.h"
 
@@ -118,6 +119,14 @@ static bool action_counts(const DeviceEvent *ev) {
         return false;
 }
 
+/* A PCI function that is not a bridge getting a driver: a device that
+ * allocates coherent memory (machine/dma_devices.h), whatever its class;
+ * the plan ranks and sizes nodes by such devices. */
+static bool dma_device_arrives(const DeviceEvent *ev) {
+        return streq_ptr(ev->subsystem, "pci") && ev->driver && ev->has_class && !pci_class_is_bridge(ev->class_code) &&
+               (streq(ev->action, "add") || streq(ev->action, "bind"));
+}
+
 int device_event_relevant(const Policy *p, char *const *known, const DeviceEvent *ev, char **ret_address) {
         _cleanup_free_ char *addr = NULL;
         int r;
@@ -133,7 +142,8 @@ int device_event_relevant(const Policy *p, char *const *known, const DeviceEvent
         bool relevant = strv_contains(known, addr);
         /* A device that was not counted and is leaving changes nothing. */
         if (!relevant && !streq(ev->action, "remove") && !streq(ev->action, "unbind"))
-                relevant = accelerator_rule(p, addr, ev->has_class ? ev->class_code : 0,
+                relevant = dma_device_arrives(ev) ||
+                           accelerator_rule(p, addr, ev->has_class ? ev->class_code : 0,
                                             ev->driver, streq_ptr(ev->subsystem, "accel")) != NULL;
         if (!relevant)
                 return 0;

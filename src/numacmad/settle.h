@@ -52,7 +52,9 @@ typedef struct {
 int devpath_pci_address(const char *devpath, char **ret);
 
 /* Does the event concern a device that counts, or counted (known: strv of
- * PCI addresses of the accelerators in the last computation)? Returns the
+ * PCI addresses of the accelerators and DMA devices in the last
+ * computation)? A device counts when it is an accelerator under the
+ * policy, or a PCI function other than a bridge that gets a driver. Returns the
  * PCI address it concerns (caller frees) in *ret_address when relevant.
  * Returns 1 relevant, 0 not, negative errno. */
 int device_event_relevant(const Policy *p, char *const *known, const DeviceEvent *ev, char **ret_address);

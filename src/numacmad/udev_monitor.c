@@ -2,6 +2,7 @@
 #include <libudev.h>
 #include <sys/epoll.h>
 
+#include "machine/dma_devices.h"
 #include "machine/topology.h"
 #include "numacmad/udev_monitor.h"
 #include "basic/util.h"
@@ -176,9 +177,12 @@ int udev_watch_enumerate(UdevWatch *w, const Policy *p, char ***ret_known) {
                 if (devpath_pci_address(udev_device_get_devpath(d), &addr) < 0)
                         continue;
                 uint32_t c = class_of(d, &has_class);
-                if (!accelerator_rule(p, addr, c, udev_device_get_driver(d), strv_contains(accel_parents, addr)))
+                const char *driver = udev_device_get_driver(d);
+                /* A DMA device (bound, no bridge) or an accelerator. */
+                bool dma = driver && has_class && !pci_class_is_bridge(c);
+                if (!dma && !accelerator_rule(p, addr, c, driver, strv_contains(accel_parents, addr)))
                         continue;
-                if (!strv_contains(known, addr) && strv_push(&known, TAKE_PTR(addr)) < 0)
+                if (strv_push(&known, TAKE_PTR(addr)) < 0)
                         return -ENOMEM;
         }
         if (known)

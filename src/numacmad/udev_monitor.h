@@ -24,8 +24,9 @@ UdevWatch *udev_watch_free(UdevWatch *w);
 static inline void udev_watch_freep(UdevWatch **w) { udev_watch_free(*w); }
 #define _cleanup_udev_watch_ _cleanup_(udev_watch_freep)
 
-/* PCI addresses of the devices that count under the policy, from udev's
- * database (pci and accel subsystems). Sorted, no duplicates. */
+/* PCI addresses of the devices that count: accelerators under the policy
+ * and DMA devices (bound to a driver, not bridges), from udev's database
+ * (pci and accel subsystems). Sorted, no duplicates. */
 int udev_watch_enumerate(UdevWatch *w, const Policy *p, char ***ret_known);
 
 /* Statistics for tests and the benchmark. */

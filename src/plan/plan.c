@@ -3,8 +3,10 @@
 
 #include "build-config.h"
 #include "plan/plan.h"
+#include "plan/pool_users.h"
 #include "plan/predict.h"
 #include "plan/slots.h"
+#include "kernel/trace_events.h"
 #include "basic/util.h"
 
 void plan_free(Plan *p) {
@@ -20,11 +22,14 @@ void plan_free(Plan *p) {
         free(p);
 }
 
+static int cmp_plan_node(const void *key, const void *elem) {
+        int a = *(const int *) key, b = ((const PlanNode *) elem)->node;
+        return (a > b) - (a < b);
+}
+
+/* The nodes follow the topology's order: sorted by node. */
 const PlanNode *plan_node(const Plan *p, int node) {
-        for (size_t i = 0; i < p->n_nodes; i++)
-                if (p->nodes[i].node == node)
-                        return &p->nodes[i];
-        return NULL;
+        return p->n_nodes ? bsearch(&node, p->nodes, p->n_nodes, sizeof(PlanNode), cmp_plan_node) : NULL;
 }
 
 char *plan_args_string(const Plan *p) {
@@ -263,6 +268,19 @@ static int explain_rules(Plan *p, const KernelCaps *k) {
         return 0;
 }
 
+/* arm64 whose DMA zone spans all memory: every coherent request carries
+ * GFP_DMA (kernel/dma_path.h), no per-node pool would ever be used. */
+static int refuse_unusable_pools(Plan *p) {
+        PROBLEM(p, PROBLEM_POOLS_UNUSABLE, "every coherent DMA request on this machine carries GFP_DMA (arm64 without memory below 4 GiB, and the DMA zone spans all memory: "
+                   "zone_dma_limit reaches past the end of DRAM), so the kernel never tries a per-node CMA area: numacma plans none. Ways out: "
+                   "a DMA limit for the devices in the firmware (IORT memory address limit, device-tree dma-ranges) below the end of memory; "
+                   "an IOMMU in translating mode (iommu.passthrough=0), whose coherent allocations take pages of the device's own node; "
+                   "or cma=0 ('unsupported = disable-cma'), which removes the default area so the page allocator serves each device from its node, "
+                   "but then coherent allocations larger than the page allocator's largest block fail");
+        EXPLAIN(p, "the DMA zone spans all memory on every node: per-node pools would serve no device");
+        return 0;
+}
+
 static int compute(Plan *p, const PlanInput *in) {
         const Policy *pol = in->policy;
         const Topology *t = in->topology;
@@ -286,6 +304,9 @@ static int compute(Plan *p, const PlanInput *in) {
 
         size_t n_online = 0, n_boot = 0;
         int boot_node = -1;
+        _cleanup_(pool_users_done) PoolUsers users = { .max_node = -1 };
+        if ((r = pool_users_count(in, &users)) < 0)
+                return r;
         p->nodes = calloc(MAX(t->n_nodes, (size_t) 1), sizeof(PlanNode));
         if (!p->nodes)
                 return -ENOMEM;
@@ -296,8 +317,9 @@ static int compute(Plan *p, const PlanInput *in) {
                 n_online++;
                 PlanNode *pn = &p->nodes[p->n_nodes++];
                 *pn = (PlanNode){ .node = n->id, .memory = n->mem_total,
-                                  .n_accelerators = (unsigned) topology_accelerators_on(t, n->id),
-                                  .n_dma_devices = (unsigned) dma_devices_on(in->dma, n->id),
+                                  .n_accelerators = pool_users_accelerators(&users, in, n->id),
+                                  .n_dma_devices = users.devices ? pool_users_devices(&users, n->id)
+                                                                 : (unsigned) dma_devices_on(in->dma, n->id),
                                   .boot_memory = n->has_memory && boot_memory_can_hold(in->boot_memory, n->id) };
                 if (pn->boot_memory && n_boot++ == 0)
                         boot_node = n->id;
@@ -339,6 +361,12 @@ static int compute(Plan *p, const PlanInput *in) {
                                    "writes cma=0, which removes the default area so coherent DMA comes from each device's own node, but then nothing is reserved: "
                                    "coherent allocations larger than the page allocator's largest block (4 MiB with 4 KiB pages) fail, and large ones can fail "
                                    "once memory is fragmented");
+                return check_length(p, in);
+        }
+
+        if (users.all_bypass) {
+                if ((r = refuse_unusable_pools(p)) < 0)
+                        return r;
                 return check_length(p, in);
         }
 
@@ -397,7 +425,7 @@ static int compute(Plan *p, const PlanInput *in) {
                         problems_remove(&p->problems, PROBLEM_POOL_CAPPED, p->nodes[i].node);
         for (size_t i = 0; i < p->n_nodes; i++)
                 EXPLAIN(p, "%s", p->nodes[i].why);
-        if ((r = plan_explain_usage(p, in)) < 0)
+        if ((r = plan_explain_bypass(p, in)) < 0 || (r = plan_explain_usage(p, in)) < 0)
                 return r;
 
         r = choose_args(p, in, capable);
@@ -438,6 +466,23 @@ static int check_bare_params(Plan *p, const PlanInput *in) {
         return 0;
 }
 
+/* trace_at_boot: the dma and cma events from early boot. The kernel keeps
+ * one trace_event= (the last): the administrator's is never overridden. */
+static int add_trace_token(Plan *p, const PlanInput *in) {
+        if (!in->policy->trace_at_boot || p->refused)
+                return 0;
+        int idx = cmdline_find_last(in->admin, "trace_event");
+        if (idx >= 0) {
+                PROBLEM(p, PROBLEM_TRACE_EVENT_ADMIN, "trace_at_boot = yes, but the command line has '%s', which numacma did not write: the kernel keeps only one trace_event=, so numacma writes none; "
+                           "to trace coherent DMA from boot, add %s to it", in->admin->tokens[idx].text, TRACE_BOOT_EVENTS);
+                return 0;
+        }
+        if (strv_extend(&p->args, TRACE_BOOT_TOKEN) < 0)
+                return -ENOMEM;
+        EXPLAIN(p, "trace_at_boot = yes: %s records every coherent allocation from early boot (numacmactl trace --boot)", TRACE_BOOT_TOKEN);
+        return check_length(p, in);
+}
+
 int plan_compute(const PlanInput *in, Plan **ret) {
         Plan *p = calloc(1, sizeof(Plan));
         if (!p)
@@ -445,6 +490,8 @@ int plan_compute(const PlanInput *in, Plan **ret) {
         int r = compute(p, in);
         if (r >= 0)
                 r = check_bare_params(p, in);
+        if (r >= 0)
+                r = add_trace_token(p, in);
         if (r < 0) {
                 plan_free(p);
                 return r;

@@ -41,6 +41,7 @@ typedef struct {
          * devices, the running kernel's areas and their counters. */
         const BootMemory *boot_memory;
         const DmaDevices *dma;
+        const DmaZones *zones;      /* with dma: which devices would use a pool */
         const CmaState *cma;
         const CmaUsage *usage;
 } PlanInput;

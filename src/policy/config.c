@@ -561,6 +561,7 @@ static const KeySpec keys[] = {
         { SECTION_ACCELERATORS, "exclude", true, key_strv, offsetof(Policy, exclude) },
         { SECTION_KERNEL, "unsupported", false, key_unsupported, 0 },
         { SECTION_KERNEL, "respect_admin_args", false, key_bool, offsetof(Policy, respect_admin_args) },
+        { SECTION_KERNEL, "trace_at_boot", false, key_bool, offsetof(Policy, trace_at_boot) },
         { SECTION_BOOT, "backend", false, key_backend, 0 },
         { SECTION_BOOT, "manage", false, key_bool, offsetof(Policy, manage) },
         { SECTION_DAEMON, "settle", false, key_settle, 0 },

@@ -86,6 +86,9 @@ typedef struct {
         /* [kernel] */
         UnsupportedAction unsupported;
         bool respect_admin_args;
+        /* trace_event= for the dma and cma events, so that 'numacmactl
+         * trace --boot' sees the coherent allocations of every probe. */
+        bool trace_at_boot;
 
         /* [boot] */
         BootBackendKind backend;

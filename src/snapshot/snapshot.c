@@ -28,6 +28,7 @@ void snapshot_free(Snapshot *s) {
         free(s->booted_cmdline);
         cma_usage_done(&s->usage);
         dma_devices_done(&s->dma);
+        dma_zones_done(&s->zones);
         boot_memory_done(&s->boot_memory);
         kernel_log_done(&s->log);
         cma_state_done(&s->cma);
@@ -138,6 +139,9 @@ static int load_machine(Snapshot *s) {
             (r = boot_memory_load(s->root, s->topology, &s->cma, &s->log, s->booted_cmdline, &s->running, &s->boot_memory)) < 0 ||
             (r = detect_0003(s)) < 0)
                 return r;
+        const KernelMemory *m = &s->topology->memory;
+        if ((r = dma_zones_from_memory(m, s->running.arch, m->page_size ? m->page_size : s->running.page_size, &s->zones)) < 0)
+                return r;
         return dma_devices_load(s->root, s->topology, &s->dma);
 }
 
@@ -159,6 +163,7 @@ static int plan_and_judge(Snapshot *s) {
                 .admin = s->admin,
                 .boot_memory = &s->boot_memory,
                 .dma = &s->dma,
+                .zones = &s->zones,
                 .cma = &s->cma,
                 .usage = &s->usage,
         };
@@ -194,6 +199,7 @@ static int plan_and_judge(Snapshot *s) {
                 .desired = s->desired,
                 .boot_memory = &s->boot_memory,
                 .dma = &s->dma,
+                .zones = &s->zones,
                 .usage = &s->usage,
                 .log = &s->log,
         };

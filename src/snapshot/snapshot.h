@@ -41,7 +41,8 @@ typedef struct {
         char *booted_cmdline;
         KernelLog log;               /* /dev/kmsg, where readable */
         BootMemory boot_memory;      /* which nodes can hold a pool at boot */
-        DmaDevices dma;              /* every PCI function with a node and a driver */
+        DmaDevices dma;              /* every PCI function with a driver (and accelerators) */
+        DmaZones zones;              /* the zones the kernel's DMA paths use */
         CmaUsage usage;              /* the CMA areas' counters */
 
         /* What follows. */

@@ -4,6 +4,7 @@
 #include "basic/util.h"
 #include "kernel/cma_args.h"
 #include "status/status.h"
+#include "status/status_devices.h"
 
 const char *state_to_string(State s) {
         switch (s) {
@@ -265,47 +266,6 @@ static int judge_limits(Status *s, bool *failed) {
         return 0;
 }
 
-static int judge_devices(Status *s, bool *remote) {
-        for (size_t i = 0; i < s->n_nodes; i++) {
-                NodeStatus *n = &s->nodes[i];
-                if (!n->n_remote_devices)
-                        continue;
-                StrBuf b = {0};
-                bool counted = false;
-                for (size_t j = 0; j < s->n_devices; j++) {
-                        const DeviceStatus *d = &s->devices[j];
-                        if (d->dev->node != n->node || !d->remote_default || d->dev->accelerator)
-                                continue;  /* accelerators have their own line */
-                        counted |= d->covered;
-                        strbuf_printf(&b, "%s%s (%s)", b.len ? ", " : "", d->dev->address, d->dev->driver ? d->dev->driver : "no driver");
-                }
-                if (b.oom) {
-                        strbuf_done(&b);
-                        return -ENOMEM;
-                }
-                if (!b.len)
-                        continue;
-                _cleanup_free_ char *list = strbuf_steal(&b), *d = format_mib(s->default_area);
-                _cleanup_free_ char *fix = NULL;
-                if (counted && s->plan->admin_conflict) {
-                        int idx = cmdline_find_last(s->booted, "numa_cma");
-                        if (idx < 0)
-                                idx = cmdline_find_last(s->booted, "cma_pernuma");
-                        _cleanup_free_ char *sz = format_size_kernel(s->default_area);
-                        fix = strdup_printf("; the per-node arguments are the administrator's%s%s%s: to fix it, give node %d a pool there (e.g. %d:%s) or remove them and let numacma write its own (respect_admin_args = no)",
-                                            idx >= 0 ? " ('" : "", idx >= 0 ? s->booted->tokens[idx].text : "", idx >= 0 ? "')" : "",
-                                            n->node, n->node, strempty(sz));
-                        if (!fix)
-                                return -ENOMEM;
-                }
-                *remote |= counted;
-                PROBLEM(s, counted ? PROBLEM_DEVICES_REMOTE : PROBLEM_DEVICES_REMOTE_UNCOVERED, "node %d has no local CMA pool: the coherent DMA of %s comes from the %s default area on node %d%s%s",
-                        n->node, list, d, s->default_node, counted ? "" : " (the policy does not cover this node: not counted)",
-                        strempty(fix));
-        }
-        return 0;
-}
-
 static int judge_usage(Status *s) {
         for (size_t i = 0; i < s->n_nodes; i++) {
                 NodeStatus *n = &s->nodes[i];
@@ -390,7 +350,7 @@ static int judge(Status *s) {
 
         /* Not only accelerators: every device's coherent DMA above a page
          * comes from the default area when its node has no pool. */
-        if ((r = judge_devices(s, &remote)) < 0 || (r = judge_usage(s)) < 0)
+        if ((r = status_judge_devices(s, &remote)) < 0 || (r = judge_usage(s)) < 0)
                 return r;
         /* A node the plan gives a pool that has none, while the default area
          * is elsewhere: whatever comes there later is served remotely. */
@@ -617,7 +577,9 @@ static int build_nodes(Status *s, const Prediction *desired) {
                 n->boot_memory = tn->has_memory && (!s->boot_memory || (bm && bm->boot));
                 n->boot_memory_known = !tn->has_memory || !s->boot_memory || (bm && bm->known);
                 n->boot_memory_why = bm ? bm->why : NULL;
-                n->covered = n->boot_memory && plan_policy_covers(s->policy, tn->id, n->n_accelerators);
+                /* The plan's count: accelerators a pool would serve. */
+                const PlanNode *pn = plan_node(s->plan, tn->id);
+                n->covered = n->boot_memory && plan_policy_covers(s->policy, tn->id, pn ? pn->n_accelerators : n->n_accelerators);
                 n->booted_not_boot = nodeset_contains(s->booted_limits.not_boot, tn->id);
                 n->booted_no_slot = nodeset_contains(s->booted_limits.no_slot, tn->id);
         }
@@ -634,38 +596,19 @@ static int build_accels(Status *s) {
                 if (!d->accelerator)
                         continue;
                 AccelStatus *a = &s->accels[s->n_accels++];
+                const DeviceStatus *ds = status_device(s, d->address);
                 a->dev = d;
+                if (ds && ds->dev->accelerator) {
+                        /* Its path: a device that bypasses the pools has its own line. */
+                        a->local_pool = ds->local_pool;
+                        a->remote_default = ds->remote_default && !ds->path.bypass;
+                        continue;
+                }
                 for (size_t j = 0; j < s->n_nodes; j++)
                         if (s->nodes[j].node == d->numa_node)
                                 a->local_pool = s->nodes[j].has_local_pool;
                 a->remote_default = d->numa_node >= 0 && !a->local_pool && s->default_area &&
                                     s->default_node_known && s->default_node != d->numa_node;
-        }
-        return 0;
-}
-
-static int build_devices(Status *s) {
-        if (!s->dma || !s->dma->n_devices)
-                return 0;
-        s->devices = calloc(s->dma->n_devices, sizeof(DeviceStatus));
-        if (!s->devices)
-                return -ENOMEM;
-        for (size_t i = 0; i < s->dma->n_devices; i++) {
-                const DmaDevice *d = &s->dma->devices[i];
-                DeviceStatus *x = &s->devices[s->n_devices++];
-                NodeStatus *n = NULL;
-                for (size_t j = 0; j < s->n_nodes; j++)
-                        if (s->nodes[j].node == d->node)
-                                n = &s->nodes[j];
-                x->dev = d;
-                x->local_pool = n && n->has_local_pool;
-                x->covered = n && n->covered;
-                x->remote_default = n && !x->local_pool && s->default_area && s->default_node_known &&
-                                    s->default_node != d->node;
-                if (n) {
-                        n->n_devices++;
-                        n->n_remote_devices += x->remote_default;
-                }
         }
         return 0;
 }
@@ -710,9 +653,9 @@ static int judge_all(Status *s, const StatusInput *in) {
         if (r >= 0)
                 r = repredict_booted(s);
         if (r >= 0)
-                r = build_accels(s);
+                r = status_build_devices(s);
         if (r >= 0)
-                r = build_devices(s);
+                r = build_accels(s);
         if (r < 0)
                 return r;
         compute_usage(s);

@@ -63,7 +63,9 @@ typedef struct {
 
 typedef struct {
         const DmaDevice *dev;      /* points into the DMA device list */
-        bool local_pool;
+        DmaPath path;              /* where the running kernel takes its coherent DMA from
+                                    * (unbound: once a driver binds, as a 64-bit device) */
+        bool local_pool;           /* path: its node's per-node pool */
         bool remote_default;       /* its coherent DMA comes from the default area on another node */
         bool covered;              /* its node is covered by the policy (counted in the state) */
 } DeviceStatus;
@@ -90,6 +92,7 @@ typedef struct {
         /* Optional (NULL: unknown). */
         const BootMemory *boot_memory;
         const DmaDevices *dma;
+        const DmaZones *zones;
         const CmaUsage *usage;
         const KernelLog *log;
 } StatusInput;
@@ -107,6 +110,7 @@ typedef struct {
         const Plan *plan;
         const BootMemory *boot_memory;
         const DmaDevices *dma;
+        const DmaZones *zones;
         const CmaUsage *usage;
         const KernelLog *log;
 

@@ -67,6 +67,19 @@ static int node_perfdata(const Status *s, const NodeStatus *n, const CheckThresh
         return code;
 }
 
+/* Per device, counted: whose coherent DMA comes from another node, and
+ * which have no node at all (a driver bound: the ones that allocate). */
+static void devices_perfdata(const Status *s, StrBuf *perf) {
+        size_t remote = 0, no_node = 0;
+        for (size_t i = 0; i < s->n_devices; i++) {
+                remote += s->devices[i].dev->driver && s->devices[i].path.locality == DMA_REMOTE;
+                no_node += s->devices[i].dev->driver && s->devices[i].dev->node < 0;
+        }
+        if (s->n_devices)
+                strbuf_printf(perf, " 'devices_remote'=%zu;;;0;%zu 'devices_no_node'=%zu;;;0;%zu", remote, s->n_devices,
+                              no_node, s->n_devices);
+}
+
 int status_print_check(FILE *f, const Status *s, const CheckThresholds *t) {
         StrBuf perf = {0}, why = {0};
         int code = s->state == STATE_OK ? 0 : s->state == STATE_DEGRADED ? 2 : 1;
@@ -90,6 +103,7 @@ int status_print_check(FILE *f, const Status *s, const CheckThresholds *t) {
                 if (s->default_usage_known && !s->default_usage_zoneinfo)
                         strbuf_printf(&perf, " 'default_alloc_failures'=%" PRIu64 "c", s->default_alloc_failures);
         }
+        devices_perfdata(s, &perf);
         if (perf.oom || why.oom) {
                 strbuf_done(&perf);
                 strbuf_done(&why);

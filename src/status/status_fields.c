@@ -207,21 +207,91 @@ static void dev_local_pool(const Status *s, const void *r, FieldValue *v) { v->b
 static void dev_remote(const Status *s, const void *r, FieldValue *v) { v->b = D(r)->remote_default; }
 static void dev_covered(const Status *s, const void *r, FieldValue *v) { v->b = D(r)->covered; }
 
-/* Where its coherent DMA comes from, in words. */
+/* The kernel's allocation path (kernel/dma_path.h), value by value. */
+static void dev_mask(const Status *s, const void *r, FieldValue *v) {
+        SET_U(v, D(r)->dev->mask_bits);
+        if (!D(r)->dev->mask_bits)
+                NONE(v);  /* no driver: the mask is its driver's to set */
+}
+
+static void dev_iommu(const Status *s, const void *r, FieldValue *v) { v->s = dma_iommu_to_string(D(r)->dev->iommu); }
+static void dev_path(const Status *s, const void *r, FieldValue *v) { v->s = dma_source_to_string(D(r)->path.source); }
+static void dev_path_rule(const Status *s, const void *r, FieldValue *v) { v->s = D(r)->path.why; }
+
+static void dev_memory_node(const Status *s, const void *r, FieldValue *v) {
+        v->i = D(r)->path.mem_node;
+        if (v->i < 0)
+                UNKNOWN(v);
+}
+
+static void dev_zone(const Status *s, const void *r, FieldValue *v) {
+        const DmaPath *p = &D(r)->path;
+        if (p->source != DMA_FROM_PAGE_ALLOCATOR && p->source != DMA_FROM_UNKNOWN)
+                NONE(v);
+        else
+                v->s = mem_zone_to_string(p->zone);
+}
+
+static void dev_locality(const Status *s, const void *r, FieldValue *v) { v->s = dma_locality_to_string(D(r)->path.locality); }
+
+static void dev_local(const Status *s, const void *r, FieldValue *v) {
+        DmaLocality l = D(r)->path.locality;
+        v->b = l == DMA_LOCAL;
+        if (l == DMA_LOCALITY_UNKNOWN || D(r)->path.source == DMA_FROM_NOTHING)
+                UNKNOWN(v);
+}
+
+static void dev_bypasses(const Status *s, const void *r, FieldValue *v) { v->b = D(r)->path.bypass != 0; }
+
+static void dev_bypass(const Status *s, const void *r, FieldValue *v) {
+        static const struct { DmaBypass flag; const char *name; } names[] = {
+                { DMA_BYPASS_NO_NODE, "no-node" }, { DMA_BYPASS_MASK, "mask" },
+                { DMA_BYPASS_DMA_ZONE, "dma-zone" }, { DMA_BYPASS_IOMMU, "iommu" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(names); i++)
+                if ((D(r)->path.bypass & names[i].flag) && strv_extend(&v->strv, names[i].name) < 0)
+                        UNKNOWN(v);
+}
+
+/* Where its coherent DMA comes from, in words: the path, the node and
+ * whether it is the device's own. */
 static void dev_source(const Status *s, const void *r, FieldValue *v) {
         const DeviceStatus *d = D(r);
-        if (d->local_pool)
-                v->s = "local pool";
-        else if (d->remote_default) {
-                snprintf(v->buf, sizeof v->buf, "REMOTE: the default area on node %d%s", s->default_node,
-                         d->covered ? "" : " (node not covered)");
-                v->s = v->buf;
-        } else
-                v->s = s->default_area ? "the default area on its own node" : "page allocator (local)";
+        const DmaPath *p = &d->path;
+        const char *loc = p->locality == DMA_REMOTE ? "REMOTE: " : "";
+        const char *why = p->bypass & DMA_BYPASS_NO_NODE ? " (no node)" : p->bypass & DMA_BYPASS_DMA_ZONE ? " (GFP_DMA)" :
+                          p->bypass & DMA_BYPASS_MASK ? " (mask within 4 GiB)" : "";
+        const char *later = d->dev->driver ? "" : " once a driver binds";
+        char node[32] = "an unknown node";
+        if (p->mem_node >= 0)
+                snprintf(node, sizeof node, "node %d", p->mem_node);
+        switch (p->source) {
+        case DMA_FROM_NODE_POOL:
+                snprintf(v->buf, sizeof v->buf, "local pool%s", later);
+                break;
+        case DMA_FROM_DEFAULT_AREA:
+                snprintf(v->buf, sizeof v->buf, "%sthe default area on %s%s%s%s", loc, node, why,
+                         d->remote_default && !p->bypass && !d->covered ? " (node not covered)" : "", later);
+                break;
+        case DMA_FROM_PAGE_ALLOCATOR:
+                snprintf(v->buf, sizeof v->buf, "%spage allocator, zone %s, %s%s%s", loc, mem_zone_to_string(p->zone),
+                         d->dev->node < 0 && p->mem_node < 0 ? "the allocating CPU's node" : node, why, later);
+                break;
+        case DMA_FROM_IOMMU_PAGES:
+                snprintf(v->buf, sizeof v->buf, "IOMMU-mapped pages of %s", node);
+                break;
+        case DMA_FROM_NOTHING:
+                snprintf(v->buf, sizeof v->buf, "nothing: the device is assigned (VFIO)");
+                break;
+        default:
+                snprintf(v->buf, sizeof v->buf, "the default area or the page allocator's %s zone%s", mem_zone_to_string(p->zone), why);
+                break;
+        }
+        v->s = v->buf;
 }
 
 static const StatusField device_fields[] = {
-        { FIELD_INT, "node", "NODE", NULL, "the device's NUMA node", 0, dev_node },
+        { FIELD_INT, "node", "NODE", NULL, "the device's NUMA node (-1: none)", 0, dev_node },
         { FIELD_STRING, "address", "ADDRESS", NULL, "PCI address", 0, dev_address },
         { FIELD_STRING, "class", "CLASS", NULL, "PCI class", 0, dev_class },
         { FIELD_STRING, "driver", "DRIVER", NULL, "bound driver", 0, dev_driver },
@@ -232,6 +302,21 @@ static const StatusField device_fields[] = {
         { FIELD_BOOL, "remote_default_area", NULL, "numacma_device_remote_default_area",
           "1 when the device's coherent DMA comes from the default CMA area on another node.", 0, dev_remote },
         { FIELD_BOOL, "covered", NULL, NULL, "its node is covered by the policy (counted in the state)", 0, dev_covered },
+        { FIELD_COUNT, "coherent_mask_bits", "MASK", NULL,
+          "the device's coherent DMA mask in bits (consistent_dma_mask_bits), as its driver set it", 0, dev_mask },
+        { FIELD_STRING, "iommu", NULL, NULL, "its IOMMU domain: none, identity, translating, assigned or unknown", 0, dev_iommu },
+        { FIELD_STRING, "path", NULL, NULL,
+          "where the kernel takes its coherent DMA from: node-pool, default-area, page-allocator, iommu, none or unknown", 0, dev_path },
+        { FIELD_INT, "memory_node", NULL, NULL, "the node of that memory (null: unknown, or several)", 0, dev_memory_node },
+        { FIELD_STRING, "zone", NULL, NULL, "the page allocator's zone it asks for (DMA, DMA32, Normal)", 0, dev_zone },
+        { FIELD_STRING, "locality", NULL, NULL, "local, remote or unknown", 0, dev_locality },
+        { FIELD_BOOL, NULL, NULL, "numacma_device_coherent_dma_local",
+          "1 when the device's coherent DMA comes from its own node, 0 from another (no sample: the node is unknown).", 0, dev_local },
+        { FIELD_BOOL, NULL, NULL, "numacma_device_bypasses_pools",
+          "1 when the device never reaches a per-node CMA pool (no node, a coherent mask within 4 GiB, arm64's DMA zone, a translating IOMMU).",
+          0, dev_bypasses },
+        { FIELD_STRV, "bypass", NULL, NULL, "why it never reaches a per-node pool: no-node, mask, dma-zone, iommu", 0, dev_bypass },
+        { FIELD_STRING, "path_rule", NULL, NULL, "the kernel's rule that decided the path", 0, dev_path_rule },
         { FIELD_STRING, NULL, "COHERENT DMA FROM", NULL, "where its coherent DMA comes from", 0, dev_source },
 };
 

@@ -223,6 +223,19 @@ class Arm64Journey(jlib.Journey):
                        re.search(rf"{NVME_BDF}.*nvme.*REMOTE", txt) is not None, txt)
             self.admin_view.append(("Debian 13 arm64, its 6.12 kernel: `systemctl status numacmad`", st))
             self.admin_view.append(("Debian 13 arm64, its 6.12 kernel: `numacmactl status`", txt))
+            # The kernel's tracepoints through numacma: the same rebind as in
+            # step 2, the same pages, from the default area on node 0.
+            txt, t, rows = self.trace_nvme("step3")
+            self.check(f"numacmactl trace: {NVME_BDF} (node 1) got its queues from 'reserved' on node 0: remote",
+                       rows and all(r["area"] == "reserved" and r["memory_node"] == 0 and r["locality"] == "remote" and r["node"] == 1
+                                    for r in rows), json.dumps(rows))
+            pages = sum(r["cma_pages"] for r in rows)
+            self.check(f"as many pages as the raw CMA trace of step 2 ({self.nvme_kib // 4})", pages * 4 == self.nvme_kib,
+                       f"{pages} pages")
+            res = {x["name"]: x for x in t["areas"]}.get("reserved", {})
+            self.check("no counter to match on 6.12 (no CMA sysfs): said, not guessed",
+                       res.get("match") is None and res.get("counter_alloc_pages") is None, json.dumps(res))
+            self.admin_view.append((f"Debian 13 arm64, its 6.12 kernel: `numacmactl trace -- (rebind {NVME_BDF})`", txt))
 
         with self.step("4", "install the kernel built with the patches (dpkg -i): initramfs and update-grub by its hooks"):
             kname = os.path.basename(self.kdeb)
@@ -272,6 +285,8 @@ class Arm64Journey(jlib.Journey):
             st = self.systemctl_status()
             self.admin_view.append(("The patched kernel: `systemctl status numacmad`", st))
             self.admin_view.append(("The patched kernel: `numacmactl status`", txt))
+            txt = self.check_trace_numa1("step5")
+            self.admin_view.append((f"The patched kernel: `numacmactl trace -- (rebind {NVME_BDF})`", txt))
 
         with self.step("6", "hotplug bochs-display onto node 1: the daemon writes node 1's larger pool through GRUB for EFI"):
             t0 = self.hotplug_accel(180)

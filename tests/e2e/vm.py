@@ -185,13 +185,13 @@ class VM:
             cmd += ["-object", f"memory-backend-ram,id=m{i},size={self.mem}M",
                     "-numa", f"node,nodeid={i},cpus={i},memdev=m{i}"]
         pcie0 = ["bus=pcie.0"]
-        # An expander bridge on node 1 with a hotplug-capable root port
-        # (on arm64 the guest sees it through ACPI: with firmware only),
-        # and on arm64 a second one for the NVMe controller of node 1.
+        # An expander bridge on node 1 with two hotplug-capable root ports
+        # (on arm64 the guest sees them through ACPI: with firmware only):
+        # rp1 for the accelerator, rp2 for the NVMe controller of node 1
+        # (cold-plugged on arm64, hot-added on amd64: 0000:82:00.0).
         cmd += ["-device", "pxb-pcie,id=pxb1,bus_nr=128,numa_node=1,bus=pcie.0",
-                "-device", "pcie-root-port,id=rp1,bus=pxb1,chassis=1,slot=1"]
-        if self.arch == "arm64":
-            cmd += ["-device", "pcie-root-port,id=rp2,bus=pxb1,chassis=2,slot=2"]
+                "-device", "pcie-root-port,id=rp1,bus=pxb1,chassis=1,slot=1",
+                "-device", "pcie-root-port,id=rp2,bus=pxb1,chassis=2,slot=2"]
         for d in self.devices:
             cmd += ["-device", d]
         cmd += self.extra
