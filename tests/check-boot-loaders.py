@@ -854,6 +854,11 @@ CASES = [(n[len("case_"):].replace("_", "-"), f) for n, f in sorted(globals().it
 
 
 def main():
+    # The prerequisite check (tests/needs check-boot-loaders): exit 3 is its dry mode
+    # (NUMACMA_NEEDS_ONLY=1: all there, stop here).
+    rc = subprocess.call([os.path.join(os.path.dirname(os.path.abspath(__file__)), "needs"), "--prog", sys.argv[0], "check-boot-loaders"])
+    if rc:
+        return 0 if rc == 3 else rc
     ap = argparse.ArgumentParser()
     ap.add_argument("numacmactl")
     ap.add_argument("srcdir")

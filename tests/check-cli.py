@@ -100,6 +100,11 @@ class Cli:
 
 
 def main():
+    # The prerequisite check (tests/needs python): exit 3 is its dry mode
+    # (NUMACMA_NEEDS_ONLY=1: all there, stop here).
+    rc = subprocess.call([os.path.join(os.path.dirname(os.path.abspath(__file__)), "needs"), "--prog", sys.argv[0], "python"])
+    if rc:
+        return 0 if rc == 3 else rc
     ctl, src = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     with tempfile.TemporaryDirectory(prefix="numacma-cli-") as tmp:
         root = os.path.join(tmp, "root")

@@ -31,6 +31,11 @@ def long_options(text):
 
 
 def main():
+    # The prerequisite check (tests/needs check-completions): exit 3 is its dry mode
+    # (NUMACMA_NEEDS_ONLY=1: all there, stop here).
+    rc = subprocess.call([os.path.join(os.path.dirname(os.path.abspath(__file__)), "needs"), "--prog", sys.argv[0], "check-completions"])
+    if rc:
+        return 0 if rc == 3 else rc
     ctl, daemon, src = (os.path.abspath(p) for p in sys.argv[1:4])
     comp = os.path.join(src, "completions")
     errs = []

@@ -38,6 +38,11 @@ def long_options(text):
 
 
 def main():
+    # The prerequisite check (tests/needs python): exit 3 is its dry mode
+    # (NUMACMA_NEEDS_ONLY=1: all there, stop here).
+    rc = subprocess.call([os.path.join(os.path.dirname(os.path.abspath(__file__)), "needs"), "--prog", sys.argv[0], "python"])
+    if rc:
+        return 0 if rc == 3 else rc
     ctl, daemon, src = (os.path.abspath(p) for p in sys.argv[1:4])
     errs = []
     readme = read(src, "README.md")

@@ -34,7 +34,6 @@ import subprocess
 import sys
 import tempfile
 
-import jsonschema
 
 KINDS = ("status", "plan", "apply", "trace")
 STATUS_EXITS = (0, 1, 3, 150)  # status exits with its state's code (numacmactl(8))
@@ -190,6 +189,13 @@ class Checker:
 
 
 def main():
+    # The prerequisite check (tests/needs check-json-schema): exit 3 is its
+    # dry mode (NUMACMA_NEEDS_ONLY=1: all there, stop here).
+    rc = subprocess.call([os.path.join(os.path.dirname(os.path.abspath(__file__)), "needs"), "--prog", sys.argv[0], "check-json-schema"])
+    if rc:
+        return 0 if rc == 3 else rc
+    global jsonschema
+    import jsonschema  # after the check, which names its package when it is missing
     ctl, daemon, src = (os.path.abspath(p) for p in sys.argv[1:4])
     ch = Checker(ctl, daemon, src)
     for (v, k), s in sorted(ch.schemas.items()):

@@ -79,9 +79,11 @@ def main():
                 if label.strip("'") in perf:
                     errs.append(f"check: perfdata label {label} twice")
                 perf[label.strip("'")] = value.split(";")[0]
-                # One unit per label: bytes (B) for sizes, c for counters.
-                if not re.fullmatch(r"[0-9]+(B|c)", value.split(";")[0]):
-                    errs.append(f"check: perfdata {item}: not bytes (B) or a counter (c)")
+                # One unit per label: bytes (B) for sizes, c for counters, none
+                # for a number of things (the guidelines' gauge: devices).
+                if not re.fullmatch(r"[0-9]+(B|c)", value.split(";")[0]) and not (
+                        label.strip("'").startswith("devices_") and re.fullmatch(r"[0-9]+", value.split(";")[0])):
+                    errs.append(f"check: perfdata {item}: not bytes (B), a counter (c) or a count of devices")
         for label, value in check.get("perfdata", {}).items():
             if perf.get(label) != value:
                 errs.append(f"check: perfdata '{label}' = {perf.get(label)!r}, expected {value!r}")

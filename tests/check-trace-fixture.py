@@ -19,6 +19,11 @@ compare = import_module("check-status-fixture").compare
 
 
 def main():
+    # The prerequisite check (tests/needs python): exit 3 is its dry mode
+    # (NUMACMA_NEEDS_ONLY=1: all there, stop here).
+    rc = subprocess.call([os.path.join(os.path.dirname(os.path.abspath(__file__)), "needs"), "--prog", sys.argv[0], "python"])
+    if rc:
+        return 0 if rc == 3 else rc
     ctl, tree = sys.argv[1], sys.argv[2]
     with open(os.path.join(tree, "expected-trace.json"), encoding="utf-8") as f:
         want = json.load(f)

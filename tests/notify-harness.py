@@ -744,6 +744,11 @@ SCENARIOS = {
 
 
 def main():
+    # The prerequisite check (tests/needs notify-harness): exit 3 is its dry mode
+    # (NUMACMA_NEEDS_ONLY=1: all there, stop here).
+    rc = subprocess.call([os.path.join(os.path.dirname(os.path.abspath(__file__)), "needs"), "--prog", sys.argv[0], "notify-harness"])
+    if rc:
+        return 0 if rc == 3 else rc
     if len(sys.argv) != 4 or sys.argv[1] not in SCENARIOS:
         print(__doc__, file=sys.stderr)
         return 2

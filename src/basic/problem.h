@@ -101,7 +101,7 @@
           "allocations failed in a node's pool this boot: a larger size is suggested") \
         X(PROBLEM_DEFAULT_AREA_ALLOC_FAILED, "default-area-alloc-failed", PROBLEM_KIND_PROBLEM, "allocations failed in the default area", "raise cma= (the default area's size)", \
           "allocations failed in the default CMA area this boot") \
-        X(PROBLEM_DEVICES_NO_NODE, "devices-no-node", PROBLEM_KIND_NOTE, "devices have no NUMA node", "nothing numacma can do: the firmware gives none", \
+        X(PROBLEM_DEVICES_NO_NODE, "devices-no-node", PROBLEM_KIND_NOTE, "devices have no NUMA node", "nothing numacma can do: it is the firmware's", \
           "devices without a NUMA node (numa_node -1): the kernel never tries a per-node area for them; the fix is the firmware's") \
         X(PROBLEM_DEVICES_BYPASS_POOLS, "devices-bypass-pools", PROBLEM_KIND_NOTE, "devices bypass the per-node pools", "an IOMMU, or cma=0 and its cost", \
           "devices whose coherent mask keeps them from every per-node pool get memory of another node (ways out: a translating IOMMU, cma=0)") \
