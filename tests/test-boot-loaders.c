@@ -271,6 +271,8 @@ static void test_linux10(void **state) {
         assert_int_equal(linux10_kind("gnulinux-6.1.0-18-amd64-recovery-/dev/vda", &init), LINUX10_RECOVERY);
         assert_int_equal(linux10_kind("gnulinux-6.1-init-systemd-u", &init), LINUX10_INIT);
         assert_string_equal(init, "systemd");
+        free(init);  /* each call sets it anew */
+        init = NULL;
         assert_int_equal(linux10_kind("osprober-chain-1", &init), LINUX10_OTHER);
 
         ShellVars v = {0};
