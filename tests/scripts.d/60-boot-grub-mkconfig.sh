@@ -43,7 +43,9 @@ with=$(grep $'^\t*linux\t' "$t/boot/grub/grub.cfg" | grep -c -- " $plan\( \|$\)"
 twice=$(grep $'^\t*linux\t' "$t/boot/grub/grub.cfg" | grep -c -- "$plan.*$plan" || true)
 [ "$twice" = 0 ] || { echo "FAIL: $plan twice"; exit 1; }
 grep -q 'dyndbg="file foo.c +p"' "$t/boot/grub/grub.cfg" || { echo "FAIL: the quoted argument was lost"; exit 1; }
-"$ctl" --root "$t" status > "$work/status"
+rc=0
+"$ctl" --root "$t" status > "$work/status" || rc=$?
+[ "$rc" = 1 ] || { cat "$work/status"; echo "FAIL: status exits $rc, not 1 (pending-reboot)"; exit 1; }
 grep -q "pending-reboot" "$work/status" && grep -q "Next boot:.*$plan" "$work/status" ||
 	{ cat "$work/status"; echo "FAIL: status does not show the next boot"; exit 1; }
 # Idempotent: the second apply changes no file.
