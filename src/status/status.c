@@ -497,10 +497,10 @@ static int summarize(Status *s) {
                         const char *b = s->next->backend ? s->next->backend : "the boot configuration";
                         if (!args)
                                 return -ENOMEM;
-                        c[0] = strdup_printf("reboot pending: %s written to %s, reboot to activate", args, b);
-                        c[1] = strdup_printf("reboot pending: CMA arguments written to %s, reboot to activate", b);
+                        c[0] = strdup_printf("reboot pending: %s written to %s", args, b);
+                        c[1] = strdup_printf("reboot pending: CMA arguments written to %s", b);
                 } else
-                        c[0] = strdup("reboot pending: the next boot's CMA arguments differ, reboot to activate");
+                        c[0] = strdup("reboot pending: the next boot's CMA arguments differ from the booted ones");
                 break;
         case STATE_UNSUPPORTED:
                 c[0] = strdup_printf("kernel %s cannot make per-node CMA pools: see numacma-kernel-patches",
