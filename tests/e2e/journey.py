@@ -59,7 +59,7 @@ def per_node_args(cmdline):
 
 # The metrics' textfile in the guest, and its NIC (step 3b).
 PROM = "/var/lib/prometheus/node-exporter/numacma.prom"
-NIC = "e1000,netdev=nm0,bus=pcie.0"
+NIC = "e1000e,netdev=nm0,bus=pcie.0"
 
 
 class StepFailed(Exception):
@@ -187,7 +187,7 @@ class Journey:
         # numacma's: boot once more and say so; a second panic fails.
         for attempt in (1, 2):
             console = os.path.join(self.out, f"boot{n}-console.log" if attempt == 1 else f"boot{n}-retry-console.log")
-            # An e1000 NIC on the root bus (no NUMA node: its rings come from
+            # An e1000e NIC on the root bus (no NUMA node: its rings come from
             # the default area), its backend isolated: step 3b grows its rings.
             self.vm = vmlib.VM(self.vmarch, self.disk, kernel, initrd, entry["args"], bdir, console,
                                mem_per_node_mib=self.a.mem_per_node, devices=list(devices) + [NIC],
@@ -686,18 +686,24 @@ class Journey:
 
     def metrics_refresh(self):
         """The daemon looks at the CMA counters every metrics_interval and
-        writes numacma.prom when they changed: the e1000's rings, grown
+        writes numacma.prom when they changed: the e1000e's rings, grown
         with ethtool while the link is up (dma_alloc_coherent of 64 KiB
-        each, from the default area: the NIC has no node), show in the file
-        with no uevent (udevadm monitor watches) and no reload."""
+        each, from the default area: the NIC has no node and a 64-bit
+        coherent mask, as numacmactl status says), show in the file with no
+        uevent (udevadm monitor watches) and no reload. (An e1000 would not
+        do: its 32-bit coherent mask sends its rings to the page
+        allocator's DMA32 zone, the default area lying above 4 GiB here.)"""
         used = "numacma_default_area_used_bytes"
         rc, out = self.g("mkdir -p /var/lib/prometheus/node-exporter && "
                          "printf '[daemon]\\nmetrics_interval = 2s\\n' > /etc/numacma.conf.d/60-metrics.conf && "
                          "systemctl restart numacmad")
         self.check("a textfile directory and metrics_interval = 2s, numacmad restarted", rc == 0, out)
         self.wait_for(f"{PROM} written", lambda: ((v := self.prom(used)) is not None, v), 60)
-        nic = self.gout("ls /sys/bus/pci/drivers/e1000/*/net 2>/dev/null | sed -n '$p'").strip()
-        self.check("the e1000 NIC is there", nic != "", nic)
+        nic = self.gout("ls /sys/bus/pci/drivers/e1000e/*/net 2>/dev/null | sed -n '$p'").strip()
+        self.check("the e1000e NIC is there", nic != "", nic)
+        dev = [d for d in self.status_json()["devices"] if d.get("driver") == "e1000e"]
+        self.check("numacmactl status: the NIC's coherent DMA comes from the default area (no node, 64-bit mask)",
+                   len(dev) == 1 and dev[0]["path"] == "default-area" and dev[0]["node"] == -1, json.dumps(dev))
         self.g(f"ip link set dev {nic} up")
         # The link's own allocations settle first: what counts is the rings.
         self.wait_for("the metrics settled after the link came up", lambda: self.prom_settled(used, 3), 60)
