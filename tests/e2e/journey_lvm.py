@@ -62,7 +62,7 @@ class LvmJourney(jlib.Journey):
             f"cryptsetup open --key-file {KEY} {d} {CRYPT}",
             f"pvcreate /dev/mapper/{CRYPT} && vgcreate {VG} /dev/mapper/{CRYPT} && lvcreate -y -n {LV} -l 100%FREE {VG}",
             f"mkfs.ext4 -q {ROOT_DEV} && mkdir -p /mnt/lvm && mount {ROOT_DEV} /mnt/lvm",
-            "cp -ax / /mnt/lvm/",
+            "cp -ax /. /mnt/lvm/",  # "/." : the root's contents (cp cannot make a directory named "/")
         ]
         for cmd in steps:
             rc, out = self.g(cmd, timeout=1800)
