@@ -130,7 +130,7 @@ class LvmJourney(jlib.Journey):
         after = self.gout(f"cat {GRUB_CFG}")
         self.save("step5-grub.cfg.daemon", after)
         dropin = self.gout(f"cat {DROPIN}")
-        args = re.findall(r"(?:numa_cma|cma_pernuma)=\S+", dropin)
+        args = re.findall(r"(?:numa_cma|cma_pernuma)=[^\s\"]+", dropin)
         self.check("the drop-in holds the plan", len(args) == 1, dropin)
         lines = [l for l in after.splitlines() if re.match(r"\s*linux\s", l)]
         self.check(f"every linux line of grub.cfg has root={ROOT_DEV} and {args}",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # numacmad.service: 'systemd-analyze verify' clean, and the exposure score of
-# 'systemd-analyze security --offline=true' printed and kept at 2.0 or lower.
+# 'systemd-analyze security --offline=true' printed and kept at 2.3 or lower
+# (2.0, plus 0.3 for CAP_SYS_ADMIN: grub-probe on device-mapper, see the unit).
 set -euo pipefail
 : "${SRCDIR:?}" "${BUILD_DIR:?}"
 unit="$BUILD_DIR/systemd/numacmad.service"
@@ -25,8 +26,8 @@ line="$(grep -F 'Overall exposure level' <<< "$sec" || true)"
 [[ -n "$line" ]] || { echo "$sec"; echo "no exposure score"; exit 1; }
 echo "$line"
 score="$(sed -E 's/.*: ([0-9]+\.[0-9]+).*/\1/' <<< "$line")"
-if ! awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }'; then
+if ! awk -v s="$score" 'BEGIN { exit !(s <= 2.3) }'; then
         grep -F '✗' <<< "$sec" || true
-        echo "exposure $score is above 2.0"
+        echo "exposure $score is above 2.3"
         exit 1
 fi
