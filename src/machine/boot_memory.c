@@ -117,58 +117,27 @@ int boot_memory_parse_zoneinfo(const char *text, BootMemory *bm) {
         return 0;
 }
 
-/* A memory block: where it starts (phys_index * block_size_bytes) and the
- * node its nodeN link names (drivers/base/memory.c). */
-typedef struct {
-        uint64_t start;
-        int node;
-} Block;
-
-/* Read once, and only when some range has to be put on a node: a large
- * machine has thousands of memory blocks. */
+/* The memory blocks (machine/memory_blocks.h), read once and only when
+ * some range has to be put on a node: a large machine has thousands. */
 typedef struct {
         bool loaded;
-        Block *b;
-        size_t n;
+        MemoryBlocks m;
 } Blocks;
-
-static int load_blocks(const char *root, Block **ret, size_t *ret_n) {
-        _cleanup_free_ char *bs = NULL;
-        _cleanup_strv_free_ char **blocks = NULL;
-        uint64_t size = 0;
-        *ret = NULL;
-        *ret_n = 0;
-        if (read_line_root(root, MEMORY_DIR "/block_size_bytes", &bs) < 0 || safe_atou64(bs, 16, &size) < 0 || !size ||
-            list_dir_root(root, MEMORY_DIR, memory_block_name, &blocks) < 0)
-                return 0;
-        Block *b = calloc(strv_length(blocks) + 1, sizeof(Block));
-        size_t n = 0;
-        if (!b)
-                return -ENOMEM;
-        for (char **name = blocks; *name; name++) {
-                _cleanup_free_ char *dir = strdup_printf(MEMORY_DIR "/%s", *name);
-                _cleanup_strv_free_ char **links = NULL;
-                uint64_t idx;
-                int node;
-                if (!dir) {
-                        free(b);
-                        return -ENOMEM;
-                }
-                if (safe_atou64(*name + strlen("memory"), 10, &idx) < 0 || idx > UINT64_MAX / size ||
-                    list_dir_root(root, dir, node_link_name, &links) < 0 || !links[0] || safe_atoi(links[0] + 4, &node) < 0)
-                        continue;
-                b[n++] = (Block){ .start = idx * size, .node = node };
-        }
-        *ret = b;
-        *ret_n = n;
-        return 0;
-}
 
 static int blocks_get(const char *root, Blocks *b) {
         if (b->loaded)
                 return 0;
         b->loaded = true;
-        return load_blocks(root, &b->b, &b->n);
+        return memory_blocks_load(root, NULL, &b->m);
+}
+
+/* Where block i starts (phys_index * block_size_bytes, drivers/base/memory.c);
+ * false when that does not fit in 64 bits. */
+static bool block_start(const Blocks *b, size_t i, uint64_t *ret) {
+        if (b->m.blocks[i].block > UINT64_MAX / b->m.block_size)
+                return false;
+        *ret = b->m.blocks[i].block * b->m.block_size;
+        return true;
 }
 
 /* Driver-managed ranges (/proc/iomem) to nodes, through the memory blocks. */
@@ -184,11 +153,12 @@ static int map_driver_ranges(const char *root, Blocks *bl, BootMemory *bm) {
                 driver_ranges_free(ranges, n);
                 return r;
         }
-        const Block *blocks = bl->b;
-        for (size_t b = 0; b < bl->n && r >= 0; b++)
+        for (size_t b = 0; b < bl->m.n && r >= 0; b++)
                 for (size_t i = 0; i < n; i++) {
-                        NodeBootMemory *nb = node_mut(bm, blocks[b].node);
-                        if (blocks[b].start < ranges[i].start || blocks[b].start > ranges[i].end || !nb || nb->driver)
+                        NodeBootMemory *nb = node_mut(bm, bl->m.blocks[b].node);
+                        uint64_t start;
+                        if (!block_start(bl, b, &start) || start < ranges[i].start || start > ranges[i].end || !nb ||
+                            nb->driver)
                                 continue;
                         if (!(nb->driver = strdup(ranges[i].driver)))
                                 r = -ENOMEM;
@@ -214,14 +184,15 @@ static int map_memmap(const char *root, Blocks *bl, BootMemory *bm) {
                 free(e);
                 return -ENOMEM;
         }
-        for (size_t b = 0; b < bl->n; b++) {
-                NodeBootMemory *nb = node_mut(bm, bl->b[b].node);
+        for (size_t b = 0; b < bl->m.n; b++) {
+                NodeBootMemory *nb = node_mut(bm, bl->m.blocks[b].node);
                 const MemmapEntry *hit = NULL;
-                for (size_t i = 0; nb && i < n && !hit; i++)
-                        if (e[i].ram && bl->b[b].start >= e[i].start && bl->b[b].start <= e[i].end)
-                                hit = &e[i];
-                if (!nb)
+                uint64_t start;
+                if (!nb || !block_start(bl, b, &start))
                         continue;
+                for (size_t i = 0; i < n && !hit; i++)
+                        if (e[i].ram && start >= e[i].start && start <= e[i].end)
+                                hit = &e[i];
                 seen[nb - bm->nodes] = true;
                 if (hit && !hit->boot && !nb->memmap_added) {
                         nb->memmap_added = true;
@@ -384,7 +355,7 @@ int boot_memory_load(const char *root, const Topology *t, const CmaState *cma, c
                 r = map_memmap(root, &blocks, &bm);
         if (r >= 0 && need)
                 r = map_memblock(root, &bm);
-        free(blocks.b);
+        memory_blocks_done(&blocks.m);
         if (r >= 0)
                 r = boot_memory_judge(t, cma, log, booted_cmdline, running, &bm);
         if (r < 0) {
