@@ -191,14 +191,22 @@ static void test_arm64_high_ram(void **state) {
         assert_int_equal(p.locality, DMA_REMOTE);
         assert_int_equal(p.bypass, DMA_BYPASS_DMA_ZONE);
         assert_false(p.uses_pool);
+        /* A 32-bit device: the default area and every page of the DMA zone
+         * lie above its mask, dma_coherent_ok() drops them all: it fails. */
+        p = decide(&z, (DmaDeviceFacts){ .node = 0, .mask_bits = 32, .bound = true }, pools, true, 1, 640 * GIB, 768 * GIB);
+        assert_int_equal(p.source, DMA_FROM_NOTHING);
+        assert_int_equal(p.mem_node, -1);
+        assert_int_equal(p.locality, DMA_LOCALITY_UNKNOWN);
+        assert_int_equal(p.bypass, DMA_BYPASS_DMA_ZONE);
         dma_zones_done(&z);
 
-        /* An IORT limit of 40 bits: DMA up to 1 TiB... here below memory's
-         * end: the DMA zone ends at 2^39 + 2^38, Normal above. */
+        /* A firmware DMA limit below memory's end: the DMA zone ends at
+         * 2^39 + 2^38, Normal above; DRAM from 256 GiB, so a 39-bit mask
+         * reaches into the DMA zone. */
         memset(n, 0, sizeof n);
         n[0].node = 0;
         n[1].node = 1;
-        zone(&n[0], MEM_ZONE_DMA, 512 * GIB, 768 * GIB, 0);
+        zone(&n[0], MEM_ZONE_DMA, 256 * GIB, 768 * GIB, 0);
         zone(&n[1], MEM_ZONE_NORMAL, 768 * GIB, 1024 * GIB, 0);
         assert_int_equal(dma_zones_from_memory(&m, "arm64", PS, &z), 0);
         assert_false(z.dma_zone_covers_memory);

@@ -100,6 +100,8 @@ int dma_zones_from_memory(const KernelMemory *m, const char *arch, uint64_t page
                 dma_zones_done(&z);
                 return r;
         }
+        if (z.known && e.dram_start != UINT64_MAX)
+                z.dram_start = e.dram_start;
         if (!z.known || !e.has_dma)
                 ;  /* no DMA zone: GFP_DMA finds nothing of its own */
         else if (!z.arm64) {
@@ -218,6 +220,14 @@ static void direct(const DmaDeviceFacts *d, const DmaZones *z, const DmaAreas *a
                 p->mem_node = -1;
                 p->zone = zone;
                 p->why = "the default area serves it if the block lies within its coherent mask, else the page allocator (dma_coherent_ok())";
+                return;
+        }
+        if (z->known && z->dram_start > mask_limit(d->mask_bits)) {
+                /* __dma_direct_alloc_pages(): every zone's pages fail
+                 * dma_coherent_ok(), and GFP_DMA has no lower zone to retry. */
+                p->source = DMA_FROM_NOTHING;
+                p->zone = zone;
+                p->why = "no memory lies within its coherent mask: its coherent allocations fail (dma_direct_alloc()), unless an IOMMU translates";
                 return;
         }
         page_allocator(d, z, zone, p);

@@ -72,6 +72,7 @@ typedef struct {
          * than the smallest it declares) every coherent request carries
          * GFP_DMA and no per-node area is ever tried. */
         bool dma_zone_covers_memory;
+        uint64_t dram_start;              /* the lowest populated address (known only) */
         NodeSet *with_dma, *with_dma32;   /* nodes with present pages in the zone */
 } DmaZones;
 

@@ -676,7 +676,7 @@ int status_judge(const StatusInput *in, Status **ret) {
                 .policy = in->policy, .topology = in->topology, .running = in->running,
                 .targets = in->targets, .n_targets = in->n_targets, .cma = in->cma,
                 .booted_cmdline = in->booted_cmdline, .next = in->next, .plan = in->plan,
-                .boot_memory = in->boot_memory, .dma = in->dma, .usage = in->usage, .log = in->log,
+                .boot_memory = in->boot_memory, .dma = in->dma, .zones = in->zones, .usage = in->usage, .log = in->log,
         };
         s->page_size = page_size_of(s);
         int r = judge_all(s, in);

@@ -134,6 +134,8 @@ static char *destination(const Status *s, const DeviceStatus *d) {
         switch (p->source) {
         case DMA_FROM_DEFAULT_AREA:
                 return strdup_printf("the %s default area %s%s", strna(sz), on ? on : "on a node numacma cannot tell", loc);
+        case DMA_FROM_NOTHING:
+                return strdup(p->why);
         case DMA_FROM_PAGE_ALLOCATOR:
                 return strdup_printf("the page allocator's %s zone %s%s", zone,
                                      on ? on : d->dev->node < 0 ? "on the allocating CPU's node" : "of the nearest node that has one", loc);

@@ -281,7 +281,8 @@ static void dev_source(const Status *s, const void *r, FieldValue *v) {
                 snprintf(v->buf, sizeof v->buf, "IOMMU-mapped pages of %s", node);
                 break;
         case DMA_FROM_NOTHING:
-                snprintf(v->buf, sizeof v->buf, "nothing: the device is assigned (VFIO)");
+                snprintf(v->buf, sizeof v->buf, "%s", d->dev->iommu == DMA_IOMMU_ASSIGNED ? "nothing: the device is assigned (VFIO)" :
+                         "FAILS: no memory within its mask");
                 break;
         default:
                 snprintf(v->buf, sizeof v->buf, "the default area or the page allocator's %s zone%s", mem_zone_to_string(p->zone), why);
