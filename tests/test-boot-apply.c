@@ -19,6 +19,7 @@
 #include "bootcfg/owned.h"
 #include "kernel/cmdline.h"
 #include "snapshot/snapshot.h"
+#include "test-tree.h"
 
 #define TREES SRCDIR "/tests/boot/trees"
 #define ENTRY_BLS "/boot/loader/entries/4e2f5a8c0d9b4a7e8f1c2b3a4d5e6f70-7.2.13+deb14-amd64.conf"
@@ -28,45 +29,22 @@
 #define PLAN32 "cma_pernuma=32M"
 #define DROPIN "/etc/default/grub.d/90-numacma.cfg"
 
-static char base[64];
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw) {
-        return remove(p);
-}
+static char *base;
 
 static int group_setup(void **state) {
         /* Many small trees, each write fsynced: tmpfs when there is one. */
-        const char *tmp = getenv("TMPDIR");
-        if (!tmp && access("/dev/shm", W_OK) == 0)
-                tmp = "/dev/shm";
-        snprintf(base, sizeof(base), "%s/numacma-boot-XXXXXX", tmp && strlen(tmp) < 30 ? tmp : "/tmp");
-        return mkdtemp(base) ? 0 : -1;
-}
-
-static int group_teardown(void **state) {
-        nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+        base = make_root_below(true);
         return 0;
 }
 
-static void sh(const char *fmt, ...) _printf_(1, 2);
-static void sh(const char *fmt, ...) {
-        va_list ap;
-        char *cmd = NULL;
-        va_start(ap, fmt);
-        assert_true(vasprintf(&cmd, fmt, ap) >= 0);
-        va_end(ap);
-        int r = system(cmd);
-        if (r != 0)
-                fail_msg("'%s' failed: %d", cmd, r);
-        free(cmd);
+static int group_teardown(void **state) {
+        rm_root(base);
+        return 0;
 }
 
 /* A fresh copy of a tree; returns its root (caller frees). */
 static char *tree(const char *name) {
-        static unsigned n;
-        char *root = strdup_printf("%s/%s-%u", base, name, n++);
-        sh("cp -a '%s/%s' '%s'", TREES, name, root);
-        return root;
+        return copy_tree(base, TREES, name);
 }
 
 static char *slurp(const char *root, const char *path) {
@@ -74,13 +52,6 @@ static char *slurp(const char *root, const char *path) {
         if (read_full_file_root(root, path, &s, NULL) < 0)
                 return NULL;
         return s;
-}
-
-static void put(const char *root, const char *path, const char *text) {
-        _cleanup_free_ char *p = root_join(root, path), *d = strdup(p);
-        *strrchr(d, '/') = 0;
-        assert_int_equal(mkdir_parents(d, 0755), 0);
-        assert_true(write_file_atomic(p, text, strlen(text), 0644) >= 0);
 }
 
 static size_t count(const char *hay, const char *needle) {
