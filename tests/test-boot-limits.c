@@ -18,10 +18,11 @@
 #include "plan/plan.h"
 #include "plan/slots.h"
 #include "status/status.h"
+#include "test-cma.h"
+#include "test-judge.h"
 #include "test-machine.h"
 
 #define TREES SRCDIR "/tests/fixtures/trees"
-#define PAGES(bytes) ((bytes) / 4096)
 
 static KernelCaps k72;
 
@@ -328,34 +329,13 @@ typedef struct {
         Status *status;
 } Case;
 
-static void add_zone(CmaState *c, int node) {
-        ZoneCma *z = realloc(c->nodes, (c->n_nodes + 1) * sizeof(ZoneCma));
-        assert_non_null(z);
-        c->nodes = z;
-        c->nodes[c->n_nodes++] = (ZoneCma){ .node = node };
-}
-
-static void add_area(CmaState *c, const char *name, CmaAreaKind kind, int node, int zone_node, uint64_t bytes) {
-        CmaArea *a = realloc(c->areas, (c->n_areas + 1) * sizeof(CmaArea));
-        assert_non_null(a);
-        c->areas = a;
-        c->areas[c->n_areas++] = (CmaArea){ .name = strdup(name), .kind = kind, .node = node,
-                                            .total_pages = PAGES(bytes), .has_total = true,
-                                            .available_pages = PAGES(bytes), .has_available = true };
-        for (size_t i = 0; i < c->n_nodes; i++)
-                if (c->nodes[i].node == zone_node) {
-                        c->nodes[i].cma_pages += PAGES(bytes);
-                        c->nodes[i].free_cma_pages += PAGES(bytes);
-                }
-}
-
 static void case_init(Case *c, const char *nodes, const int *accel) {
         *c = (Case){0};
         assert_int_equal(policy_new_default(&c->policy), 0);
         c->topology = make_topology(nodes, nodes, nodes, GIB, accel);
-        c->cma = (CmaState){ .has_zoneinfo = true, .zoneinfo_has_cma = true, .has_sysfs = true };
+        c->cma = cma_state_zoneinfo(true);
         for (size_t i = 0; i < c->topology->n_nodes; i++)
-                add_zone(&c->cma, c->topology->nodes[i].id);
+                cma_add_zone(&c->cma, c->topology->nodes[i].id);
 }
 
 static void judge(Case *c, const char *booted) {
@@ -387,21 +367,6 @@ static void case_done(Case *c) {
         policy_free(c->policy);
 }
 
-static bool has_problem(const Status *s, const char *needle) {
-        FOREACH_PROBLEM(p, &s->problems)
-                if (strstr(p->text, needle))
-                        return true;
-        return false;
-}
-
-static const NodeStatus *node(const Status *s, int n) {
-        for (size_t i = 0; i < s->n_nodes; i++)
-                if (s->nodes[i].node == n)
-                        return &s->nodes[i];
-        fail_msg("no node %d", n);
-        return NULL;
-}
-
 /* A memory-only node that came after boot: the implicit request for it is
  * not a failed reservation, the node says why. */
 static void test_status_memory_after_boot(void **state) {
@@ -411,9 +376,9 @@ static void test_status_memory_after_boot(void **state) {
         boot_case(&b, ZONEINFO_MOVABLE_2, "0-1");
         assert_int_equal(boot_memory_judge(c.topology, NULL, NULL, NULL, NULL, &b.bm), 0);
         c.bm = &b.bm;
-        add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
-        add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
-        add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
+        cma_add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 64 * MIB);
         judge(&c, "cma=64M");
         assert_int_equal(c.status->state, STATE_OK);
         assert_false(node(c.status, 2)->boot_memory);
@@ -431,11 +396,11 @@ static void test_status_memory_after_boot(void **state) {
 static void test_status_slots(void **state) {
         Case c;
         case_init(&c, "0-21", (const int[]){ 21, END });
-        add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 5, 16 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 5, 16 * MIB);
         for (int n = 0; n < 19; n++) {
                 char name[16];
                 snprintf(name, sizeof name, "numa%d", n);
-                add_area(&c.cma, name, AREA_NUMA, n, n, 16 * MIB);
+                cma_add_area(&c.cma, name, AREA_NUMA, n, n, 16 * MIB);
         }
         judge(&c, "cma=16M");
         assert_int_equal(c.status->state, STATE_DEGRADED);
@@ -450,11 +415,11 @@ static void test_status_slots(void **state) {
         /* The node the slots ran out before holds the default area: served
          * locally, said, not degraded. */
         case_init(&c, "0-19", NULL);
-        add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 19, 16 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 19, 16 * MIB);
         for (int n = 0; n < 19; n++) {
                 char name[16];
                 snprintf(name, sizeof name, "numa%d", n);
-                add_area(&c.cma, name, AREA_NUMA, n, n, 16 * MIB);
+                cma_add_area(&c.cma, name, AREA_NUMA, n, n, 16 * MIB);
         }
         judge(&c, "cma=16M");
         assert_int_equal(c.status->default_node, 19);
@@ -483,8 +448,8 @@ static void test_status_default_area_failed(void **state) {
 static void test_status_devices(void **state) {
         Case c;
         case_init(&c, "0-1", NULL);
-        add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
-        add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 64 * MIB);
         DmaDevice devs[] = {
                 { .address = "0000:81:00.0", .class_code = 0x010802, .node = 0, .driver = (char *) "nvme" },
         };
@@ -503,8 +468,8 @@ static void test_status_devices(void **state) {
         /* nodes = accelerators: a device on a node without one is listed, not counted. */
         case_init(&c, "0-1", (const int[]){ 1, END });
         c.policy->nodes_mode = NODES_ACCELERATORS;
-        add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
-        add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 192 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 192 * MIB);
         c.dma = (DmaDevices){ .devices = devs, .n_devices = 1 };
         judge(&c, "cma=64M numa_cma=1:192M");
         assert_int_equal(c.status->state, STATE_OK);
@@ -525,9 +490,9 @@ static void test_status_devices(void **state) {
  * zone [1 GiB, 2 GiB), below 4 GiB (as on the captured q35 trees). */
 static void bypass_case(Case *c) {
         case_init(c, "0-1", NULL);
-        add_area(&c->cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
-        add_area(&c->cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
-        add_area(&c->cma, "numa1", AREA_NUMA, 1, 1, 64 * MIB);
+        cma_add_area(&c->cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
+        cma_add_area(&c->cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
+        cma_add_area(&c->cma, "numa1", AREA_NUMA, 1, 1, 64 * MIB);
         c->cma.nodes[1].zones[MEM_ZONE_DMA32] = (ZonePages){ .present_pages = PAGES(GIB), .spanned_pages = PAGES(GIB),
                                                              .start_pfn = PAGES(GIB), .has_start = true,
                                                              .cma_pages = PAGES(128 * MIB) };
@@ -576,9 +541,9 @@ static void test_status_bypass(void **state) {
 static void test_status_usage(void **state) {
         Case c;
         case_init(&c, "0-1", NULL);
-        add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
-        add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
-        add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
+        cma_add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 64 * MIB);
         c.cma.areas[1].available_pages = PAGES(4 * MIB);  /* 60M in use */
         judge(&c, "cma=64M");
         /* Counters come from sysfs: hand-fill them after the load. */

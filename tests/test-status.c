@@ -11,10 +11,11 @@
 #include "basic/util.h"
 #include "plan/plan.h"
 #include "status/status.h"
+#include "test-cma.h"
+#include "test-judge.h"
 #include "test-machine.h"
 
 #define TREES SRCDIR "/tests/fixtures/trees"
-#define PAGES(bytes) ((bytes) / 4096)
 
 static KernelCaps k72, k612;
 
@@ -42,34 +43,13 @@ typedef struct {
         Status *status;
 } Case;
 
-static void add_area(CmaState *c, const char *name, CmaAreaKind kind, int node, uint64_t bytes) {
-        CmaArea *a = realloc(c->areas, (c->n_areas + 1) * sizeof(CmaArea));
-        assert_non_null(a);
-        c->areas = a;
-        /* The area's node is in its name; the default area's is not (-1).
-         * Callers add them in cma_state_area()'s order: kind, then node. */
-        c->areas[c->n_areas++] = (CmaArea){ .name = strdup(name), .kind = kind, .node = kind == AREA_DEFAULT ? -1 : node,
-                                            .total_pages = PAGES(bytes), .has_total = true,
-                                            .available_pages = PAGES(bytes), .has_available = true };
-        ZoneCma *z = NULL;
-        for (size_t i = 0; i < c->n_nodes; i++)
-                if (c->nodes[i].node == node)
-                        z = &c->nodes[i];
-        assert_non_null(z);
-        z->cma_pages += PAGES(bytes);
-        z->free_cma_pages += PAGES(bytes);
-}
-
 static void case_init(Case *c, bool sysfs) {
         *c = (Case){0};
         assert_int_equal(policy_new_default(&c->policy), 0);
         c->topology = make_topology("0-1", "0-1", "0-1", GIB, (const int[]){ 1, END });
-        c->cma = (CmaState){ .has_zoneinfo = true, .zoneinfo_has_cma = true, .has_sysfs = sysfs };
-        c->cma.nodes = calloc(2, sizeof(ZoneCma));
-        assert_non_null(c->cma.nodes);
-        c->cma.nodes[0].node = 0;
-        c->cma.nodes[1].node = 1;
-        c->cma.n_nodes = 2;
+        c->cma = cma_state_zoneinfo(sysfs);
+        cma_add_zone(&c->cma, 0);
+        cma_add_zone(&c->cma, 1);
 }
 
 /* Plan from the next boot's (or the booted) line, then judge. */
@@ -101,21 +81,6 @@ static void case_done(Case *c) {
         policy_free(c->policy);
 }
 
-static bool has_problem(const Status *s, const char *needle) {
-        FOREACH_PROBLEM(p, &s->problems)
-                if (strstr(p->text, needle))
-                        return true;
-        return false;
-}
-
-static const NodeStatus *node(const Status *s, int n) {
-        for (size_t i = 0; i < s->n_nodes; i++)
-                if (s->nodes[i].node == n)
-                        return &s->nodes[i];
-        fail_msg("no node %d", n);
-        return NULL;
-}
-
 #define LINE "cma=64M numa_cma=0:64M,1:192M"
 
 /* The default area on node 1 beside node 1's pool: both pools active,
@@ -123,9 +88,9 @@ static const NodeStatus *node(const Status *s, int n) {
 static void test_ok_pools_active(void **state) {
         Case c;
         case_init(&c, true);
-        add_area(&c.cma, "reserved", AREA_DEFAULT, 1, 64 * MIB);
-        add_area(&c.cma, "numa0", AREA_NUMA, 0, 64 * MIB);
-        add_area(&c.cma, "numa1", AREA_NUMA, 1, 192 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
+        cma_add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 192 * MIB);
         judge(&c, &k72, LINE, LINE);
         const Status *s = c.status;
         assert_int_equal(s->state, STATE_OK);
@@ -145,8 +110,8 @@ static void test_ok_pools_active(void **state) {
 static void test_failed_reservation_is_degraded(void **state) {
         Case c;
         case_init(&c, true);
-        add_area(&c.cma, "reserved", AREA_DEFAULT, 1, 64 * MIB);
-        add_area(&c.cma, "numa0", AREA_NUMA, 0, 64 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
         judge(&c, &k72, LINE, LINE);
         assert_int_equal(c.status->state, STATE_DEGRADED);
         assert_true(has_problem(c.status, "node 1: the booted command line asks for a 192 MiB pool but the kernel reserved 0 MiB"));
@@ -160,8 +125,8 @@ static void test_failed_reservation_is_degraded(void **state) {
 static void test_remote_default_area(void **state) {
         Case c;
         case_init(&c, true);
-        add_area(&c.cma, "reserved", AREA_DEFAULT, 0, 64 * MIB);
-        add_area(&c.cma, "numa0", AREA_NUMA, 0, 64 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 0, 64 * MIB);
+        cma_add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
         judge(&c, &k72, "cma=64M numa_cma=0:64M", "cma=64M numa_cma=0:64M");
         assert_int_equal(c.status->default_node, 0);
         assert_true(c.status->accels[0].remote_default);
@@ -174,9 +139,9 @@ static void test_remote_default_area(void **state) {
 static void test_pending_reboot(void **state) {
         Case c;
         case_init(&c, true);
-        add_area(&c.cma, "reserved", AREA_DEFAULT, 1, 64 * MIB);
-        add_area(&c.cma, "numa0", AREA_NUMA, 0, 64 * MIB);
-        add_area(&c.cma, "numa1", AREA_NUMA, 1, 192 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
+        cma_add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 192 * MIB);
         judge(&c, &k72, LINE, "cma=64M numa_cma=0:64M,1:256M quiet");
         assert_int_equal(c.status->state, STATE_PENDING_REBOOT);
         assert_int_equal(node(c.status, 1)->next_boot, 256 * MIB);
@@ -188,9 +153,9 @@ static void test_pending_reboot(void **state) {
 static void test_other_tokens_not_pending(void **state) {
         Case c;
         case_init(&c, true);
-        add_area(&c.cma, "reserved", AREA_DEFAULT, 1, 64 * MIB);
-        add_area(&c.cma, "numa0", AREA_NUMA, 0, 64 * MIB);
-        add_area(&c.cma, "numa1", AREA_NUMA, 1, 192 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
+        cma_add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 192 * MIB);
         judge(&c, &k72, LINE, "quiet " LINE " splash");
         assert_int_equal(c.status->state, STATE_OK);
         case_done(&c);
@@ -200,9 +165,9 @@ static void test_other_tokens_not_pending(void **state) {
 static void test_unknown_next_and_lying_record(void **state) {
         Case c;
         case_init(&c, true);
-        add_area(&c.cma, "reserved", AREA_DEFAULT, 1, 64 * MIB);
-        add_area(&c.cma, "numa0", AREA_NUMA, 0, 64 * MIB);
-        add_area(&c.cma, "numa1", AREA_NUMA, 1, 192 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
+        cma_add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 192 * MIB);
         assert_non_null(c.next.unknown_reason = strdup("there is no grub.cfg"));
         assert_int_equal(strv_extend(&c.next.record_ignored, "quiet"), 0);
         c.next.has_record = true;
