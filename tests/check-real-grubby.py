@@ -545,8 +545,7 @@ def main():
     if not a.inner:
         return chroot_helper.in_private_namespace(__file__)
     c = Checks()
-    base = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-    tmp = tempfile.mkdtemp(prefix="numacma-grubby-", dir=base)
+    tmp = chroot_helper.scratch("numacma-grubby-")
     env = Env(build, src, tmp, grubby)
     t0 = time.monotonic()
     try:
@@ -562,10 +561,8 @@ def main():
         if a.keep:
             chroot_helper.unmount_below(tmp)
             print(f"check-real-grubby: the roots are in {tmp}")
-        elif chroot_helper.unmount_below(tmp):
-            shutil.rmtree(tmp, ignore_errors=True)
         else:
-            print(f"check-real-grubby: mounts remain below {tmp}: left in place")
+            chroot_helper.remove_tree(tmp, "check-real-grubby")
     print(f"real grubby: {time.monotonic() - t0:.1f} s; {c.n} checks, {len(c.failed)} failed")
     return 1 if c.failed else 0
 

@@ -32,14 +32,11 @@ Needs root (mount namespace, chroot); exits 77 without it. Prints a summary
 line "N checks, N failed" and exits 1 on any failure.
 """
 import argparse
-import json
 import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -307,8 +304,7 @@ def main():
     print(f"check-writers: seed {seed} (re-run with --seed {seed})", flush=True)
     rng = random.Random(seed)
     c = Checks()
-    base = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-    tmp = tempfile.mkdtemp(prefix="numacma-writers-", dir=base)
+    tmp = chroot_helper.scratch("numacma-writers-")
     try:
         env = Env(os.path.abspath(a.build), os.path.abspath(a.src), tmp)
         t0 = time.monotonic()
@@ -318,11 +314,7 @@ def main():
         t2 = time.monotonic()
         print(f"races: {a.pairs * 6 * len(LAYOUTS) * 2} pairs in {t1 - t0:.1f} s; crashes: {a.crashes} in {t2 - t1:.1f} s")
     finally:
-        # Never remove a tree with the host's /usr bound into it.
-        if chroot_helper.unmount_below(tmp):
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print(f"check-writers: mounts remain below {tmp}: left in place")
+        chroot_helper.remove_tree(tmp, "check-writers")
     print(f"{c.n} checks, {len(c.failed)} failed")
     return 1 if c.failed else 0
 

@@ -10,8 +10,10 @@ in it is removed, everything mounted below it is unmounted.
 """
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 # The host's merged-/usr links, copied into a root that has none.
 USR_LINKS = ("bin", "sbin", "lib", "lib64")
@@ -79,3 +81,20 @@ def unmount_below(top, including_top=False):
     for mp in sorted(mounts_below(top), key=len, reverse=True) + ([top] if including_top else []):
         unmount(mp)
     return not mounts_below(top)
+
+
+def scratch(prefix):
+    """A new directory for the roots: on tmpfs (/dev/shm) when there is
+    one, since every write in them is fsynced."""
+    base = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    return tempfile.mkdtemp(prefix=prefix, dir=base)
+
+
+def remove_tree(top, who):
+    """top removed, but never with the host's /usr (or anything) still
+    mounted into it: then it is left in place, and who says so."""
+    if unmount_below(top):
+        shutil.rmtree(top, ignore_errors=True)
+        return True
+    print(f"{who}: mounts remain below {top}: left in place")
+    return False
