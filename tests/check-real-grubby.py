@@ -77,6 +77,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import chroot_helper  # noqa: E402
+from checks import Checks  # noqa: E402
 
 MID = "4e2f5a8c0d9b4a7e8f1c2b3a4d5e6f70"
 REL = "7.2.13+deb14-amd64"
@@ -101,19 +102,6 @@ TUNED = "skew_tick=1 nohz=on"
 BOOT_FILES = ("boot", "etc/kernel", "etc/default")
 SKIP_TOP = {"proc", "sys", "usr", "dev", "tmp", "run", "var", BUILD_IN_ROOT[1:], SRC_IN_ROOT[1:], BIN_IN_ROOT[1:],
             "bin", "sbin", "lib", "lib64"}
-
-
-class Checks:
-    def __init__(self):
-        self.n = 0
-        self.failed = []
-
-    def check(self, ok, what):
-        self.n += 1
-        if not ok:
-            self.failed.append(what)
-            print("FAIL:", what, flush=True)
-        return ok
 
 
 def read(p):

@@ -41,6 +41,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import chroot_helper  # noqa: E402
+from checks import Checks  # noqa: E402
 
 LAYOUTS = ["debian-grub", "fedora-bls", "fedora-grubby", "rhel8-grubby", "sdboot"]
 PLAN = "numa_cma=0:64M,1:100M"
@@ -76,20 +77,6 @@ printf '}\\n'
 head -c 40 /tmp/grub.cfg.new > /boot/grub/grub.cfg
 tail -c +41 /tmp/grub.cfg.new >> /boot/grub/grub.cfg
 """
-
-
-class Checks:
-    def __init__(self):
-        self.n = 0
-        self.failed = []
-
-    def check(self, ok, what):
-        self.n += 1
-        if not ok:
-            self.failed.append(what)
-            if len(self.failed) <= 30:
-                print("FAIL:", what, flush=True)
-        return ok
 
 
 def read(p):
@@ -303,7 +290,7 @@ def main():
     seed = a.seed if a.seed is not None else random.SystemRandom().randrange(1 << 30)
     print(f"check-writers: seed {seed} (re-run with --seed {seed})", flush=True)
     rng = random.Random(seed)
-    c = Checks()
+    c = Checks(print_at_most=30)
     tmp = chroot_helper.scratch("numacma-writers-")
     try:
         env = Env(os.path.abspath(a.build), os.path.abspath(a.src), tmp)
