@@ -360,6 +360,24 @@ static void with_path(const char *dir, char **saved) {
         setenv("PATH", np, 1);
 }
 
+/* The fake grubby in PATH and commands run below the root; undone by
+ * grubby_off(). */
+static char *grubby_on(const char *name) {
+        _cleanup_free_ char *bin = strdup_printf("%s/grubby-bin-%s", base, name);
+        assert_int_equal(mkdir_parents(bin, 0755), 0);
+        sh("ln -sf '%s/tests/boot/fake-grubby' '%s/grubby'", SRCDIR, bin);
+        char *saved = NULL;
+        with_path(bin, &saved);
+        test_io.run_below_root = true;
+        return saved;
+}
+
+static void grubby_off(char *saved) {
+        test_io.run_below_root = false;
+        setenv("PATH", saved, 1);
+        free(saved);
+}
+
 static void test_update_grub_fails(void **state) {
         _cleanup_free_ char *root = tree("debian-grub");
         _cleanup_free_ char *bin = fake_path("update-grub", "#!/bin/sh\necho \"update-grub: $NUMACMA_ROOT\" >> \"$NUMACMA_ROOT/update-grub.log\"\nexit ${FAKE_EXIT:-0}\n");
@@ -409,12 +427,7 @@ static void test_grub_override_detected(void **state) {
 
 static void test_grubby(void **state) {
         _cleanup_free_ char *root = tree("fedora-grubby");
-        _cleanup_free_ char *bin = strdup_printf("%s/grubby-bin", base);
-        assert_int_equal(mkdir_parents(bin, 0755), 0);
-        sh("ln -sf '%s/tests/boot/fake-grubby' '%s/grubby'", SRCDIR, bin);
-        _cleanup_free_ char *saved = NULL;
-        with_path(bin, &saved);
-        test_io.run_below_root = true;
+        char *saved = grubby_on("grubby");
 
         apply_ok(root);
         check_once(root, "fedora-grubby", PLAN);
@@ -443,8 +456,7 @@ static void test_grubby(void **state) {
         _cleanup_snapshot_ Snapshot *s = status_of(root);
         assert_non_null(s->next.last_error);
 
-        test_io.run_below_root = false;
-        setenv("PATH", saved, 1);
+        grubby_off(saved);
 }
 
 static void test_next_boot_and_reboot_required(void **state) {
@@ -657,12 +669,7 @@ static void test_admin_arg_on_one_entry(void **state) {
  * grubby edits only the other kernel's entry. */
 static void test_grubby_spares_admin(void **state) {
         _cleanup_free_ char *root = tree("fedora-grubby");
-        _cleanup_free_ char *bin = strdup_printf("%s/grubby-bin2", base);
-        assert_int_equal(mkdir_parents(bin, 0755), 0);
-        sh("ln -sf '%s/tests/boot/fake-grubby' '%s/grubby'", SRCDIR, bin);
-        _cleanup_free_ char *saved = NULL;
-        with_path(bin, &saved);
-        test_io.run_below_root = true;
+        char *saved = grubby_on("spares-admin");
         sh("sed -i 's/cma=64M/cma=64M numa_cma=1:32M/' '%s" ENTRY_RESCUE "'", root);
         apply_ok(root);
         _cleanup_free_ char *rescue = slurp(root, ENTRY_RESCUE), *def = slurp(root, ENTRY_BLS);
@@ -677,26 +684,7 @@ static void test_grubby_spares_admin(void **state) {
         free(rescue);
         rescue = slurp(root, ENTRY_RESCUE);
         assert_int_equal(count(rescue, "numa_cma=1:32M"), 1);
-        test_io.run_below_root = false;
-        setenv("PATH", saved, 1);
-}
-
-/* The fake grubby in PATH and commands run below the root; undone by
- * grubby_off(). */
-static char *grubby_on(const char *name) {
-        _cleanup_free_ char *bin = strdup_printf("%s/grubby-bin-%s", base, name);
-        assert_int_equal(mkdir_parents(bin, 0755), 0);
-        sh("ln -sf '%s/tests/boot/fake-grubby' '%s/grubby'", SRCDIR, bin);
-        char *saved = NULL;
-        with_path(bin, &saved);
-        test_io.run_below_root = true;
-        return saved;
-}
-
-static void grubby_off(char *saved) {
-        test_io.run_below_root = false;
-        setenv("PATH", saved, 1);
-        free(saved);
+        grubby_off(saved);
 }
 
 /* grubby's layouts: GRUB_CMDLINE_LINUX in /etc/default/grub gets numacma's
