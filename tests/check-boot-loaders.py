@@ -64,6 +64,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import chroot_helper  # noqa: E402
+
 MID = "4e2f5a8c0d9b4a7e8f1c2b3a4d5e6f70"
 REL = "7.2.13+deb14-amd64"
 PLAN = "numa_cma=0:64M,1:100M"
@@ -234,13 +237,7 @@ class Root:
         if not self.env.root_ok:
             raise Skip("needs root (mount namespace, chroot)")
         r = self.path
-        for d in ("usr", "dev", "tmp", "run", BIN_IN_ROOT[1:]):
-            os.makedirs(os.path.join(r, d), exist_ok=True)
-        for link in ("bin", "sbin", "lib", "lib64"):
-            if os.path.islink("/" + link) and not os.path.lexists(os.path.join(r, link)):
-                os.symlink(os.readlink("/" + link), os.path.join(r, link))
-        open(os.path.join(r, "dev", "null"), "a").close()
-        open(os.path.join(r, "etc", "ld.so.cache"), "a").close()
+        chroot_helper.skeleton(r, ("usr", "dev", "tmp", "run", BIN_IN_ROOT[1:]))
         shutil.copy(self.env.ctl, os.path.join(r, BIN_IN_ROOT[1:], "numacmactl"))
         script = (f"mount -t overlay overlay -o 'lowerdir={r}/usr:/usr' '{r}/usr' && "
                   f"mount --bind /dev/null '{r}/dev/null' && mount --bind /etc/ld.so.cache '{r}/etc/ld.so.cache' && "
@@ -255,12 +252,7 @@ class Root:
         if not self.env.grub_ok:
             raise Skip("needs root and this machine's grub2-common (update-grub)")
         r = self.path
-        for d in ("usr", "dev", "tmp", "run", "proc", "sys"):
-            os.makedirs(os.path.join(r, d), exist_ok=True)
-        for link in ("bin", "sbin", "lib", "lib64"):
-            if os.path.islink("/" + link) and not os.path.lexists(os.path.join(r, link)):
-                os.symlink(os.readlink("/" + link), os.path.join(r, link))
-        open(os.path.join(r, "etc", "ld.so.cache"), "a").close()
+        chroot_helper.skeleton(r, ("usr", "dev", "tmp", "run", "proc", "sys"), empty=("etc/ld.so.cache",))
         script = (f"mount --bind '{r}' '{r}' && mount -t overlay overlay -o 'lowerdir={r}/usr:/usr' '{r}/usr' && "
                   f"mount --bind /proc '{r}/proc' && "
                   f"mount --bind /sys '{r}/sys' && mount --bind /dev '{r}/dev' && "

@@ -75,6 +75,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import chroot_helper  # noqa: E402
+from checks import Checks  # noqa: E402
+
 MID = "4e2f5a8c0d9b4a7e8f1c2b3a4d5e6f70"
 REL = "7.2.13+deb14-amd64"
 NEW_REL = "7.2.14+test1-amd64"
@@ -98,19 +102,6 @@ TUNED = "skew_tick=1 nohz=on"
 BOOT_FILES = ("boot", "etc/kernel", "etc/default")
 SKIP_TOP = {"proc", "sys", "usr", "dev", "tmp", "run", "var", BUILD_IN_ROOT[1:], SRC_IN_ROOT[1:], BIN_IN_ROOT[1:],
             "bin", "sbin", "lib", "lib64"}
-
-
-class Checks:
-    def __init__(self):
-        self.n = 0
-        self.failed = []
-
-    def check(self, ok, what):
-        self.n += 1
-        if not ok:
-            self.failed.append(what)
-            print("FAIL:", what, flush=True)
-        return ok
 
 
 def read(p):
@@ -185,31 +176,21 @@ class Root:
     def chrootable(self, direct=False):
         """direct: the same tree without grubby (numacma's bls backend)."""
         r, env = self.path, self.env
-        for d in ("usr", "dev", "tmp", "run", BUILD_IN_ROOT[1:], SRC_IN_ROOT[1:], BIN_IN_ROOT[1:]):
-            os.makedirs(os.path.join(r, d), exist_ok=True)
-        for link in ("bin", "sbin", "lib", "lib64"):
-            host = os.path.join("/", link)
-            if os.path.islink(host) and not os.path.lexists(os.path.join(r, link)):
-                os.symlink(os.readlink(host), os.path.join(r, link))
-        open(os.path.join(r, "dev", "null"), "a").close()
-        open(os.path.join(r, "etc", "ld.so.cache"), "a").close()
+        chroot_helper.skeleton(r, ("usr", "dev", "tmp", "run", BUILD_IN_ROOT[1:], SRC_IN_ROOT[1:], BIN_IN_ROOT[1:]))
         up = tempfile.mkdtemp(prefix="ovl-", dir=env.tmp)
         os.makedirs(os.path.join(up, "u"))
         os.makedirs(os.path.join(up, "w"))
-        mount("-t", "overlay", "overlay", "-o", f"lowerdir=/usr,upperdir={up}/u,workdir={up}/w", os.path.join(r, "usr"))
+        chroot_helper.mount("-t", "overlay", "overlay", "-o", f"lowerdir=/usr,upperdir={up}/u,workdir={up}/w", os.path.join(r, "usr"))
         if not direct:
             g = os.path.join(r, "usr/sbin/grubby")
             open(g, "a").close()
-            mount("--bind", env.grubby, g)
-            mount("-o", "remount,bind,ro", g)
+            chroot_helper.bind(env.grubby, g)
             ed = os.path.join(r, "usr/bin/grub2-editenv")
             if not os.path.lexists(ed):
                 os.symlink("grub-editenv", ed)
         for s, d in (("/dev/null", "dev/null"), ("/etc/ld.so.cache", "etc/ld.so.cache"),
                      (env.build, BUILD_IN_ROOT[1:]), (env.src, SRC_IN_ROOT[1:])):
-            mount("--bind", s, os.path.join(r, d))
-            if d != "dev/null":
-                mount("-o", "remount,bind,ro", os.path.join(r, d))
+            chroot_helper.bind(s, os.path.join(r, d), ro=d != "dev/null")
         b = os.path.join(r, BIN_IN_ROOT[1:])
         for prog in ("numacmactl", "numacmad"):
             os.symlink(f"{BUILD_IN_ROOT}/src/{prog}/{prog}", os.path.join(b, prog))
@@ -231,10 +212,6 @@ class Root:
 
     def file(self, rel):
         return read(os.path.join(self.path, rel))
-
-
-def mount(*args):
-    subprocess.run(["mount"] + list(args), check=True)
 
 
 def grub_value(root, text=None):
@@ -461,9 +438,9 @@ def confined(env, root, rw, state, caps, nnp, ptmp, argv):
     """argv in root as the unit would run it: a read-only view of the root
     with rw only where the unit says."""
     view = tempfile.mkdtemp(prefix="view-", dir=env.tmp)
-    mount("--rbind", root.path, view)
-    mount("--make-rslave", view)
-    for mp in sorted(mounts_below(view), key=len) + [view]:
+    chroot_helper.mount("--rbind", root.path, view)
+    chroot_helper.mount("--make-rslave", view)
+    for mp in sorted(chroot_helper.mounts_below(view), key=len) + [view]:
         subprocess.run(["mount", "-o", "remount,bind,ro", mp], check=False)
     for path in rw + state:
         optional = path.startswith("-")
@@ -476,17 +453,16 @@ def confined(env, root, rw, state, caps, nnp, ptmp, argv):
                 continue
             else:
                 raise RuntimeError(f"the unit's ReadWritePaths={path} does not exist in the root")
-        mount("--bind", src, os.path.join(view, path.lstrip("/")))
+        chroot_helper.mount("--bind", src, os.path.join(view, path.lstrip("/")))
     if ptmp:
-        mount("-t", "tmpfs", "tmpfs", os.path.join(view, "tmp"))
+        chroot_helper.mount("-t", "tmpfs", "tmpfs", os.path.join(view, "tmp"))
     pre = ["setpriv", "--bounding-set", "-all," + ",".join("+" + c for c in caps), "--inh-caps", "-all"]
     if nnp:
         pre.append("--no-new-privs")
     try:
         return root.run(pre + ["--"] + argv, check=False, chroot_to=view)
     finally:
-        for mp in sorted(mounts_below(view), key=len, reverse=True) + [view]:
-            subprocess.run(["umount", "-l", mp], stderr=subprocess.DEVNULL)
+        chroot_helper.unmount_below(view, including_top=True)
 
 
 def sandbox(env, c, layout):
@@ -517,22 +493,6 @@ def sandbox(env, c, layout):
     why = (h.file("var/lib/numacma/apply-failed") or b"").decode().strip()
     print(f"{layout}: step 7, the unit's sandbox (ReadWritePaths={' '.join(rw)}; CapabilityBoundingSet={','.join(caps)}): "
           f"as numacmactl apply; without /etc/default: {why!r}", flush=True)
-
-
-def mounts_below(top):
-    out = []
-    with open("/proc/self/mountinfo") as f:
-        for line in f:
-            mp = line.split()[4].replace("\\040", " ")
-            if mp.startswith(top + "/"):
-                out.append(mp)
-    return out
-
-
-def unmount_below(top):
-    for mp in sorted(mounts_below(top), key=len, reverse=True):
-        subprocess.run(["umount", "-l", mp], stderr=subprocess.DEVNULL)
-    return not mounts_below(top)
 
 
 class Env:
@@ -571,10 +531,9 @@ def main():
             print(f"check-real-grubby: '{tool}' is missing (util-linux, coreutils, grub2-common): skipped")
             return 77
     if not a.inner:
-        return subprocess.call(["unshare", "--mount", "--propagation", "private", sys.executable, __file__, "--inner"] + sys.argv[1:])
+        return chroot_helper.in_private_namespace(__file__)
     c = Checks()
-    base = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-    tmp = tempfile.mkdtemp(prefix="numacma-grubby-", dir=base)
+    tmp = chroot_helper.scratch("numacma-grubby-")
     env = Env(build, src, tmp, grubby)
     t0 = time.monotonic()
     try:
@@ -588,12 +547,10 @@ def main():
                 c.check(False, f"{layout}: {e}")
     finally:
         if a.keep:
-            unmount_below(tmp)
+            chroot_helper.unmount_below(tmp)
             print(f"check-real-grubby: the roots are in {tmp}")
-        elif unmount_below(tmp):
-            shutil.rmtree(tmp, ignore_errors=True)
         else:
-            print(f"check-real-grubby: mounts remain below {tmp}: left in place")
+            chroot_helper.remove_tree(tmp, "check-real-grubby")
     print(f"real grubby: {time.monotonic() - t0:.1f} s; {c.n} checks, {len(c.failed)} failed")
     return 1 if c.failed else 0
 

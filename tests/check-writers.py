@@ -32,15 +32,16 @@ Needs root (mount namespace, chroot); exits 77 without it. Prints a summary
 line "N checks, N failed" and exits 1 on any failure.
 """
 import argparse
-import json
 import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import chroot_helper  # noqa: E402
+from checks import Checks  # noqa: E402
 
 LAYOUTS = ["debian-grub", "fedora-bls", "fedora-grubby", "rhel8-grubby", "sdboot"]
 PLAN = "numa_cma=0:64M,1:100M"
@@ -76,20 +77,6 @@ printf '}\\n'
 head -c 40 /tmp/grub.cfg.new > /boot/grub/grub.cfg
 tail -c +41 /tmp/grub.cfg.new >> /boot/grub/grub.cfg
 """
-
-
-class Checks:
-    def __init__(self):
-        self.n = 0
-        self.failed = []
-
-    def check(self, ok, what):
-        self.n += 1
-        if not ok:
-            self.failed.append(what)
-            if len(self.failed) <= 30:
-                print("FAIL:", what, flush=True)
-        return ok
 
 
 def read(p):
@@ -135,24 +122,13 @@ class Env:
 
     def chrootable(self, root):
         """Bind the host's /usr, ld.so.cache, /etc/alternatives, /dev/null and the build dir in."""
-        for name in ("usr", "dev", BUILD_IN_ROOT[1:], FAKEBIN[1:], "tmp"):
-            os.makedirs(os.path.join(root, name), exist_ok=True)
-        for link in ("bin", "sbin", "lib", "lib64"):
-            host = os.path.join("/", link)
-            if os.path.islink(host) and not os.path.lexists(os.path.join(root, link)):
-                os.symlink(os.readlink(host), os.path.join(root, link))
-        open(os.path.join(root, "dev", "null"), "a").close()
-        open(os.path.join(root, "etc", "ld.so.cache"), "a").close()
+        chroot_helper.skeleton(root, ("usr", "dev", BUILD_IN_ROOT[1:], FAKEBIN[1:], "tmp"))
         # /usr/bin/awk (the grubby stand-in's) is a link through /etc/alternatives.
         os.makedirs(os.path.join(root, "etc", "alternatives"), exist_ok=True)
         binds = [("/usr", "usr"), ("/dev/null", "dev/null"), ("/etc/ld.so.cache", "etc/ld.so.cache"),
                  ("/etc/alternatives", "etc/alternatives"), (self.build, BUILD_IN_ROOT[1:])]
         for s, d in binds:
-            target = os.path.join(root, d)
-            subprocess.run(["mount", "--bind", s, target], check=True)
-            # Read-only: nothing a writer does in the root reaches the host.
-            if d != "dev/null":
-                subprocess.run(["mount", "-o", "remount,bind,ro", target], check=True)
+            chroot_helper.bind(s, os.path.join(root, d), ro=d != "dev/null")
         ug = os.path.join(root, FAKEBIN[1:], "update-grub")
         with open(ug, "w") as f:
             f.write(UPDATE_GRUB)
@@ -310,13 +286,12 @@ def main():
         return 77
     if not a.inner:
         # A private mount namespace: the bind mounts vanish with it.
-        return subprocess.call(["unshare", "--mount", "--propagation", "private", sys.executable, __file__, "--inner"] + sys.argv[1:])
+        return chroot_helper.in_private_namespace(__file__)
     seed = a.seed if a.seed is not None else random.SystemRandom().randrange(1 << 30)
     print(f"check-writers: seed {seed} (re-run with --seed {seed})", flush=True)
     rng = random.Random(seed)
-    c = Checks()
-    base = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-    tmp = tempfile.mkdtemp(prefix="numacma-writers-", dir=base)
+    c = Checks(print_at_most=30)
+    tmp = chroot_helper.scratch("numacma-writers-")
     try:
         env = Env(os.path.abspath(a.build), os.path.abspath(a.src), tmp)
         t0 = time.monotonic()
@@ -326,29 +301,9 @@ def main():
         t2 = time.monotonic()
         print(f"races: {a.pairs * 6 * len(LAYOUTS) * 2} pairs in {t1 - t0:.1f} s; crashes: {a.crashes} in {t2 - t1:.1f} s")
     finally:
-        # Never remove a tree with the host's /usr bound into it.
-        if unmount_below(tmp):
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print(f"check-writers: mounts remain below {tmp}: left in place")
+        chroot_helper.remove_tree(tmp, "check-writers")
     print(f"{c.n} checks, {len(c.failed)} failed")
     return 1 if c.failed else 0
-
-
-def mounts_below(top):
-    out = []
-    with open("/proc/self/mountinfo") as f:
-        for line in f:
-            mp = line.split()[4].replace("\\040", " ")
-            if mp.startswith(top + "/"):
-                out.append(mp)
-    return out
-
-
-def unmount_below(top):
-    for mp in sorted(mounts_below(top), key=len, reverse=True):
-        subprocess.run(["umount", mp], stderr=subprocess.DEVNULL)
-    return not mounts_below(top)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@
 #include "bootcfg/owned.h"
 #include "kernel/cmdline.h"
 #include "snapshot/snapshot.h"
+#include "test-tree.h"
 
 #define TREES SRCDIR "/tests/boot/trees"
 #define ENTRY_BLS "/boot/loader/entries/4e2f5a8c0d9b4a7e8f1c2b3a4d5e6f70-7.2.13+deb14-amd64.conf"
@@ -28,45 +29,22 @@
 #define PLAN32 "cma_pernuma=32M"
 #define DROPIN "/etc/default/grub.d/90-numacma.cfg"
 
-static char base[64];
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw) {
-        return remove(p);
-}
+static char *base;
 
 static int group_setup(void **state) {
         /* Many small trees, each write fsynced: tmpfs when there is one. */
-        const char *tmp = getenv("TMPDIR");
-        if (!tmp && access("/dev/shm", W_OK) == 0)
-                tmp = "/dev/shm";
-        snprintf(base, sizeof(base), "%s/numacma-boot-XXXXXX", tmp && strlen(tmp) < 30 ? tmp : "/tmp");
-        return mkdtemp(base) ? 0 : -1;
-}
-
-static int group_teardown(void **state) {
-        nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+        base = make_root_below(true);
         return 0;
 }
 
-static void sh(const char *fmt, ...) _printf_(1, 2);
-static void sh(const char *fmt, ...) {
-        va_list ap;
-        char *cmd = NULL;
-        va_start(ap, fmt);
-        assert_true(vasprintf(&cmd, fmt, ap) >= 0);
-        va_end(ap);
-        int r = system(cmd);
-        if (r != 0)
-                fail_msg("'%s' failed: %d", cmd, r);
-        free(cmd);
+static int group_teardown(void **state) {
+        rm_root(base);
+        return 0;
 }
 
 /* A fresh copy of a tree; returns its root (caller frees). */
 static char *tree(const char *name) {
-        static unsigned n;
-        char *root = strdup_printf("%s/%s-%u", base, name, n++);
-        sh("cp -a '%s/%s' '%s'", TREES, name, root);
-        return root;
+        return copy_tree(base, TREES, name);
 }
 
 static char *slurp(const char *root, const char *path) {
@@ -74,13 +52,6 @@ static char *slurp(const char *root, const char *path) {
         if (read_full_file_root(root, path, &s, NULL) < 0)
                 return NULL;
         return s;
-}
-
-static void put(const char *root, const char *path, const char *text) {
-        _cleanup_free_ char *p = root_join(root, path), *d = strdup(p);
-        *strrchr(d, '/') = 0;
-        assert_int_equal(mkdir_parents(d, 0755), 0);
-        assert_true(write_file_atomic(p, text, strlen(text), 0644) >= 0);
 }
 
 static size_t count(const char *hay, const char *needle) {
@@ -389,6 +360,24 @@ static void with_path(const char *dir, char **saved) {
         setenv("PATH", np, 1);
 }
 
+/* The fake grubby in PATH and commands run below the root; undone by
+ * grubby_off(). */
+static char *grubby_on(const char *name) {
+        _cleanup_free_ char *bin = strdup_printf("%s/grubby-bin-%s", base, name);
+        assert_int_equal(mkdir_parents(bin, 0755), 0);
+        sh("ln -sf '%s/tests/boot/fake-grubby' '%s/grubby'", SRCDIR, bin);
+        char *saved = NULL;
+        with_path(bin, &saved);
+        test_io.run_below_root = true;
+        return saved;
+}
+
+static void grubby_off(char *saved) {
+        test_io.run_below_root = false;
+        setenv("PATH", saved, 1);
+        free(saved);
+}
+
 static void test_update_grub_fails(void **state) {
         _cleanup_free_ char *root = tree("debian-grub");
         _cleanup_free_ char *bin = fake_path("update-grub", "#!/bin/sh\necho \"update-grub: $NUMACMA_ROOT\" >> \"$NUMACMA_ROOT/update-grub.log\"\nexit ${FAKE_EXIT:-0}\n");
@@ -438,12 +427,7 @@ static void test_grub_override_detected(void **state) {
 
 static void test_grubby(void **state) {
         _cleanup_free_ char *root = tree("fedora-grubby");
-        _cleanup_free_ char *bin = strdup_printf("%s/grubby-bin", base);
-        assert_int_equal(mkdir_parents(bin, 0755), 0);
-        sh("ln -sf '%s/tests/boot/fake-grubby' '%s/grubby'", SRCDIR, bin);
-        _cleanup_free_ char *saved = NULL;
-        with_path(bin, &saved);
-        test_io.run_below_root = true;
+        char *saved = grubby_on("grubby");
 
         apply_ok(root);
         check_once(root, "fedora-grubby", PLAN);
@@ -472,8 +456,7 @@ static void test_grubby(void **state) {
         _cleanup_snapshot_ Snapshot *s = status_of(root);
         assert_non_null(s->next.last_error);
 
-        test_io.run_below_root = false;
-        setenv("PATH", saved, 1);
+        grubby_off(saved);
 }
 
 static void test_next_boot_and_reboot_required(void **state) {
@@ -686,12 +669,7 @@ static void test_admin_arg_on_one_entry(void **state) {
  * grubby edits only the other kernel's entry. */
 static void test_grubby_spares_admin(void **state) {
         _cleanup_free_ char *root = tree("fedora-grubby");
-        _cleanup_free_ char *bin = strdup_printf("%s/grubby-bin2", base);
-        assert_int_equal(mkdir_parents(bin, 0755), 0);
-        sh("ln -sf '%s/tests/boot/fake-grubby' '%s/grubby'", SRCDIR, bin);
-        _cleanup_free_ char *saved = NULL;
-        with_path(bin, &saved);
-        test_io.run_below_root = true;
+        char *saved = grubby_on("spares-admin");
         sh("sed -i 's/cma=64M/cma=64M numa_cma=1:32M/' '%s" ENTRY_RESCUE "'", root);
         apply_ok(root);
         _cleanup_free_ char *rescue = slurp(root, ENTRY_RESCUE), *def = slurp(root, ENTRY_BLS);
@@ -706,26 +684,7 @@ static void test_grubby_spares_admin(void **state) {
         free(rescue);
         rescue = slurp(root, ENTRY_RESCUE);
         assert_int_equal(count(rescue, "numa_cma=1:32M"), 1);
-        test_io.run_below_root = false;
-        setenv("PATH", saved, 1);
-}
-
-/* The fake grubby in PATH and commands run below the root; undone by
- * grubby_off(). */
-static char *grubby_on(const char *name) {
-        _cleanup_free_ char *bin = strdup_printf("%s/grubby-bin-%s", base, name);
-        assert_int_equal(mkdir_parents(bin, 0755), 0);
-        sh("ln -sf '%s/tests/boot/fake-grubby' '%s/grubby'", SRCDIR, bin);
-        char *saved = NULL;
-        with_path(bin, &saved);
-        test_io.run_below_root = true;
-        return saved;
-}
-
-static void grubby_off(char *saved) {
-        test_io.run_below_root = false;
-        setenv("PATH", saved, 1);
-        free(saved);
+        grubby_off(saved);
 }
 
 /* grubby's layouts: GRUB_CMDLINE_LINUX in /etc/default/grub gets numacma's

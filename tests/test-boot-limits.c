@@ -18,10 +18,11 @@
 #include "plan/plan.h"
 #include "plan/slots.h"
 #include "status/status.h"
+#include "test-cma.h"
+#include "test-judge.h"
 #include "test-machine.h"
 
 #define TREES SRCDIR "/tests/fixtures/trees"
-#define PAGES(bytes) ((bytes) / 4096)
 
 static KernelCaps k72;
 
@@ -315,58 +316,22 @@ static void test_suggested_size(void **state) {
 
 /* ---- status ---- */
 
-typedef struct {
-        Policy *policy;
-        Topology *topology;
-        CmaState cma;
-        CmaUsage usage;
-        NextBoot next;
-        Cmdline *admin, *desired;
-        BootMemory *bm;
-        DmaDevices dma;
-        Plan *plan;
-        Status *status;
-} Case;
-
-static void add_zone(CmaState *c, int node) {
-        ZoneCma *z = realloc(c->nodes, (c->n_nodes + 1) * sizeof(ZoneCma));
-        assert_non_null(z);
-        c->nodes = z;
-        c->nodes[c->n_nodes++] = (ZoneCma){ .node = node };
-}
-
-static void add_area(CmaState *c, const char *name, CmaAreaKind kind, int node, int zone_node, uint64_t bytes) {
-        CmaArea *a = realloc(c->areas, (c->n_areas + 1) * sizeof(CmaArea));
-        assert_non_null(a);
-        c->areas = a;
-        c->areas[c->n_areas++] = (CmaArea){ .name = strdup(name), .kind = kind, .node = node,
-                                            .total_pages = PAGES(bytes), .has_total = true,
-                                            .available_pages = PAGES(bytes), .has_available = true };
-        for (size_t i = 0; i < c->n_nodes; i++)
-                if (c->nodes[i].node == zone_node) {
-                        c->nodes[i].cma_pages += PAGES(bytes);
-                        c->nodes[i].free_cma_pages += PAGES(bytes);
-                }
-}
-
-static void case_init(Case *c, const char *nodes, const int *accel) {
-        *c = (Case){0};
+static void case_init(StatusCase *c, const char *nodes, const int *accel) {
+        *c = (StatusCase){0};
         assert_int_equal(policy_new_default(&c->policy), 0);
         c->topology = make_topology(nodes, nodes, nodes, GIB, accel);
-        c->cma = (CmaState){ .has_zoneinfo = true, .zoneinfo_has_cma = true, .has_sysfs = true };
+        c->cma = cma_state_zoneinfo(true);
         for (size_t i = 0; i < c->topology->n_nodes; i++)
-                add_zone(&c->cma, c->topology->nodes[i].id);
+                cma_add_zone(&c->cma, c->topology->nodes[i].id);
 }
 
-static void judge(Case *c, const char *booted) {
+static void judge(StatusCase *c, const char *booted) {
         assert_int_equal(cmdline_parse(booted, &c->admin), 0);
         assert_int_equal(cma_usage_load("/nonexistent", &c->cma, &c->usage), 0);
         PlanInput pin = { .policy = c->policy, .topology = c->topology, .targets = &k72, .n_targets = 1,
                           .admin = c->admin, .boot_memory = c->bm, .dma = &c->dma, .cma = &c->cma, .usage = &c->usage };
         assert_int_equal(plan_compute(&pin, &c->plan), 0);
-        assert_int_equal(cmdline_parse(booted, &c->desired), 0);
-        for (char **a = c->plan->args; a && *a; a++)
-                assert_int_equal(cmdline_append(c->desired, *a), 0);
+        c->desired = desired_line(booted, c->plan);
         StatusInput in = {
                 .policy = c->policy, .topology = c->topology, .running = &k72, .running_config_found = true,
                 .targets = &k72, .n_targets = 1, .cma = &c->cma, .booted_cmdline = booted, .next = &c->next,
@@ -375,45 +340,18 @@ static void judge(Case *c, const char *booted) {
         assert_int_equal(status_judge(&in, &c->status), 0);
 }
 
-static void case_done(Case *c) {
-        status_free(c->status);
-        plan_free(c->plan);
-        cmdline_free(c->admin);
-        cmdline_free(c->desired);
-        next_boot_done(&c->next);
-        cma_usage_done(&c->usage);
-        cma_state_done(&c->cma);
-        topology_free(c->topology);
-        policy_free(c->policy);
-}
-
-static bool has_problem(const Status *s, const char *needle) {
-        FOREACH_PROBLEM(p, &s->problems)
-                if (strstr(p->text, needle))
-                        return true;
-        return false;
-}
-
-static const NodeStatus *node(const Status *s, int n) {
-        for (size_t i = 0; i < s->n_nodes; i++)
-                if (s->nodes[i].node == n)
-                        return &s->nodes[i];
-        fail_msg("no node %d", n);
-        return NULL;
-}
-
 /* A memory-only node that came after boot: the implicit request for it is
  * not a failed reservation, the node says why. */
 static void test_status_memory_after_boot(void **state) {
-        Case c;
+        StatusCase c;
         BootCase b;
         case_init(&c, "0-2", NULL);
         boot_case(&b, ZONEINFO_MOVABLE_2, "0-1");
         assert_int_equal(boot_memory_judge(c.topology, NULL, NULL, NULL, NULL, &b.bm), 0);
         c.bm = &b.bm;
-        add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
-        add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
-        add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
+        cma_add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 64 * MIB);
         judge(&c, "cma=64M");
         assert_int_equal(c.status->state, STATE_OK);
         assert_false(node(c.status, 2)->boot_memory);
@@ -423,19 +361,19 @@ static void test_status_memory_after_boot(void **state) {
         assert_true(has_problem(c.status, "node 2 cannot hold a CMA pool"));
         assert_false(has_problem(c.status, "reservation failed"));
         assert_non_null(strstr(c.status->summary, "2/2 nodes"));
-        case_done(&c);
+        status_case_done(&c);
         boot_case_done(&b);
 }
 
 /* More nodes than slots: the slot limit is named as the cause. */
 static void test_status_slots(void **state) {
-        Case c;
+        StatusCase c;
         case_init(&c, "0-21", (const int[]){ 21, END });
-        add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 5, 16 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 5, 16 * MIB);
         for (int n = 0; n < 19; n++) {
                 char name[16];
                 snprintf(name, sizeof name, "numa%d", n);
-                add_area(&c.cma, name, AREA_NUMA, n, n, 16 * MIB);
+                cma_add_area(&c.cma, name, AREA_NUMA, n, n, 16 * MIB);
         }
         judge(&c, "cma=16M");
         assert_int_equal(c.status->state, STATE_DEGRADED);
@@ -445,28 +383,28 @@ static void test_status_slots(void **state) {
         assert_false(has_problem(c.status, "reservation failed"));
         /* The plan serves the accelerator's node. */
         assert_true(plan_node(c.plan, 21)->size > 0);
-        case_done(&c);
+        status_case_done(&c);
 
         /* The node the slots ran out before holds the default area: served
          * locally, said, not degraded. */
         case_init(&c, "0-19", NULL);
-        add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 19, 16 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 19, 16 * MIB);
         for (int n = 0; n < 19; n++) {
                 char name[16];
                 snprintf(name, sizeof name, "numa%d", n);
-                add_area(&c.cma, name, AREA_NUMA, n, n, 16 * MIB);
+                cma_add_area(&c.cma, name, AREA_NUMA, n, n, 16 * MIB);
         }
         judge(&c, "cma=16M");
         assert_int_equal(c.status->default_node, 19);
         assert_true(node(c.status, 19)->booted_no_slot);
         assert_int_equal(c.status->state, STATE_OK);
         assert_true(has_problem(c.status, "node 19: the kernel's CMA slots ran out before its per-node area, but the default area lies on it"));
-        case_done(&c);
+        status_case_done(&c);
 }
 
 /* The default area failed: one reason, not one per node. */
 static void test_status_default_area_failed(void **state) {
-        Case c;
+        StatusCase c;
         case_init(&c, "0-3", NULL);
         c.cma.has_sysfs = false;
         judge(&c, "cma=3G");
@@ -475,16 +413,16 @@ static void test_status_default_area_failed(void **state) {
         assert_int_equal(c.status->default_area, 0);
         assert_true(has_problem(c.status, "made no per-node pool at all"));
         assert_false(has_problem(c.status, "node 0: the booted command line asks"));
-        case_done(&c);
+        status_case_done(&c);
 }
 
 /* Every device counts, accelerator or not, on nodes the policy covers;
  * the administrator's arguments are no excuse, and the fix is said. */
 static void test_status_devices(void **state) {
-        Case c;
+        StatusCase c;
         case_init(&c, "0-1", NULL);
-        add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
-        add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 64 * MIB);
         DmaDevice devs[] = {
                 { .address = "0000:81:00.0", .class_code = 0x010802, .node = 0, .driver = (char *) "nvme" },
         };
@@ -498,13 +436,13 @@ static void test_status_devices(void **state) {
         assert_true(has_problem(c.status, "the coherent DMA of 0000:81:00.0 (nvme) comes from the 64 MiB default area on node 1"));
         assert_true(has_problem(c.status, "give node 0 a pool there (e.g. 0:64M)"));
         c.dma = (DmaDevices){0};
-        case_done(&c);
+        status_case_done(&c);
 
         /* nodes = accelerators: a device on a node without one is listed, not counted. */
         case_init(&c, "0-1", (const int[]){ 1, END });
         c.policy->nodes_mode = NODES_ACCELERATORS;
-        add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
-        add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 192 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 192 * MIB);
         c.dma = (DmaDevices){ .devices = devs, .n_devices = 1 };
         judge(&c, "cma=64M numa_cma=1:192M");
         assert_int_equal(c.status->state, STATE_OK);
@@ -512,7 +450,7 @@ static void test_status_devices(void **state) {
         assert_false(c.status->devices[0].covered);
         assert_true(has_problem(c.status, "not counted"));
         c.dma = (DmaDevices){0};
-        case_done(&c);
+        status_case_done(&c);
 }
 
 /* Devices that never reach a per-node pool are listed with where their
@@ -523,18 +461,18 @@ static void test_status_devices(void **state) {
  * accelerators). */
 /* Two nodes with the implicit pools and the default area in node 1's DMA32
  * zone [1 GiB, 2 GiB), below 4 GiB (as on the captured q35 trees). */
-static void bypass_case(Case *c) {
+static void bypass_case(StatusCase *c) {
         case_init(c, "0-1", NULL);
-        add_area(&c->cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
-        add_area(&c->cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
-        add_area(&c->cma, "numa1", AREA_NUMA, 1, 1, 64 * MIB);
+        cma_add_area(&c->cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
+        cma_add_area(&c->cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
+        cma_add_area(&c->cma, "numa1", AREA_NUMA, 1, 1, 64 * MIB);
         c->cma.nodes[1].zones[MEM_ZONE_DMA32] = (ZonePages){ .present_pages = PAGES(GIB), .spanned_pages = PAGES(GIB),
                                                              .start_pfn = PAGES(GIB), .has_start = true,
                                                              .cma_pages = PAGES(128 * MIB) };
 }
 
 static void test_status_bypass(void **state) {
-        Case c;
+        StatusCase c;
         bypass_case(&c);
         DmaDevice devs[] = {
                 { .address = "0000:00:03.0", .class_code = 0x020000, .node = 0, .driver = (char *) "8139too", .mask_bits = 32 },
@@ -557,7 +495,7 @@ static void test_status_bypass(void **state) {
         assert_true(problems_contain_code(&c.status->problems, PROBLEM_DEVICES_BYPASS_POOLS));
         assert_false(problems_contain_code(&c.status->problems, PROBLEM_ACCELERATOR_BYPASS_POOLS));
         c.dma = (DmaDevices){0};
-        case_done(&c);
+        status_case_done(&c);
 
         /* The NIC an accelerator under the policy: degraded. */
         bypass_case(&c);
@@ -569,16 +507,16 @@ static void test_status_bypass(void **state) {
                                           "the 64 MiB default area on node 1 (remote)"));
         assert_true(problems_contain_code(&c.status->problems, PROBLEM_ACCELERATOR_BYPASS_POOLS));
         c.dma = (DmaDevices){0};
-        case_done(&c);
+        status_case_done(&c);
 }
 
 /* A pool whose allocations failed is too small: a warning with a size. */
 static void test_status_usage(void **state) {
-        Case c;
+        StatusCase c;
         case_init(&c, "0-1", NULL);
-        add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
-        add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
-        add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
+        cma_add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 64 * MIB);
         c.cma.areas[1].available_pages = PAGES(4 * MIB);  /* 60M in use */
         judge(&c, "cma=64M");
         /* Counters come from sysfs: hand-fill them after the load. */
@@ -643,7 +581,7 @@ static void test_status_usage(void **state) {
                 assert_true(th[i].why ? strstr(buf, th[i].why) != NULL : strstr(buf, "in use (") == NULL);
                 free(buf);
         }
-        case_done(&c);
+        status_case_done(&c);
 
         /* Without CMA sysfs usage is unknown. */
         case_init(&c, "0-1", NULL);
@@ -651,7 +589,7 @@ static void test_status_usage(void **state) {
         judge(&c, "cma=64M");
         assert_false(node(c.status, 0)->usage_known);
         assert_false(c.status->default_usage_known);
-        case_done(&c);
+        status_case_done(&c);
 }
 
 int main(void) {

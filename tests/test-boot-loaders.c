@@ -156,16 +156,14 @@ static void test_sdboot_choose(void **state) {
 
 static void efivar(const char *root, const char *name, const char *value) {
         _cleanup_free_ char *p = strdup_printf("/sys/firmware/efi/efivars/%s-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f", name);
-        _cleanup_free_ char *full = prepare(root, p);
-        FILE *f = fopen(full, "we");
-        assert_non_null(f);
-        fputc(7, f), fputc(0, f), fputc(0, f), fputc(0, f);
-        for (const char *c = value; ; c++) {
-                fputc(*c, f), fputc(0, f);
-                if (!*c)
-                        break;
-        }
-        assert_int_equal(fclose(f), 0);
+        /* The attributes (4 bytes), then the value in UTF-16LE with its NUL. */
+        size_t n = 4 + 2 * (strlen(value) + 1);
+        _cleanup_free_ char *b = calloc(1, n);
+        assert_non_null(b);
+        b[0] = 7;
+        for (size_t i = 0; value[i]; i++)
+                b[4 + 2 * i] = value[i];
+        put_bytes(root, p, b, n);
 }
 
 static void test_sdboot_efivars(void **state) {

@@ -22,6 +22,7 @@
 #include "basic/fileio.h"
 #include "basic/udiff.h"
 #include "basic/util.h"
+#include "test-tree.h"
 
 static char *edit(const char *line, char **remove, char **want) {
         char *out = NULL;
@@ -189,31 +190,11 @@ static void test_grub_default_error_lines(void **state) {
         }
 }
 
-static char *make_tree(void) {
-        char *t = strdup("/tmp/test-boot-parsers-XXXXXX");
-        assert_non_null(t);
-        assert_non_null(mkdtemp(t));
-        return t;
-}
-
-static void put(const char *root, const char *path, const char *text) {
-        _cleanup_free_ char *full = root_join(root, path);
-        _cleanup_free_ char *dir = strdup(full);
-        assert_non_null(dir);
-        *strrchr(dir, '/') = 0;
-        assert_int_equal(mkdir_parents(dir, 0755), 0);
-        assert_true(write_file_atomic(full, text, strlen(text), 0644) >= 0);
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw) {
-        return remove(path);
-}
-
 /* An open quote in GRUB_CMDLINE_LINUX (issue 11): the merged variable says
  * which file and line opened it, and a file that cannot be read names its
  * path and line. */
 static void test_grub_default_open_quote(void **state) {
-        _cleanup_free_ char *root = make_tree();
+        _cleanup_free_ char *root = make_root();
         put(root, "/etc/default/grub", "GRUB_DEFAULT=0\n# the arguments\nGRUB_CMDLINE_LINUX='quiet dyndbg=\"file'\n");
         put(root, "/etc/default/grub.d/50-console.cfg", "GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX console=ttyS0\"\n");
         ShellVars v = {0};
@@ -281,7 +262,7 @@ static void test_grub_default_open_quote(void **state) {
         /* dash: "sh: 5: FILE: Syntax error: ...", bash: "FILE: line 3: ..." */
         if (!startswith(err, "sourcing the /etc/default/grub files with sh failed: ") || !strstr(err, dropin))
                 fail_msg("got '%s'", err);
-        assert_int_equal(nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+        rm_tree(root);
 }
 
 static void test_grub_cfg(void **state) {

@@ -16,6 +16,7 @@
 #include "basic/atomic_write.h"
 #include "basic/fileio.h"
 #include "basic/util.h"
+#include "test-tree.h"
 
 #define SHIPPED SRCDIR "/conf/numacma.conf"
 #define F "/etc/numacma.conf"
@@ -105,31 +106,6 @@ static void assert_policy_equal(const Policy *a, const Policy *b) {
         assert_int_equal(a->apply, b->apply);
         assert_int_equal(a->manage, b->manage);
         assert_int_equal(a->metrics_interval_usec, b->metrics_interval_usec);
-}
-
-/* A temporary root with files below it; removed at the end. */
-static int rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw) {
-        return remove(path);
-}
-
-static void rm_rf(const char *dir) {
-        assert_int_equal(nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
-}
-
-static void put_file(const char *root, const char *path, const char *text) {
-        _cleanup_free_ char *full = root_join(root, path);
-        _cleanup_free_ char *dir = strdup(full);
-        assert_non_null(dir);
-        *strrchr(dir, '/') = 0;
-        assert_int_equal(mkdir_parents(dir, 0755), 0);
-        assert_true(write_file_atomic(full, text, strlen(text), 0644) >= 0);
-}
-
-static char *make_root(void) {
-        char *t = strdup("/tmp/test-config-XXXXXX");
-        assert_non_null(t);
-        assert_non_null(mkdtemp(t));
-        return t;
 }
 
 /* ---- value syntax ---- */
@@ -842,9 +818,9 @@ static void test_error_include_exclude(void **state) {
  * collected, in order. */
 static void test_load_errors(void **state) {
         _cleanup_free_ char *root = make_root();
-        put_file(root, "/etc/numacma.conf", "[pools]\nmax_size = 4Q\nsize = 1G\n");
-        put_file(root, "/etc/numacma.conf.d/10-a.conf", "[daemon]\napply = maybe\n");
-        put_file(root, "/etc/numacma.conf.d/20-b.conf", "[pools]\nmin_size = 5G\n");
+        put(root, "/etc/numacma.conf", "[pools]\nmax_size = 4Q\nsize = 1G\n");
+        put(root, "/etc/numacma.conf.d/10-a.conf", "[daemon]\napply = maybe\n");
+        put(root, "/etc/numacma.conf.d/20-b.conf", "[pools]\nmin_size = 5G\n");
 
         Policy *p = (Policy *) 0x1;
         PolicyErrors e = {0};
@@ -861,13 +837,13 @@ static void test_load_errors(void **state) {
         /* Without an errors list, the result is the same. */
         assert_int_equal(policy_load(root, &p, NULL), -EINVAL);
         assert_ptr_equal(p, (Policy *) 0x1);
-        rm_rf(root);
+        rm_tree(root);
 }
 
 static void test_load_io_errors(void **state) {
         _cleanup_free_ char *root = make_root();
-        put_file(root, "/etc/numacma.conf/x", "");
-        put_file(root, "/etc/numacma.conf.d", "[pools]\n");
+        put(root, "/etc/numacma.conf/x", "");
+        put(root, "/etc/numacma.conf.d", "[pools]\n");
 
         Policy *p = NULL;
         PolicyErrors e = {0};
@@ -882,7 +858,7 @@ static void test_load_io_errors(void **state) {
         assert_int_equal(policy_check_file("/nonexistent/numacma.conf", &e), -ENOENT);
         ASSERT_STRV(e.messages, "/nonexistent/numacma.conf: cannot read file: No such file or directory", NULL);
         policy_errors_done(&e);
-        rm_rf(root);
+        rm_tree(root);
 }
 
 /* ---- many errors, large files ---- */
@@ -934,9 +910,9 @@ static void test_error_cap_files(void **state) {
                 strbuf_append(&b, "size = big\n");
         _cleanup_free_ char *text = strbuf_steal(&b);
         assert_non_null(text);
-        put_file(root, "/etc/numacma.conf", text);
-        put_file(root, "/etc/numacma.conf.d/10-a.conf", text);
-        put_file(root, "/etc/numacma.conf.d/20-b.conf", "[pools]\nmin_size = 8G\n");
+        put(root, "/etc/numacma.conf", text);
+        put(root, "/etc/numacma.conf.d/10-a.conf", text);
+        put(root, "/etc/numacma.conf.d/20-b.conf", "[pools]\nmin_size = 8G\n");
 
         Policy *p = NULL;
         PolicyErrors e = {0};
@@ -949,7 +925,7 @@ static void test_error_cap_files(void **state) {
         assert_non_null(startswith(e.messages[19], "/etc/numacma.conf.d/10-a.conf:6: invalid size for 'size'"));
         assert_string_equal(e.messages[20], "... and 11 more errors not shown");
         policy_errors_done(&e);
-        rm_rf(root);
+        rm_tree(root);
 }
 
 /* head, then line repeated, then '#' padding to exactly total bytes. */
@@ -974,8 +950,8 @@ static void test_file_too_large(void **state) {
         assert_int_equal(strlen(ok), POLICY_FILE_MAX);
         assert_int_equal(strlen(big), POLICY_FILE_MAX + 1);
 
-        put_file(root, "/etc/numacma.conf", ok);
-        put_file(root, "/etc/numacma.conf.d/50-big.conf", big);
+        put(root, "/etc/numacma.conf", ok);
+        put(root, "/etc/numacma.conf.d/50-big.conf", big);
         Policy *p = NULL;
         PolicyErrors e = {0};
         assert_int_equal(policy_load(root, &p, &e), -EINVAL);
@@ -985,7 +961,7 @@ static void test_file_too_large(void **state) {
         assert_int_equal(e.n_errors, 1);
         policy_errors_done(&e);
 
-        put_file(root, "/etc/numacma.conf.d/50-big.conf", "[pools]\nsize = 1G\n");
+        put(root, "/etc/numacma.conf.d/50-big.conf", "[pools]\nsize = 1G\n");
         assert_int_equal(policy_load(root, &p, &e), 0);
         assert_null(e.messages);
         assert_int_equal(p->size.bytes, GIB);
@@ -993,15 +969,15 @@ static void test_file_too_large(void **state) {
 
         /* config check FILE: the same. */
         _cleanup_free_ char *path = root_join(root, "/big.conf");
-        put_file(root, "/big.conf", big);
+        put(root, "/big.conf", big);
         assert_int_equal(policy_check_file(path, &e), -EINVAL);
         _cleanup_free_ char *want = strdup_printf("%s: file too large: 1048577 bytes, a policy file is at most 1024 KiB", path);
         ASSERT_STRV(e.messages, want, NULL);
         policy_errors_done(&e);
-        put_file(root, "/big.conf", ok);
+        put(root, "/big.conf", ok);
         assert_int_equal(policy_check_file(path, &e), 0);
         assert_null(e.messages);
-        rm_rf(root);
+        rm_tree(root);
 }
 
 /* Lists hold at most POLICY_LIST_MAX entries (pci_classes
@@ -1088,7 +1064,7 @@ static void test_load_missing(void **state) {
         assert_int_equal(policy_new_default(&def), 0);
         assert_policy_equal(p, def);
         ASSERT_STRV(p->sources, NULL);
-        rm_rf(root);
+        rm_tree(root);
 }
 
 static void test_load_dropins(void **state) {
@@ -1097,15 +1073,15 @@ static void test_load_dropins(void **state) {
         _cleanup_policy_ Policy *p = NULL;
         PolicyErrors e = {0};
 
-        put_file(root, "/etc/numacma.conf", shipped);
-        put_file(root, "/etc/numacma.conf.d/20-b.conf",
+        put(root, "/etc/numacma.conf", shipped);
+        put(root, "/etc/numacma.conf.d/20-b.conf",
                  "[pools]\n"
                  "max_size = 2G\n"
                  "[accelerators]\n"
                  "drivers = c\n"
                  "[node.1]\n"
                  "enabled = no\n");
-        put_file(root, "/etc/numacma.conf.d/10-a.conf",
+        put(root, "/etc/numacma.conf.d/10-a.conf",
                  "[pools]\n"
                  "max_size = 1G\n"
                  "min_size = 512M\n"
@@ -1115,10 +1091,10 @@ static void test_load_dropins(void **state) {
                  "pci_classes = 0x0300\n"
                  "[node.1]\n"
                  "size = 3G\n");
-        put_file(root, "/etc/numacma.conf.d/README", "this is not a conf file\n");
-        put_file(root, "/etc/numacma.conf.d/.hidden.conf", "garbage\n");
-        put_file(root, "/etc/numacma.conf.d/30-c.conf.rpmsave", "garbage\n");
-        put_file(root, "/etc/numacma.conf.d/40-dir.conf/x", "garbage\n");
+        put(root, "/etc/numacma.conf.d/README", "this is not a conf file\n");
+        put(root, "/etc/numacma.conf.d/.hidden.conf", "garbage\n");
+        put(root, "/etc/numacma.conf.d/30-c.conf.rpmsave", "garbage\n");
+        put(root, "/etc/numacma.conf.d/40-dir.conf/x", "garbage\n");
 
         assert_int_equal(policy_load(root, &p, &e), 0);
         assert_null(e.messages);
@@ -1138,7 +1114,7 @@ static void test_load_dropins(void **state) {
         assert_int_equal(policy_node_size(p, 1)->bytes, 3 * GIB);
 
         /* min > max across files: the error names the later setting. */
-        put_file(root, "/etc/numacma.conf.d/30-c.conf", "[pools]\n\nmax_size = 256M\n");
+        put(root, "/etc/numacma.conf.d/30-c.conf", "[pools]\n\nmax_size = 256M\n");
         Policy *q = NULL;
         assert_int_equal(policy_load(root, &q, &e), -EINVAL);
         assert_null(q);
@@ -1146,14 +1122,14 @@ static void test_load_dropins(void **state) {
         policy_errors_done(&e);
 
         /* A later file fixing an earlier file's bound is fine. */
-        put_file(root, "/etc/numacma.conf.d/30-c.conf", "[pools]\nmin_size = 8G\n");
-        put_file(root, "/etc/numacma.conf.d/31-d.conf", "[pools]\nmax_size = 16G\n");
+        put(root, "/etc/numacma.conf.d/30-c.conf", "[pools]\nmin_size = 8G\n");
+        put(root, "/etc/numacma.conf.d/31-d.conf", "[pools]\nmax_size = 16G\n");
         assert_int_equal(policy_load(root, &q, &e), 0);
         assert_null(e.messages);
         assert_int_equal(q->min_size, 8 * GIB);
         assert_int_equal(q->max_size, 16 * GIB);
         policy_free(q);
-        rm_rf(root);
+        rm_tree(root);
 }
 
 static void test_check_file(void **state) {

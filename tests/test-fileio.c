@@ -14,6 +14,7 @@
 #include "basic/atomic_write.h"
 #include "basic/fileio.h"
 #include "basic/util.h"
+#include "test-tree.h"
 
 
 /* Failure injection at each step of write_file_atomic(), through the
@@ -63,24 +64,14 @@ int __wrap_rename(const char *from, const char *to) {
 }
 
 typedef struct {
-        char root[64];
+        char *root;
 } Fixture;
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw) {
-        return remove(p);
-}
 
 static int setup(void **state) {
         Fixture *f = calloc(1, sizeof(Fixture));
         if (!f)
                 return -1;
-        const char *tmp = getenv("TMPDIR");
-        snprintf(f->root, sizeof(f->root), "%s/numacma-test-XXXXXX",
-                 tmp && strlen(tmp) < 30 ? tmp : "/tmp");
-        if (!mkdtemp(f->root)) {
-                free(f);
-                return -1;
-        }
+        f->root = make_root();
         *state = f;
         return 0;
 }
@@ -88,21 +79,9 @@ static int setup(void **state) {
 static int teardown(void **state) {
         Fixture *f = *state;
         set_fail_step(0);
-        nftw(f->root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+        rm_root(f->root);
         free(f);
         return 0;
-}
-
-/* Write a file below root (creating its directories), test-side. */
-static void put(const Fixture *f, const char *rel, const char *content) {
-        _cleanup_free_ char *p = strdup_printf("%s/%s", f->root, rel);
-        _cleanup_free_ char *dir = strdup(p);
-        *strrchr(dir, '/') = 0;
-        assert_int_equal(mkdir_parents(dir, 0755), 0);
-        FILE *fp = fopen(p, "we");
-        assert_non_null(fp);
-        fputs(content, fp);
-        assert_int_equal(fclose(fp), 0);
 }
 
 static char *path_in(const Fixture *f, const char *rel) {
@@ -151,16 +130,16 @@ static void test_root_join(void **state) {
 
 static void test_read(void **state) {
         Fixture *f = *state;
-        put(f, "sys/a", "hello\nworld\n");
-        put(f, "sys/u64", "42\n");
-        put(f, "sys/hex", "0x030200\n");
-        put(f, "sys/oct", "010\n");
-        put(f, "sys/neg", "-1\n");
-        put(f, "sys/sp", "17 \t\r\nx");
-        put(f, "sys/lead", " 5\n");
-        put(f, "sys/bad", "12abc\n");
-        put(f, "sys/empty", "");
-        put(f, "sys/big", "99999999999999999999999\n");
+        put(f->root, "sys/a", "hello\nworld\n");
+        put(f->root, "sys/u64", "42\n");
+        put(f->root, "sys/hex", "0x030200\n");
+        put(f->root, "sys/oct", "010\n");
+        put(f->root, "sys/neg", "-1\n");
+        put(f->root, "sys/sp", "17 \t\r\nx");
+        put(f->root, "sys/lead", " 5\n");
+        put(f->root, "sys/bad", "12abc\n");
+        put(f->root, "sys/empty", "");
+        put(f->root, "sys/big", "99999999999999999999999\n");
 
         _cleanup_free_ char *s = NULL;
         size_t n = 0;
@@ -238,10 +217,10 @@ static void test_read_at(void **state) {
         for (int i = 0; i < 20000; i++)
                 strbuf_printf(&big, "CONFIG_X%d=y\n", i);
         assert_false(long_num.oom || big.oom);
-        put(f, "sys/bus/pci/devices/0000:81:00.0/class", "0x038000\n");
-        put(f, "sys/bus/pci/devices/0000:81:00.0/numa_node", "-1\n");
-        put(f, "sys/bus/pci/devices/0000:81:00.0/long", long_num.buf);
-        put(f, "boot/config", big.buf);
+        put(f->root, "sys/bus/pci/devices/0000:81:00.0/class", "0x038000\n");
+        put(f->root, "sys/bus/pci/devices/0000:81:00.0/numa_node", "-1\n");
+        put(f->root, "sys/bus/pci/devices/0000:81:00.0/long", long_num.buf);
+        put(f->root, "boot/config", big.buf);
         _cleanup_free_ char *link = path_in(f, "sys/bus/pci/devices/0000:81:00.0/driver");
         assert_int_equal(symlink("../../../bus/pci/drivers/nvme", link), 0);
 
@@ -300,9 +279,9 @@ static void test_read_lines(void **state) {
                 strbuf_append(&longline, "x");
         assert_false(longline.oom);
         _cleanup_free_ char *text = strdup_printf("a\n\nb c\n%s\nlast", longline.buf);
-        put(f, "proc/zoneinfo", text);
-        put(f, "proc/nl", "one\ntwo\n");
-        put(f, "proc/empty", "");
+        put(f->root, "proc/zoneinfo", text);
+        put(f->root, "proc/nl", "one\ntwo\n");
+        put(f->root, "proc/empty", "");
 
         Lines c = { .stop_at = -1 };
         assert_int_equal(read_lines_root(f->root, "/proc/zoneinfo", collect, &c), 0);
@@ -330,11 +309,7 @@ static void test_read_lines(void **state) {
         strv_free(c.lines);
 
         /* A NUL ends the text, as for a file read whole. */
-        _cleanup_free_ char *p = path_in(f, "proc/nul");
-        FILE *fp = fopen(p, "we");
-        assert_non_null(fp);
-        assert_int_equal(fwrite("one\ntw\0o\nthree\n", 1, 15, fp), 15);
-        assert_int_equal(fclose(fp), 0);
+        put_bytes(f->root, "proc/nul", "one\ntw\0o\nthree\n", 15);
         c = (Lines){ .stop_at = -1 };
         assert_int_equal(read_lines_root(f->root, "/proc/nul", collect, &c), 0);
         assert_int_equal(strv_length(c.lines), 2);
@@ -349,7 +324,7 @@ static void test_read_lines(void **state) {
 
 static void test_read_link(void **state) {
         Fixture *f = *state;
-        put(f, "sys/devices/pci0000:00/0000:00:01.0/vendor", "0x10de\n");
+        put(f->root, "sys/devices/pci0000:00/0000:00:01.0/vendor", "0x10de\n");
         _cleanup_free_ char *l1 = path_in(f, "sys/devices/pci0000:00/0000:00:01.0/driver");
         _cleanup_free_ char *l2 = path_in(f, "sys/plain");
         _cleanup_free_ char *l3 = path_in(f, "sys/long");
@@ -383,12 +358,12 @@ static bool only_node(const char *name) {
 
 static void test_list_dir(void **state) {
         Fixture *f = *state;
-        put(f, "sys/devices/system/node/node10/x", "");
-        put(f, "sys/devices/system/node/node2/x", "");
-        put(f, "sys/devices/system/node/node0/x", "");
-        put(f, "sys/devices/system/node/possible", "0-10\n");
-        put(f, "sys/devices/system/node/.hidden", "");
-        put(f, "sys/devices/system/node/Apple", "");
+        put(f->root, "sys/devices/system/node/node10/x", "");
+        put(f->root, "sys/devices/system/node/node2/x", "");
+        put(f->root, "sys/devices/system/node/node0/x", "");
+        put(f->root, "sys/devices/system/node/possible", "0-10\n");
+        put(f->root, "sys/devices/system/node/.hidden", "");
+        put(f->root, "sys/devices/system/node/Apple", "");
 
         _cleanup_strv_free_ char **all = NULL, **nodes = NULL, **empty = NULL;
         assert_int_equal(list_dir_root(f->root, "/sys/devices/system/node", NULL, &all), 0);
@@ -450,11 +425,7 @@ static void test_read_gz(void **state) {
         _cleanup_free_ char *whole = NULL;
         size_t wn = 0;
         assert_int_equal(read_full_file_root(NULL, gzp, &whole, &wn), 0);
-        _cleanup_free_ char *trunc = path_in(f, "proc/trunc.gz");
-        FILE *fp = fopen(trunc, "we");
-        assert_non_null(fp);
-        assert_int_equal(fwrite(whole, 1, wn / 2, fp), wn / 2);
-        assert_int_equal(fclose(fp), 0);
+        put_bytes(f->root, "proc/trunc.gz", whole, wn / 2);
         char *x = NULL;
         assert_int_equal(read_gz_file_root(f->root, "/proc/trunc.gz", &x, &n), -EBADMSG);
         assert_null(x);
@@ -462,7 +433,7 @@ static void test_read_gz(void **state) {
         assert_int_equal(read_gz_file_root(f->root, "/proc/nosuch.gz", &x, &n), -ENOENT);
 
         /* zlib reads a file that is not gzip as it is ("transparent"). */
-        put(f, "proc/plain", "CONFIG_CMA=y\n");
+        put(f->root, "proc/plain", "CONFIG_CMA=y\n");
         _cleanup_free_ char *s3 = NULL;
         assert_int_equal(read_gz_file_root(f->root, "/proc/plain", &s3, &n), 0);
         assert_string_equal(s3, "CONFIG_CMA=y\n");
@@ -543,7 +514,7 @@ static void test_write_fail_steps(void **state) {
         _cleanup_free_ char *d = path_in(f, "etc/default");
         const char *old = "GRUB_CMDLINE_LINUX=\"quiet numa_cma=0:64M\"\n";
         const char *new = "GRUB_CMDLINE_LINUX=\"quiet numa_cma=0:128M\"\n";
-        put(f, "etc/default/grub", old);
+        put(f->root, "etc/default/grub", old);
         assert_int_equal(chmod(p, 0600), 0);
 
         for (int step = 1; step <= 4; step++) {
@@ -593,7 +564,7 @@ static void test_write_fail_steps(void **state) {
 
 static void test_remove_file_synced(void **state) {
         Fixture *f = *state;
-        put(f, "a/b", "x");
+        put(f->root, "a/b", "x");
         _cleanup_free_ char *p = path_in(f, "a/b");
         _cleanup_free_ char *d = path_in(f, "a");
         assert_int_equal(remove_file_synced(p), 1);
@@ -620,7 +591,7 @@ static void test_mkdir_parents(void **state) {
         assert_true(S_ISDIR(st.st_mode));
 
         /* A file in the way, as a parent or as the last component. */
-        put(f, "file", "");
+        put(f->root, "file", "");
         _cleanup_free_ char *p3 = path_in(f, "file/sub");
         assert_int_equal(mkdir_parents(p3, 0755), -ENOTDIR);
         _cleanup_free_ char *p4 = path_in(f, "file");
@@ -633,7 +604,7 @@ static void test_mkdir_parents(void **state) {
 static void test_write_keeps_xattrs(void **state) {
         Fixture *f = *state;
         _cleanup_free_ char *p = path_in(f, "etc/kernel/cmdline");
-        put(f, "etc/kernel/cmdline", "quiet\n");
+        put(f->root, "etc/kernel/cmdline", "quiet\n");
         /* An ACL granting uid 65534 read: USER_OBJ rw, USER r, GROUP_OBJ r, MASK r, OTHER r. */
         struct { uint32_t version; struct { uint16_t tag, perm; uint32_t id; } e[5]; } __attribute__((packed)) acl = {
                 2, { { 0x01, 6, UINT32_MAX }, { 0x02, 4, 65534 }, { 0x04, 4, UINT32_MAX }, { 0x10, 4, UINT32_MAX }, { 0x20, 4, UINT32_MAX } }

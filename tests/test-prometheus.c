@@ -21,52 +21,21 @@
 #include "shared/metrics_file.h"
 #include "snapshot/snapshot.h"
 #include "status/status_prometheus.h"
+#include "test-tree.h"
 
 #define FIXTURES SRCDIR "/tests/fixtures/trees"
 #define BOOT_TREES SRCDIR "/tests/boot/trees"
 
-static char base[64];
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw) {
-        return remove(p);
-}
+static char *base;
 
 static int group_setup(void **state) {
-        const char *tmp = getenv("TMPDIR");
-        snprintf(base, sizeof(base), "%s/numacma-prom-XXXXXX", tmp && strlen(tmp) < 30 ? tmp : "/tmp");
-        return mkdtemp(base) ? 0 : -1;
-}
-
-static int group_teardown(void **state) {
-        nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+        base = make_root();
         return 0;
 }
 
-static void sh(const char *fmt, ...) _printf_(1, 2);
-static void sh(const char *fmt, ...) {
-        va_list ap;
-        char *cmd = NULL;
-        va_start(ap, fmt);
-        assert_true(vasprintf(&cmd, fmt, ap) >= 0);
-        va_end(ap);
-        int r = system(cmd);
-        if (r != 0)
-                fail_msg("'%s' failed: %d", cmd, r);
-        free(cmd);
-}
-
-static char *copy_tree(const char *from, const char *name) {
-        static unsigned n;
-        char *root = strdup_printf("%s/%s-%u", base, name, n++);
-        sh("cp -a '%s/%s' '%s'", from, name, root);
-        return root;
-}
-
-static void put(const char *root, const char *path, const char *text) {
-        _cleanup_free_ char *p = root_join(root, path), *d = strdup(p);
-        *strrchr(d, '/') = 0;
-        assert_int_equal(mkdir_parents(d, 0755), 0);
-        assert_true(write_file_atomic(p, text, strlen(text), 0644) >= 0);
+static int group_teardown(void **state) {
+        rm_root(base);
+        return 0;
 }
 
 static Snapshot *status_of(const char *root) {
@@ -188,7 +157,7 @@ static void test_every_fixture_well_formed(void **state) {
 }
 
 static void test_allocation_failures(void **state) {
-        _cleanup_free_ char *root = copy_tree(FIXTURES, "7.2-amd64-numa_cma-accel");
+        _cleanup_free_ char *root = copy_tree(base, FIXTURES, "7.2-amd64-numa_cma-accel");
         _cleanup_free_ char *p = strdup_printf("%s/sys/kernel/mm/cma/numa1/alloc_pages_fail", root);
         sh("echo 5 > '%s'", p);
         _cleanup_free_ char *t = metrics(root, NULL);
@@ -223,7 +192,7 @@ static void test_last_apply_file(void **state) {
         assert_int_equal(t, 1700000000);
 
         /* A successful apply writes it, and the snapshot carries it. */
-        _cleanup_free_ char *r2 = copy_tree(BOOT_TREES, "fedora-bls");
+        _cleanup_free_ char *r2 = copy_tree(base, BOOT_TREES, "fedora-bls");
         _cleanup_(boot_apply_result_done) BootApplyResult res = {0};
         {
                 _cleanup_snapshot_ Snapshot *s = status_of(r2);
@@ -236,7 +205,7 @@ static void test_last_apply_file(void **state) {
 }
 
 static void test_reboot_pending_and_failed_apply(void **state) {
-        _cleanup_free_ char *root = copy_tree(BOOT_TREES, "sdboot");
+        _cleanup_free_ char *root = copy_tree(base, BOOT_TREES, "sdboot");
         _cleanup_(boot_apply_result_done) BootApplyResult res = {0};
         {
                 _cleanup_snapshot_ Snapshot *s = status_of(root);

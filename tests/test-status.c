@@ -11,10 +11,11 @@
 #include "basic/util.h"
 #include "plan/plan.h"
 #include "status/status.h"
+#include "test-cma.h"
+#include "test-judge.h"
 #include "test-machine.h"
 
 #define TREES SRCDIR "/tests/fixtures/trees"
-#define PAGES(bytes) ((bytes) / 4096)
 
 static KernelCaps k72, k612;
 
@@ -32,56 +33,23 @@ static int teardown(void **state) {
 
 /* One machine: two 1 GiB nodes, an accelerator on node 1, and the CMA
  * areas the kernel made (sysfs names and sizes). */
-typedef struct {
-        Policy *policy;
-        Topology *topology;
-        CmaState cma;
-        NextBoot next;
-        Cmdline *admin, *desired;
-        Plan *plan;
-        Status *status;
-} Case;
-
-static void add_area(CmaState *c, const char *name, CmaAreaKind kind, int node, uint64_t bytes) {
-        CmaArea *a = realloc(c->areas, (c->n_areas + 1) * sizeof(CmaArea));
-        assert_non_null(a);
-        c->areas = a;
-        /* The area's node is in its name; the default area's is not (-1).
-         * Callers add them in cma_state_area()'s order: kind, then node. */
-        c->areas[c->n_areas++] = (CmaArea){ .name = strdup(name), .kind = kind, .node = kind == AREA_DEFAULT ? -1 : node,
-                                            .total_pages = PAGES(bytes), .has_total = true,
-                                            .available_pages = PAGES(bytes), .has_available = true };
-        ZoneCma *z = NULL;
-        for (size_t i = 0; i < c->n_nodes; i++)
-                if (c->nodes[i].node == node)
-                        z = &c->nodes[i];
-        assert_non_null(z);
-        z->cma_pages += PAGES(bytes);
-        z->free_cma_pages += PAGES(bytes);
-}
-
-static void case_init(Case *c, bool sysfs) {
-        *c = (Case){0};
+static void case_init(StatusCase *c, bool sysfs) {
+        *c = (StatusCase){0};
         assert_int_equal(policy_new_default(&c->policy), 0);
         c->topology = make_topology("0-1", "0-1", "0-1", GIB, (const int[]){ 1, END });
-        c->cma = (CmaState){ .has_zoneinfo = true, .zoneinfo_has_cma = true, .has_sysfs = sysfs };
-        c->cma.nodes = calloc(2, sizeof(ZoneCma));
-        assert_non_null(c->cma.nodes);
-        c->cma.nodes[0].node = 0;
-        c->cma.nodes[1].node = 1;
-        c->cma.n_nodes = 2;
+        c->cma = cma_state_zoneinfo(sysfs);
+        cma_add_zone(&c->cma, 0);
+        cma_add_zone(&c->cma, 1);
 }
 
 /* Plan from the next boot's (or the booted) line, then judge. */
-static void judge(Case *c, const KernelCaps *k, const char *booted, const char *next) {
+static void judge(StatusCase *c, const KernelCaps *k, const char *booted, const char *next) {
         if (next)
                 assert_non_null(c->next.cmdline = strdup(next));
         assert_int_equal(cmdline_parse(next ? next : booted, &c->admin), 0);
         PlanInput pin = { .policy = c->policy, .topology = c->topology, .targets = k, .n_targets = 1, .admin = c->admin };
         assert_int_equal(plan_compute(&pin, &c->plan), 0);
-        assert_int_equal(cmdline_parse(next ? next : booted, &c->desired), 0);
-        for (char **a = c->plan->args; a && *a; a++)
-                assert_int_equal(cmdline_append(c->desired, *a), 0);
+        c->desired = desired_line(next ? next : booted, c->plan);
         StatusInput in = {
                 .policy = c->policy, .topology = c->topology, .running = k, .running_config_found = true,
                 .targets = k, .n_targets = 1, .cma = &c->cma, .booted_cmdline = booted, .next = &c->next,
@@ -90,42 +58,16 @@ static void judge(Case *c, const KernelCaps *k, const char *booted, const char *
         assert_int_equal(status_judge(&in, &c->status), 0);
 }
 
-static void case_done(Case *c) {
-        status_free(c->status);
-        plan_free(c->plan);
-        cmdline_free(c->admin);
-        cmdline_free(c->desired);
-        next_boot_done(&c->next);
-        cma_state_done(&c->cma);
-        topology_free(c->topology);
-        policy_free(c->policy);
-}
-
-static bool has_problem(const Status *s, const char *needle) {
-        FOREACH_PROBLEM(p, &s->problems)
-                if (strstr(p->text, needle))
-                        return true;
-        return false;
-}
-
-static const NodeStatus *node(const Status *s, int n) {
-        for (size_t i = 0; i < s->n_nodes; i++)
-                if (s->nodes[i].node == n)
-                        return &s->nodes[i];
-        fail_msg("no node %d", n);
-        return NULL;
-}
-
 #define LINE "cma=64M numa_cma=0:64M,1:192M"
 
 /* The default area on node 1 beside node 1's pool: both pools active,
  * the accelerator local, nothing pending. */
 static void test_ok_pools_active(void **state) {
-        Case c;
+        StatusCase c;
         case_init(&c, true);
-        add_area(&c.cma, "reserved", AREA_DEFAULT, 1, 64 * MIB);
-        add_area(&c.cma, "numa0", AREA_NUMA, 0, 64 * MIB);
-        add_area(&c.cma, "numa1", AREA_NUMA, 1, 192 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
+        cma_add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 192 * MIB);
         judge(&c, &k72, LINE, LINE);
         const Status *s = c.status;
         assert_int_equal(s->state, STATE_OK);
@@ -138,71 +80,71 @@ static void test_ok_pools_active(void **state) {
         assert_int_equal(s->n_accels, 1);
         assert_true(s->accels[0].local_pool);
         assert_false(s->accels[0].remote_default);
-        case_done(&c);
+        status_case_done(&c);
 }
 
 /* Asked for, not made: degraded, with the node and both sizes. */
 static void test_failed_reservation_is_degraded(void **state) {
-        Case c;
+        StatusCase c;
         case_init(&c, true);
-        add_area(&c.cma, "reserved", AREA_DEFAULT, 1, 64 * MIB);
-        add_area(&c.cma, "numa0", AREA_NUMA, 0, 64 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
         judge(&c, &k72, LINE, LINE);
         assert_int_equal(c.status->state, STATE_DEGRADED);
         assert_true(has_problem(c.status, "node 1: the booted command line asks for a 192 MiB pool but the kernel reserved 0 MiB"));
         assert_false(node(c.status, 1)->has_local_pool);
         assert_true(c.status->accels[0].remote_default == false || c.status->default_node == 1);
-        case_done(&c);
+        status_case_done(&c);
 }
 
 /* The accelerator's node has no pool while the default area sits on the
  * other node: its coherent DMA is remote. */
 static void test_remote_default_area(void **state) {
-        Case c;
+        StatusCase c;
         case_init(&c, true);
-        add_area(&c.cma, "reserved", AREA_DEFAULT, 0, 64 * MIB);
-        add_area(&c.cma, "numa0", AREA_NUMA, 0, 64 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 0, 64 * MIB);
+        cma_add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
         judge(&c, &k72, "cma=64M numa_cma=0:64M", "cma=64M numa_cma=0:64M");
         assert_int_equal(c.status->default_node, 0);
         assert_true(c.status->accels[0].remote_default);
         assert_true(has_problem(c.status, "accelerator 0000:81:00.0 on node 1 has no local CMA pool"));
         assert_int_equal(c.status->state, STATE_DEGRADED);
-        case_done(&c);
+        status_case_done(&c);
 }
 
 /* The next boot asks for other CMA areas than the booted line. */
 static void test_pending_reboot(void **state) {
-        Case c;
+        StatusCase c;
         case_init(&c, true);
-        add_area(&c.cma, "reserved", AREA_DEFAULT, 1, 64 * MIB);
-        add_area(&c.cma, "numa0", AREA_NUMA, 0, 64 * MIB);
-        add_area(&c.cma, "numa1", AREA_NUMA, 1, 192 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
+        cma_add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 192 * MIB);
         judge(&c, &k72, LINE, "cma=64M numa_cma=0:64M,1:256M quiet");
         assert_int_equal(c.status->state, STATE_PENDING_REBOOT);
         assert_int_equal(node(c.status, 1)->next_boot, 256 * MIB);
         assert_non_null(strstr(c.status->summary, "reboot pending"));
-        case_done(&c);
+        status_case_done(&c);
 }
 
 /* Only a non-CMA token differs: nothing is pending. */
 static void test_other_tokens_not_pending(void **state) {
-        Case c;
+        StatusCase c;
         case_init(&c, true);
-        add_area(&c.cma, "reserved", AREA_DEFAULT, 1, 64 * MIB);
-        add_area(&c.cma, "numa0", AREA_NUMA, 0, 64 * MIB);
-        add_area(&c.cma, "numa1", AREA_NUMA, 1, 192 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
+        cma_add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 192 * MIB);
         judge(&c, &k72, LINE, "quiet " LINE " splash");
         assert_int_equal(c.status->state, STATE_OK);
-        case_done(&c);
+        status_case_done(&c);
 }
 
 /* An unknown next boot says why; a record that lies is reported. */
 static void test_unknown_next_and_lying_record(void **state) {
-        Case c;
+        StatusCase c;
         case_init(&c, true);
-        add_area(&c.cma, "reserved", AREA_DEFAULT, 1, 64 * MIB);
-        add_area(&c.cma, "numa0", AREA_NUMA, 0, 64 * MIB);
-        add_area(&c.cma, "numa1", AREA_NUMA, 1, 192 * MIB);
+        cma_add_area(&c.cma, "reserved", AREA_DEFAULT, -1, 1, 64 * MIB);
+        cma_add_area(&c.cma, "numa0", AREA_NUMA, 0, 0, 64 * MIB);
+        cma_add_area(&c.cma, "numa1", AREA_NUMA, 1, 1, 192 * MIB);
         assert_non_null(c.next.unknown_reason = strdup("there is no grub.cfg"));
         assert_int_equal(strv_extend(&c.next.record_ignored, "quiet"), 0);
         c.next.has_record = true;
@@ -210,12 +152,12 @@ static void test_unknown_next_and_lying_record(void **state) {
         assert_true(has_problem(c.status, "unknown: there is no grub.cfg"));
         assert_true(has_problem(c.status, "names 'quiet', which numacma never writes"));
         assert_int_equal(c.status->state, STATE_OK);
-        case_done(&c);
+        status_case_done(&c);
 }
 
 /* Debian 13's arm64 kernel: a default area and no per-node CMA. */
 static void test_unsupported_kernel(void **state) {
-        Case c;
+        StatusCase c;
         case_init(&c, false);
         c.cma.nodes[1].cma_pages = PAGES(64 * MIB);
         c.cma.nodes[1].free_cma_pages = PAGES(63 * MIB);
@@ -235,18 +177,18 @@ static void test_unsupported_kernel(void **state) {
                 advice |= p->code == PROBLEM_PER_NODE_KERNEL_NEEDED && strstr(p->text, "numacma-kernel-patches") &&
                           strstr(p->text, "unsupported = disable-cma") && strstr(p->text, "cma=0");
         assert_true(advice);
-        case_done(&c);
+        status_case_done(&c);
 }
 
 /* No default area and no pools: every node's coherent DMA is local. */
 static void test_no_cma_at_all(void **state) {
-        Case c;
+        StatusCase c;
         case_init(&c, true);
         judge(&c, &k72, "cma=0", "cma=0");
         assert_int_equal(c.status->state, STATE_OK);
         assert_int_equal(c.status->default_area, 0);
         assert_false(c.status->accels[0].remote_default);
-        case_done(&c);
+        status_case_done(&c);
 }
 
 int main(void) {
