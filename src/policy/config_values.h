@@ -6,10 +6,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "basic/time_util.h" /* parse_timespan()'s unit */
 #include "policy/config.h"
 
-#define USEC_PER_MSEC UINT64_C(1000)
-#define USEC_PER_SEC UINT64_C(1000000)
 #define DRIVER_NAME_MAX 64
 
 bool strcaseeq(const char *a, const char *b);
