@@ -16,6 +16,7 @@
 #include "policy/config_values.h"
 #include "basic/fileio.h"
 #include "basic/util.h"
+#include "kernel/memparse.h"
 
 /* inih's MAX_SECTION and MAX_NAME: longer names reach the handler cut short. */
 #define INI_NAME_MAX 50
