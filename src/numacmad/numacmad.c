@@ -23,8 +23,8 @@
 #include "kernel/kernel_log.h"
 #include "numacmad/settle.h"
 #include "numacmad/udev_monitor.h"
-#include "shared/metrics_file.h"
-#include "shared/report.h"
+#include "report/metrics_file.h"
+#include "report/report.h"
 #include "status/status_prometheus.h"
 #include "snapshot/snapshot.h"
 
