@@ -99,8 +99,9 @@ typedef enum {
 } LoadFlags;
 
 static void too_large(ParseState *st, const char *path, uint64_t size) {
-        policy_error_add(&st->log, path, 0, NULL, NULL, "file too large: %" PRIu64 " bytes, a policy file is at most %u KiB",
-                  size, POLICY_FILE_MAX / 1024);
+        policy_error_add(&st->log, path, 0, NULL, NULL,
+                         "file too large: %" PRIu64 " bytes, a policy file is at most %u KiB", size,
+                         POLICY_FILE_MAX / 1024);
 }
 
 /* One file below root. A missing file is fine unless required; a drop-in

@@ -617,10 +617,10 @@ void config_keys_check(ParseState *st) {
                 }
                 if (st->min_size.seq > st->max_size.seq)
                         policy_error_add(&st->log, st->min_size.file, st->min_size.line, mn, NULL,
-                                  "min_size above max_size (%s)", mx);
+                                         "min_size above max_size (%s)", mx);
                 else
                         policy_error_add(&st->log, st->max_size.file, st->max_size.line, mx, NULL,
-                                  "max_size below min_size (%s)", mn);
+                                         "max_size below min_size (%s)", mn);
         }
 
         const Origin *o = st->include.seq > st->exclude.seq ? &st->include : &st->exclude;
@@ -628,5 +628,5 @@ void config_keys_check(ParseState *st) {
                 for (char **a = p->include; a && *a; a++)
                         if (strv_contains(p->exclude, *a))
                                 policy_error_add(&st->log, o->file, o->line, *a, NULL,
-                                          "PCI address both in 'include' and in 'exclude'");
+                                                 "PCI address both in 'include' and in 'exclude'");
 }
