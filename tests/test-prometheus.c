@@ -18,7 +18,7 @@
 #include "bootcfg/bootcfg.h"
 #include "bootcfg/owned.h"
 #include "build-config.h"
-#include "shared/metrics_file.h"
+#include "report/metrics_file.h"
 #include "snapshot/snapshot.h"
 #include "status/status_prometheus.h"
 #include "test-tree.h"

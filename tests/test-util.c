@@ -8,6 +8,7 @@
 #include <limits.h>
 
 #include "basic/util.h"
+#include "kernel/memparse.h"
 
 /* Expected values are what 7.2's memparse() (lib/cmdline.c: the number
  * with _parse_integer() in base 0, saturating on overflow, then at most one

@@ -89,14 +89,14 @@ BootBackendKind bootcfg_detect(const char *root, BootBackendKind configured);
  * backend kind (see bootcfg_detect()); owned is left for ownership_decide(). */
 int bootcfg_read(const char *root, BootBackendKind kind, NextBoot *ret);
 
+/* The reboot flags (/run/reboot-required and the like) from next, for a
+ * writer that found nothing to write. */
+int bootcfg_sync_reboot_flags(const char *root, const NextBoot *next);
+
 /* Write want into the boot configuration of root, taking out remove (the
  * owned tokens no longer wanted). next is what bootcfg_read() returned.
  * On failure the files are each either old or new, the failure is recorded
  * under /var/lib/numacma (NextBoot.last_error) and ret->error says why;
  * success clears that record. io NULL: boot_io_default. */
-/* The reboot flags (/run/reboot-required and the like) from next, for a
- * writer that found nothing to write. */
-int bootcfg_sync_reboot_flags(const char *root, const NextBoot *next);
-
 int bootcfg_apply(const char *root, BootBackendKind kind, char *const *want, char *const *remove,
                   const NextBoot *next, BootApplyFlags flags, const BootIO *io, BootApplyResult *ret);

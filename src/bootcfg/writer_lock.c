@@ -5,14 +5,9 @@
 
 #include "basic/atomic_write.h"
 #include "basic/chase.h"
+#include "basic/time_util.h"
 #include "basic/util.h"
 #include "bootcfg/writer_lock.h"
-
-static uint64_t now_usec(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * 1000000u + (uint64_t) ts.tv_nsec / 1000u;
-}
 
 static int open_lock(const char *root, int *ret) {
         _cleanup_free_ char *path = NULL;
@@ -49,11 +44,11 @@ int writer_lock_take(const char *root, const char *who, uint64_t timeout_usec, i
         if (r < 0)
                 return r;
         /* A wait with a deadline: the holder may be running update-grub. */
-        uint64_t deadline = now_usec() + timeout_usec;
+        uint64_t deadline = now_usec(CLOCK_MONOTONIC) + timeout_usec;
         while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
                 if (errno != EWOULDBLOCK && errno != EINTR)
                         return -errno;
-                if (now_usec() >= deadline) {
+                if (now_usec(CLOCK_MONOTONIC) >= deadline) {
                         if (ret_holder)
                                 *ret_holder = holder_of(fd);
                         return -EBUSY;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Fuzz target for the BLS entry parser and its options edit (src/bls.c):
- * the input is an entry file. Checks, abort()ing on any failure:
+/* Fuzz target for the BLS entry parser and its options edit
+ * (src/bootcfg/bls_parse.c): the input is an entry file. Checks,
+ * abort()ing on any failure:
  *  - parsing never reads past the input (it is not NUL-terminated here);
  *  - for entries without NUL bytes and without GRUB variables in options,
  *    adding a token and removing it again gives the file back byte for

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Fuzz target for src/cmdline.c (and kernel_memparse()): the input is a
- * kernel command line. Checks, abort()ing on any failure:
+/* Fuzz target for src/kernel/cmdline.c (and kernel_memparse(),
+ * src/kernel/memparse.c): the input is a kernel command line. Checks,
+ * abort()ing on any failure:
  *  - parse -> to_string gives the line back byte for byte;
  *  - every token's key, value and "after --" flag equal what the kernel's
  *    next_arg()/parse_args() make of the line (a reference written here
@@ -20,6 +21,7 @@
 
 #include "fuzz.h"
 #include "kernel/cmdline.h"
+#include "kernel/memparse.h"
 #include "basic/util.h"
 
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Fuzz target for src/config.c: the input is a policy file. Checks,
+/* Fuzz target for the policy parser (src/policy/config_lexer.c,
+ * config_keys.c, config.c): the input is a policy file. Checks,
  * abort()ing on any failure:
  *  - the result is 0 or -EINVAL (or -ENOMEM), 0 exactly when no message was
  *    added, and the same with and without an errors list;

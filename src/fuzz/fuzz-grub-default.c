@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Fuzz target for the /etc/default/grub reader (src/grub_default.c): the
- * input is one such file. Checks, abort()ing on any failure:
+/* Fuzz target for the /etc/default/grub reader (src/bootcfg/grub_shell.c)
+ * and its edit (grub_defaults_edit.c): the input is one such file.
+ * Checks, abort()ing on any failure:
  *  - the reader never reads past the input (not NUL-terminated here) and
  *    returns 0 or -EBADMSG (with a "line N: " message, N inside the input);
  *  - every variable it set remembers the file and a line inside the input;

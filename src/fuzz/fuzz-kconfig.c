@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Fuzz target for kernel_caps_parse_config() (src/kernel_caps.c): the input
- * is a kernel .config as found in /boot. Checks, abort()ing on failure, that
- * the derived capabilities are consistent whatever the text says:
+/* Fuzz target for kernel_caps_parse_config() (src/kernel/kernel_caps.c):
+ * the input is a kernel .config as found in /boot. Checks, abort()ing on
+ * failure, that the derived capabilities are consistent whatever the text
+ * says:
  *  - what is honored needs what it is built on (DMA_CMA needs CMA, ...);
  *  - implicit per-node areas need numa_cma=;
  *  - the page size and the CMA alignment are powers of two, alignment >= page;

@@ -4,6 +4,7 @@
 #include "basic/nodeset.h"
 #include "basic/util.h"
 #include "kernel/cma_slots.h"
+#include "kernel/memparse.h"
 
 /* hugetlb_cma_reserve(): a size a node may take. 6.12: "should be at
  * least" one gigantic page (then rounded up); 7.2: "must be a multiple". */

@@ -4,6 +4,7 @@
 
 #include "basic/fileio.h"
 #include "kernel/kernel_caps.h"
+#include "kernel/memparse.h"
 #include "basic/util.h"
 
 void kernel_caps_done(KernelCaps *k) {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* numacmactl config check [FILE]: the policy, or one file, with file:line errors. */
 #include "numacmactl/verb.h"
-#include "shared/report.h"
+#include "report/report.h"
 
 static int run(char **args, unsigned n_args) {
         _cleanup_(policy_errors_done) PolicyErrors errs = {0};

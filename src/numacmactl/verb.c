@@ -9,7 +9,7 @@
 #include "basic/util.h"
 #include "bootcfg/writer_lock.h"
 #include "numacmactl/verb.h"
-#include "shared/report.h"
+#include "report/report.h"
 
 const char *arg_root = "/";
 

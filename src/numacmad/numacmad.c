@@ -13,18 +13,18 @@
 #include "basic/chase.h"
 #include "basic/fileio.h"
 #include "basic/log.h"
+#include "basic/time_util.h"
 #include "basic/util.h"
 #include "bootcfg/writer_lock.h"
 #include "build-config.h"
 #include "numacmad/counters.h"
-#include "policy/config_values.h"
 #include "kernel/boot_facts.h"
 #include "kernel/journal_log.h"
 #include "kernel/kernel_log.h"
 #include "numacmad/settle.h"
 #include "numacmad/udev_monitor.h"
-#include "shared/metrics_file.h"
-#include "shared/report.h"
+#include "report/metrics_file.h"
+#include "report/report.h"
 #include "status/status_prometheus.h"
 #include "snapshot/snapshot.h"
 
@@ -37,12 +37,6 @@ static bool arg_json = false;  /* --once: print the status as numacmactl status 
 static int arg_udev = -1; /* -1 auto: only for the live system */
 
 /* ---- small helpers ---- */
-
-static uint64_t now_usec(clockid_t clock) {
-        struct timespec ts;
-        clock_gettime(clock, &ts);
-        return (uint64_t) ts.tv_sec * 1000000u + (uint64_t) ts.tv_nsec / 1000u;
-}
 
 static char *one_line(const char *s) {
         char *l = strdup(strempty(s));

@@ -6,6 +6,7 @@
 #include "plan/pool_users.h"
 #include "plan/predict.h"
 #include "plan/slots.h"
+#include "kernel/memparse.h"
 #include "kernel/trace_events.h"
 #include "basic/util.h"
 

@@ -3,6 +3,7 @@
 
 #include "plan/predict.h"
 #include "basic/util.h"
+#include "kernel/memparse.h"
 
 void prediction_limits_done(PredictionLimits *l) {
         nodeset_free(l->not_boot);

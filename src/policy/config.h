@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The policy: /etc/numacma.conf and /etc/numacma.conf.d/ *.conf, parsed with
- * inih. Built-in defaults equal the shipped conf/numacma.conf. */
+/* The policy: /etc/numacma.conf and /etc/numacma.conf.d/ *.conf (their INI
+ * syntax in config_lexer.c, their keys in config_keys.c). Built-in defaults
+ * equal the shipped conf/numacma.conf. */
 #pragma once
 
 #include <stdbool.h>
@@ -134,7 +135,7 @@ void policy_errors_done(PolicyErrors *e);
 /* Defaults equal to conf/numacma.conf. */
 int policy_new_default(Policy **ret);
 void policy_free(Policy *p);
-/* A deep copy (status_compute() takes its policy over). */
+/* A deep copy (snapshot_new() keeps one of the policy it is given). */
 int policy_copy(const Policy *p, Policy **ret);
 static inline void policy_freep(Policy **p) { policy_free(*p); }
 #define _cleanup_policy_ _cleanup_(policy_freep)

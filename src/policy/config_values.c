@@ -3,9 +3,34 @@
 #include <inttypes.h>
 #include <strings.h>
 
+#include "basic/time_util.h"
+#include "basic/util.h"
 #include "kernel/pci_address.h"
 #include "policy/config_values.h"
-#include "basic/util.h"
+
+static const char *const backend_table[] = {
+        [BACKEND_AUTO] = "auto",
+        [BACKEND_GRUB] = "grub",
+        [BACKEND_GRUBBY] = "grubby",
+        [BACKEND_BLS] = "bls",
+        [BACKEND_SYSTEMD_BOOT] = "systemd-boot",
+        [BACKEND_NONE] = "none",
+};
+
+const char *boot_backend_to_string(BootBackendKind k) {
+        if ((unsigned) k >= ELEMENTSOF(backend_table))
+                return NULL;
+        return backend_table[k];
+}
+
+int boot_backend_from_string(const char *s, BootBackendKind *ret) {
+        for (size_t i = 0; i < ELEMENTSOF(backend_table); i++)
+                if (strcaseeq(s, backend_table[i])) {
+                        *ret = (BootBackendKind) i;
+                        return 0;
+                }
+        return -EINVAL;
+}
 
 bool strcaseeq(const char *a, const char *b) {
         return strcasecmp(a, b) == 0;

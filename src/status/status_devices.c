@@ -3,6 +3,7 @@
 
 #include "basic/util.h"
 #include "kernel/cmdline.h"
+#include "kernel/memparse.h"
 #include "status/status_devices.h"
 
 #define PROBLEM(s, code, ...) do { if (problems_addf(&(s)->problems, code, __VA_ARGS__) < 0) return -ENOMEM; } while (0)

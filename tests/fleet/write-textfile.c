@@ -4,7 +4,7 @@
  * (tests/scripts.d/80-node-exporter.sh compares it with numacmad's own).
  * usage: numacma-write-textfile ROOT DIR */
 #include "basic/util.h"
-#include "shared/metrics_file.h"
+#include "report/metrics_file.h"
 #include "snapshot/snapshot.h"
 #include "status/status_prometheus.h"
 

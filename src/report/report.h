@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* What both programs say about a policy and an apply, in the same words:
- * the CLI prints what the daemon logs. */
+/* What the programs say from the library's results (the library itself
+ * does not log): a policy's errors, the same lines from numacmactl and
+ * numacmad, and the sentence numacmad logs after an apply that changed
+ * the boot configuration (numacmactl apply prints its own summary). */
 #pragma once
 
 #include "bootcfg/bootcfg.h"

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The file numacmad keeps in node_exporter's textfile directory. */
+/* The file numacmad keeps in node_exporter's textfile directory (and
+ * tests/fleet/write-textfile writes the same way). */
 #pragma once
 
 /* The file numacmad writes into the textfile directory. */

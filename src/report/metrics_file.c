@@ -3,7 +3,7 @@
 
 #include "basic/atomic_write.h"
 #include "basic/util.h"
-#include "shared/metrics_file.h"
+#include "report/metrics_file.h"
 
 int metrics_write_textfile(const char *dir, const char *text) {
         if (isempty(dir) || !text)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "basic/log.h"
-#include "shared/report.h"
+#include "report/report.h"
 
 void report_policy_errors(const PolicyErrors *e, int r) {
         for (char **m = e->messages; m && *m; m++)
