@@ -8,6 +8,10 @@
 # other one adds its own install). Skips (77) without root, and with
 # NUMACMA_SKIP_NEEDS_CHECK=1 (set by tests/distro/debian13-check, which is
 # such a fresh root itself).
+# It works in a clean clone of HEAD inside a root of its own, and mostly
+# waits on the archive and dpkg: tests/run-tests starts it alongside the
+# builds.
+# run-tests: background
 set -uo pipefail
 : "${SRCDIR:?}"
 if [[ "${NUMACMA_SKIP_NEEDS_CHECK:-}" == 1 ]]; then
