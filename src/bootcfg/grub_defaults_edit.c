@@ -52,11 +52,78 @@ static int tokens_equal(const char *a, const char *b, bool *ret) {
         return 0;
 }
 
+/* The value as written (vs..ve) is one quoted string, its closing quote
+ * the value's last byte. */
+static bool one_quoted_string(const char *vs, const char *ve) {
+        char q = *vs;
+        size_t rawlen = (size_t) (ve - vs);
+        bool one = (q == '"' || q == '\'') && rawlen >= 2 && ve[-1] == q;
+        for (size_t i = 1; one && i + 1 < rawlen; i++) {
+                if (q == '"' && vs[i] == '\\' && i + 2 < rawlen)
+                        i++;
+                else if (vs[i] == q)
+                        one = false;
+        }
+        return one;
+}
+
+/* numacma's tokens out of the quoted string's inner text, each with one
+ * blank beside it (the one before it, else the one after): the text as it
+ * was before they were appended. */
+static void remove_words(char *inner, char q, char *const *remove) {
+        for (char *const *t = remove; t && *t; t++)
+                for (size_t at; (at = find_word(inner, strlen(inner), q, *t)) < strlen(inner);) {
+                        size_t wl = strlen(*t), from = at, to = at + wl;
+                        if (from > 0)
+                                from--;
+                        else if (inner[to])
+                                to++;
+                        memmove(inner + from, inner + to, strlen(inner + to) + 1);
+                }
+}
+
+/* The inner text with the wanted tokens the value (its tokens: value)
+ * lacks, or that were removed, appended. */
+static int append_wanted(const char *inner, const char *value, char *const *remove, char *const *want,
+                         char **ret) {
+        _cleanup_strv_free_ char **have = NULL;
+        int r = tokens_of(value, &have);
+        if (r < 0)
+                return r;
+        StrBuf b = {0};
+        strbuf_append(&b, inner);
+        for (char *const *t = want; t && *t; t++) {
+                if (strv_contains(have, *t) && !strv_contains(remove, *t))
+                        continue;
+                if (b.len)
+                        strbuf_append(&b, " ");
+                strbuf_append(&b, *t);
+        }
+        *ret = strbuf_steal(&b);
+        return *ret ? 0 : -ENOMEM;
+}
+
+/* What the shell makes of the new text must be the token edit. */
+static int check_edit(const char *out, const char *name, const char *expect, char **ret_why) {
+        _cleanup_(shell_vars_done) ShellVars nv = {0};
+        _cleanup_free_ char *err = NULL;
+        const char *ns, *ne;
+        bool same = false;
+        int r = shell_eval_tracked(out, name, &nv, &ns, &ne, &err);
+        const ShellVar *nsv = r >= 0 ? shell_vars_find(&nv, name) : NULL;
+        if (nsv && nsv->value && (r = tokens_equal(nsv->value, expect, &same)) < 0)
+                return r;
+        if (!same) {
+                *ret_why = strdup_printf("the edit of %s would not give exactly the token edit", name);
+                return -EOPNOTSUPP;
+        }
+        return 0;
+}
 
 int grub_default_edit_tokens(const char *text, const char *name, char *const *remove, char *const *want,
                              char **ret, char **ret_why) {
-        _cleanup_(shell_vars_done) ShellVars v = {0}, nv = {0};
-        _cleanup_free_ char *err = NULL, *expect = NULL, *inner = NULL, *out = NULL;
+        _cleanup_(shell_vars_done) ShellVars v = {0};
+        _cleanup_free_ char *err = NULL, *expect = NULL, *inner = NULL, *edited = NULL, *out = NULL;
         const char *vs = NULL, *ve = NULL;
         *ret = NULL;
         *ret_why = NULL;
@@ -72,17 +139,7 @@ int grub_default_edit_tokens(const char *text, const char *name, char *const *re
                 *ret_why = strdup_printf("%s is set by a command substitution", name);
                 return -EOPNOTSUPP;
         }
-        /* One quoted string, its closing quote the value's last byte. */
-        char q = *vs;
-        size_t rawlen = (size_t) (ve - vs);
-        bool one = (q == '"' || q == '\'') && rawlen >= 2 && ve[-1] == q;
-        for (size_t i = 1; one && i + 1 < rawlen; i++) {
-                if (q == '"' && vs[i] == '\\' && i + 2 < rawlen)
-                        i++;
-                else if (vs[i] == q)
-                        one = false;
-        }
-        if (!one) {
+        if (!one_quoted_string(vs, ve)) {
                 *ret_why = strdup_printf("%s is not assigned one quoted string", name);
                 return -EOPNOTSUPP;
         }
@@ -91,53 +148,15 @@ int grub_default_edit_tokens(const char *text, const char *name, char *const *re
                 *ret_why = strdup_printf("%s does not take the change as a command line", name);
                 return r == -ENOMEM ? r : -EOPNOTSUPP;
         }
-        if (!(inner = strndup(vs + 1, rawlen - 2)))
+        if (!(inner = strndup(vs + 1, (size_t) (ve - vs) - 2)))
                 return -ENOMEM;
-        /* numacma's tokens out, each with one blank beside it (the one
-         * before it, else the one after): the text as it was before they
-         * were appended. */
-        for (char *const *t = remove; t && *t; t++)
-                for (size_t at; (at = find_word(inner, strlen(inner), q, *t)) < strlen(inner);) {
-                        size_t wl = strlen(*t), from = at, to = at + wl;
-                        if (from > 0)
-                                from--;
-                        else if (inner[to])
-                                to++;
-                        memmove(inner + from, inner + to, strlen(inner + to) + 1);
-                }
-        StrBuf b = {0};
-        strbuf_append(&b, inner);
-        _cleanup_strv_free_ char **have = NULL;
-        if ((r = tokens_of(sv->value, &have)) < 0) {
-                strbuf_done(&b);
+        remove_words(inner, *vs, remove);
+        if ((r = append_wanted(inner, sv->value, remove, want, &edited)) < 0)
                 return r;
-        }
-        for (char *const *t = want; t && *t; t++) {
-                if (strv_contains(have, *t) && !strv_contains(remove, *t))
-                        continue;
-                if (b.len)
-                        strbuf_append(&b, " ");
-                strbuf_append(&b, *t);
-        }
-        _cleanup_free_ char *edited = strbuf_steal(&b);
-        if (!edited)
-                return -ENOMEM;
         if (!(out = strdup_printf("%.*s%s%s", (int) (vs + 1 - text), text, edited, ve - 1)))
                 return -ENOMEM;
-        /* What the shell makes of the new text must be the token edit. */
-        const char *ns, *ne;
-        bool same = false;
-        free(err);
-        err = NULL;
-        r = shell_eval_tracked(out, name, &nv, &ns, &ne, &err);
-        const ShellVar *nsv = r >= 0 ? shell_vars_find(&nv, name) : NULL;
-        if (nsv && nsv->value && (r = tokens_equal(nsv->value, expect, &same)) < 0)
+        if ((r = check_edit(out, name, expect, ret_why)) < 0)
                 return r;
-        if (!same) {
-                *ret_why = strdup_printf("the edit of %s would not give exactly the token edit", name);
-                return -EOPNOTSUPP;
-        }
         *ret = TAKE_PTR(out);
         return 0;
 }
-

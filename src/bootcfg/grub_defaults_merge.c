@@ -127,20 +127,14 @@ static const char *const merged_vars[] = {
         "GRUB_ENABLE_BLSCFG", "GRUB_DISABLE_RECOVERY",
 };
 
-static int merge_shell(const char *root, char **files, const char *override_path, const char *override_text,
-                       ShellVars *v, char **ret_error) {
+/* sh -c SCRIPT sh: the sourcing loop of grub-mkconfig over the arguments
+ * that follow; then the variables as NAME NUL VALUE NUL for those that
+ * are set. */
+static int sh_argv(char ***ret) {
         _cleanup_strv_free_ char **argv = NULL;
-        _cleanup_free_ char *buf = NULL, *out = NULL;
-        char tmp[] = "/tmp/numacma-grub-XXXXXX";
-        char *envp[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
-        SpawnOptions o = { .envp = envp, .stderr_fd = -1, .max_output = VALUE_MAX * ELEMENTSOF(merged_vars) * 2 };
-        size_t out_len;
-        int tmpfd = -1, r, status;
-        _cleanup_close_ int errfd = -1;
         StrBuf script = {0};
+        int r;
 
-        /* The sourcing loop of grub-mkconfig; then the variables as
-         * NAME NUL VALUE NUL for those that are set. */
         strbuf_append(&script, "for __numacma_f do . \"$__numacma_f\" || exit 1; done\n");
         for (size_t i = 0; i < ELEMENTSOF(merged_vars); i++)
                 strbuf_printf(&script, "[ -n \"${%s+set}\" ] && printf '%%s\\0%%s\\0' %s \"$%s\"\n",
@@ -152,57 +146,66 @@ static int merge_shell(const char *root, char **files, const char *override_path
         if ((r = strv_extend(&argv, "/bin/sh")) < 0 || (r = strv_extend(&argv, "-c")) < 0 ||
             (r = strv_push(&argv, s)) < 0 || (r = strv_extend(&argv, "sh")) < 0)
                 return r;
+        *ret = TAKE_PTR(argv);
+        return 0;
+}
+
+/* The override's text in the temporary file tmp (a mkostemp() template). */
+static int write_override(char *tmp, const char *text) {
+        int fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        size_t len = strlen(text);
+        if (write(fd, text, len) != (ssize_t) len) {
+                int r = -errno;
+                close(fd);
+                unlink(tmp);
+                return r < 0 ? r : -EIO;
+        }
+        close(fd);
+        return 0;
+}
+
+/* The files as sh's arguments, below the root; the override as the
+ * temporary file tmp (*tmp_made: tmp is to be removed). */
+static int add_file_args(char ***argv, const char *root, char **files, const char *override_path,
+                         const char *override_text, char *tmp, bool *tmp_made) {
+        int r;
         for (char **f = files; *f; f++) {
                 if (override_path && streq(*f, override_path)) {
                         if (!override_text)
                                 continue;
-                        if (tmpfd < 0) {
-                                tmpfd = mkostemp(tmp, O_CLOEXEC);
-                                if (tmpfd < 0)
-                                        return -errno;
-                                size_t len = strlen(override_text);
-                                if (write(tmpfd, override_text, len) != (ssize_t) len) {
-                                        r = -errno;
-                                        close(tmpfd);
-                                        unlink(tmp);
-                                        return r < 0 ? r : -EIO;
-                                }
-                                close(tmpfd);
+                        if (!*tmp_made) {
+                                if ((r = write_override(tmp, override_text)) < 0)
+                                        return r;
+                                *tmp_made = true;
                         }
-                        r = strv_extend(&argv, tmp);
+                        r = strv_extend(argv, tmp);
                 } else {
                         char *p = root_join(root, *f);
-                        r = p ? strv_push(&argv, p) : -ENOMEM;
+                        r = p ? strv_push(argv, p) : -ENOMEM;
                 }
-                if (r < 0) {
-                        /* Not "goto out": that would jump over a cleanup variable's declaration (clang refuses). */
-                        if (tmpfd >= 0)
-                                unlink(tmp);
+                if (r < 0)
                         return r;
-                }
         }
+        return 0;
+}
 
-        /* What sh says on stderr ("FILE: LINE: Syntax error: ...") goes
-         * into the error: a file, so that a long message cannot block it. */
-        errfd = memfd_create("numacma-grub-sh-stderr", MFD_CLOEXEC);
-        o.stderr_fd = errfd;
-        r = spawn_capture(argv, &o, &out, &out_len, &status);
-        if (r < 0)
-                goto out;
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-                char said[512] = "";
-                ssize_t k = errfd >= 0 ? pread(errfd, said, sizeof(said) - 1, 0) : -1;
-                if (k > 0) {
-                        said[k] = 0;
-                        said[strcspn(said, "\n")] = 0;
-                }
-                *ret_error = k > 0 && *said ? strdup_printf("sourcing the /etc/default/grub files with sh failed: %s", said)
-                                            : strdup("sourcing the /etc/default/grub files with sh failed (a syntax error or a failing command in them)");
-                r = -EBADMSG;
-                goto out;
+/* The first line sh said on stderr (errfd), in the error. */
+static char *sh_failure(int errfd) {
+        char said[512] = "";
+        ssize_t k = errfd >= 0 ? pread(errfd, said, sizeof(said) - 1, 0) : -1;
+        if (k > 0) {
+                said[k] = 0;
+                said[strcspn(said, "\n")] = 0;
         }
-        buf = TAKE_PTR(out);
-        /* NAME NUL VALUE NUL ... */
+        return k > 0 && *said ? strdup_printf("sourcing the /etc/default/grub files with sh failed: %s", said)
+                              : strdup("sourcing the /etc/default/grub files with sh failed (a syntax error or a failing command in them)");
+}
+
+/* NAME NUL VALUE NUL ... into v; an incomplete pair at the end is left. */
+static int set_printed_vars(ShellVars *v, const char *buf, size_t out_len) {
+        int r;
         for (size_t i = 0; i < out_len;) {
                 const char *name = buf + i;
                 size_t nl = strnlen(name, out_len - i);
@@ -213,12 +216,46 @@ static int merge_shell(const char *root, char **files, const char *override_path
                 if (i + nl + 1 + vl >= out_len)
                         break;
                 if ((r = shell_vars_set(v, name, value)) < 0)
-                        goto out;
+                        return r;
                 i += nl + 1 + vl + 1;
         }
-        r = 0;
-out:
-        if (tmpfd >= 0)
+        return 0;
+}
+
+static int run_sh(char **argv, ShellVars *v, char **ret_error) {
+        _cleanup_free_ char *out = NULL;
+        char *envp[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+        SpawnOptions o = { .envp = envp, .stderr_fd = -1, .max_output = VALUE_MAX * ELEMENTSOF(merged_vars) * 2 };
+        size_t out_len;
+        int r, status;
+
+        /* What sh says on stderr ("FILE: LINE: Syntax error: ...") goes
+         * into the error: a file, so that a long message cannot block it. */
+        _cleanup_close_ int errfd = memfd_create("numacma-grub-sh-stderr", MFD_CLOEXEC);
+        o.stderr_fd = errfd;
+        r = spawn_capture(argv, &o, &out, &out_len, &status);
+        if (r < 0)
+                return r;
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+                *ret_error = sh_failure(errfd);
+                return -EBADMSG;
+        }
+        return set_printed_vars(v, out, out_len);
+}
+
+static int merge_shell(const char *root, char **files, const char *override_path, const char *override_text,
+                       ShellVars *v, char **ret_error) {
+        _cleanup_strv_free_ char **argv = NULL;
+        char tmp[] = "/tmp/numacma-grub-XXXXXX";
+        bool tmp_made = false;
+
+        int r = sh_argv(&argv);
+        if (r < 0)
+                return r;
+        r = add_file_args(&argv, root, files, override_path, override_text, tmp, &tmp_made);
+        if (r >= 0)
+                r = run_sh(argv, v, ret_error);
+        if (tmp_made)
                 unlink(tmp);
         return r;
 }

@@ -90,9 +90,10 @@ static int vars_set_take(ShellVars *v, const char *name, char *value, const char
         return 0;
 }
 
-static void vars_unset(ShellVars *v, const char *name) {
+/* name: len bytes, not terminated. */
+static void vars_unset(ShellVars *v, const char *name, size_t len) {
         for (size_t i = 0; i < v->n; i++)
-                if (streq(v->vars[i].name, name)) {
+                if (strlen(v->vars[i].name) == len && memcmp(v->vars[i].name, name, len) == 0) {
                         free(v->vars[i].name);
                         free(v->vars[i].value);
                         free(v->vars[i].file);
@@ -167,6 +168,7 @@ typedef struct {
         unsigned dquote_line;   /* where the double quote being read opened, 0: none */
         const char *track;              /* a variable whose last assignment is wanted */
         const char *track_start, *track_end;  /* its value as written */
+        bool after_export, after_unset;       /* in an "export" or "unset" command */
 } Reader;
 
 static bool is_name_start(char c) {
@@ -286,6 +288,82 @@ static int expand(Reader *r, StrBuf *b, bool *unknown) {
         return 0;
 }
 
+/* r->p is after the opening '. */
+static int read_squote(Reader *r, StrBuf *b) {
+        const char *e = memchr(r->p, '\'', (size_t) (r->end - r->p));
+        if (!e)
+                return fail(r, "unterminated '");
+        for (const char *q = r->p; q < e; q++)
+                r->line += *q == '\n';
+        strbuf_appendn(b, r->p, (size_t) (e - r->p));
+        r->p = e + 1;
+        return 0;
+}
+
+/* r->p is after the opening ". */
+static int read_dquote(Reader *r, StrBuf *b, bool *unknown) {
+        int k;
+        r->dquote_line = r->line;
+        for (;;) {
+                if (r->p >= r->end) {
+                        r->line = r->dquote_line;
+                        return fail(r, "unterminated \"");
+                }
+                char d = *r->p++;
+                if (d == '"') {
+                        r->dquote_line = 0;
+                        return 0;
+                }
+                if (d == '\\' && r->p < r->end && strchr("$`\"\\\n", *r->p)) {
+                        if (*r->p == '\n')
+                                r->line++;
+                        else
+                                strbuf_appendn(b, r->p, 1);
+                        r->p++;
+                } else if (d == '$') {
+                        if ((k = expand(r, b, unknown)) < 0)
+                                return k;
+                } else if (d == '`') {
+                        *unknown = true;
+                        if ((k = skip_subst(r, '`')) < 0)
+                                return k;
+                } else {
+                        r->line += d == '\n';
+                        strbuf_appendn(b, &d, 1);
+                }
+        }
+}
+
+/* One character c of an unquoted word (r->p after it), or the quoted
+ * string, escape or expansion it opens. */
+static int read_unquoted(Reader *r, char c, StrBuf *b, bool *unknown) {
+        switch (c) {
+        case '\'':
+                return read_squote(r, b);
+        case '"':
+                return read_dquote(r, b, unknown);
+        case '\\':
+                if (r->p < r->end) {
+                        if (*r->p == '\n')
+                                r->line++;
+                        else
+                                strbuf_appendn(b, r->p, 1);
+                        r->p++;
+                }
+                return 0;
+        case '$':
+                return expand(r, b, unknown);
+        case '`':
+                *unknown = true;
+                return skip_subst(r, '`');
+        default:
+                strbuf_appendn(b, &c, 1);
+                return 0;
+        }
+}
+
+/* The value of an assignment, up to the blank, newline or ';' that ends
+ * it; *ret NULL: unknown (a command substitution, $1, ${VAR:-word} ...). */
 static int read_value(Reader *r, char **ret) {
         StrBuf b = {0};
         bool unknown = false;
@@ -301,62 +379,7 @@ static int read_value(Reader *r, char **ret) {
                         break;
                 }
                 r->p++;
-                if (c == '\'') {
-                        const char *e = memchr(r->p, '\'', (size_t) (r->end - r->p));
-                        if (!e) {
-                                k = fail(r, "unterminated '");
-                                break;
-                        }
-                        for (const char *q = r->p; q < e; q++)
-                                r->line += *q == '\n';
-                        strbuf_appendn(&b, r->p, (size_t) (e - r->p));
-                        r->p = e + 1;
-                } else if (c == '"') {
-                        r->dquote_line = r->line;
-                        for (;;) {
-                                if (r->p >= r->end) {
-                                        r->line = r->dquote_line;
-                                        k = fail(r, "unterminated \"");
-                                        break;
-                                }
-                                char d = *r->p++;
-                                if (d == '"') {
-                                        r->dquote_line = 0;
-                                        break;
-                                }
-                                if (d == '\\' && r->p < r->end && strchr("$`\"\\\n", *r->p)) {
-                                        if (*r->p == '\n')
-                                                r->line++;
-                                        else
-                                                strbuf_appendn(&b, r->p, 1);
-                                        r->p++;
-                                } else if (d == '$') {
-                                        if ((k = expand(r, &b, &unknown)) < 0)
-                                                break;
-                                } else if (d == '`') {
-                                        unknown = true;
-                                        if ((k = skip_subst(r, '`')) < 0)
-                                                break;
-                                } else {
-                                        r->line += d == '\n';
-                                        strbuf_appendn(&b, &d, 1);
-                                }
-                        }
-                } else if (c == '\\') {
-                        if (r->p < r->end) {
-                                if (*r->p == '\n')
-                                        r->line++;
-                                else
-                                        strbuf_appendn(&b, r->p, 1);
-                                r->p++;
-                        }
-                } else if (c == '$')
-                        k = expand(r, &b, &unknown);
-                else if (c == '`') {
-                        unknown = true;
-                        k = skip_subst(r, '`');
-                } else
-                        strbuf_appendn(&b, &c, 1);
+                k = read_unquoted(r, c, &b, &unknown);
                 if (k >= 0 && b.len > VALUE_MAX)
                         k = fail(r, "value longer than %u bytes", VALUE_MAX);
         }
@@ -382,93 +405,101 @@ int shell_eval_file(ShellVars *v, const char *file, const char *text, size_t siz
         return eval_reader(&r, ret_error);
 }
 
+/* Blanks, newlines and ';' (which end an "export" or "unset"), comments
+ * and line continuations: true when one was skipped. */
+static bool skip_space(Reader *r) {
+        char c = *r->p;
+        if (is_blank(c))
+                r->p++;
+        else if (c == '\n' || c == ';') {
+                r->line += c == '\n';
+                r->after_export = r->after_unset = false;
+                r->p++;
+        } else if (c == '#') {
+                while (r->p < r->end && *r->p != '\n')
+                        r->p++;
+        } else if (c == '\\' && r->p + 1 < r->end && r->p[1] == '\n') {
+                r->p += 2;
+                r->line++;
+        } else
+                return false;
+        return true;
+}
+
+/* The word s (len bytes, standing alone) as "export", "unset" or a name
+ * after them: true when it was one. "unset NAME...": images' drop-ins use
+ * it for obsolete variables (GRUB_HIDDEN_TIMEOUT). */
+static bool builtin_word(Reader *r, const char *s, size_t len) {
+        if (len == 6 && memcmp(s, "export", 6) == 0) {
+                r->after_export = true;
+                return true;
+        }
+        if (len == 5 && memcmp(s, "unset", 5) == 0 && !r->after_export) {
+                r->after_unset = true;
+                return true;
+        }
+        if (len == 0 || !is_name_start(*s))
+                return false;
+        if (r->after_unset) {
+                vars_unset(r->v, s, len);
+                return true;
+        }
+        return r->after_export;
+}
+
+/* NAME=VALUE, r->p at the '=': the value read and set. */
+static int assignment(Reader *r, const char *name) {
+        char *value = NULL;
+        r->p++;
+        unsigned line = r->line;
+        const char *vstart = r->p;
+        r->assigning = name;
+        r->assign_line = line;
+        int k = read_value(r, &value);
+        r->assigning = NULL;
+        r->dquote_line = 0;
+        if (k < 0)
+                return k;
+        if (r->track && streq(name, r->track)) {
+                r->track_start = vstart;
+                r->track_end = r->p;
+        }
+        if (!(r->p >= r->end || is_blank(*r->p) || *r->p == '\n' || *r->p == ';')) {
+                free(value);
+                return fail(r, "unexpected '%c'", *r->p);
+        }
+        if ((k = vars_set_take(r->v, name, value, r->file, line)) == -E2BIG)
+                k = fail(r, "more than %u variables", VARS_MAX);
+        return k;
+}
+
 static int eval_reader(Reader *rd, char **ret_error) {
         Reader r = *rd;
-        const char *text = r.p;
-        size_t size = (size_t) (r.end - r.p);
-        bool after_export = false, after_unset = false;
         int k = 0;
 
-        if (memchr(text, 0, size)) {
+        if (memchr(r.p, 0, (size_t) (r.end - r.p))) {
                 /* The shell would stop reading or choke; say so rather than guess. */
-                for (const char *q = text; *q; q++)
+                for (const char *q = r.p; *q; q++)
                         r.line += *q == '\n';
                 k = fail(&r, "NUL byte");
         }
         while (k >= 0 && r.p < r.end) {
-                char c = *r.p;
-                if (is_blank(c)) {
-                        r.p++;
+                if (skip_space(&r))
                         continue;
-                }
-                if (c == '\n' || c == ';') {
-                        r.line += c == '\n';
-                        after_export = after_unset = false;
-                        r.p++;
-                        continue;
-                }
-                if (c == '#') {
-                        while (r.p < r.end && *r.p != '\n')
-                                r.p++;
-                        continue;
-                }
-                if (c == '\\' && r.p + 1 < r.end && r.p[1] == '\n') {
-                        r.p += 2;
-                        r.line++;
-                        continue;
-                }
                 const char *s = r.p;
                 while (r.p < r.end && is_name_char(*r.p))
                         r.p++;
                 size_t len = (size_t) (r.p - s);
                 bool word_end = r.p >= r.end || is_blank(*r.p) || *r.p == '\n' || *r.p == ';';
-                if (len == 6 && memcmp(s, "export", 6) == 0 && word_end) {
-                        after_export = true;
+                if (word_end && builtin_word(&r, s, len))
                         continue;
-                }
-                /* "unset NAME...": images' drop-ins use it for obsolete
-                 * variables (GRUB_HIDDEN_TIMEOUT). */
-                if (len == 5 && memcmp(s, "unset", 5) == 0 && word_end && !after_export) {
-                        after_unset = true;
-                        continue;
-                }
-                if (after_unset && len > 0 && is_name_start(*s) && word_end) {
-                        _cleanup_free_ char *name = strndup(s, len);
-                        if (!name)
-                                return -ENOMEM;
-                        vars_unset(r.v, name);
-                        continue;
-                }
                 if (len > 0 && is_name_start(*s) && r.p < r.end && *r.p == '=') {
                         _cleanup_free_ char *name = strndup(s, len);
-                        char *value = NULL;
                         if (!name)
                                 return -ENOMEM;
-                        r.p++;
-                        unsigned line = r.line;
-                        const char *vstart = r.p;
-                        r.assigning = name;
-                        r.assign_line = line;
-                        k = read_value(&r, &value);
-                        r.assigning = NULL;
-                        r.dquote_line = 0;
-                        if (k < 0)
-                                break;
-                        if (r.track && streq(name, r.track)) {
-                                r.track_start = vstart;
-                                r.track_end = r.p;
-                        }
-                        if (!(r.p >= r.end || is_blank(*r.p) || *r.p == '\n' || *r.p == ';')) {
-                                free(value);
-                                k = fail(&r, "unexpected '%c'", *r.p);
-                                break;
-                        }
-                        if ((k = vars_set_take(r.v, name, value, r.file, line)) == -E2BIG)
-                                k = fail(&r, "more than %u variables", VARS_MAX);
+                        k = assignment(&r, name);
                         continue;
                 }
-                if (after_export && len > 0 && is_name_start(*s) && word_end)
-                        continue;
                 /* Anything else is a command grub-mkconfig would run. */
                 size_t show = 0;
                 while (s + show < r.end && show < 40 && s[show] != '\n')
@@ -484,7 +515,6 @@ static int eval_reader(Reader *rd, char **ret_error) {
         *rd = r;
         return k;
 }
-
 
 int shell_eval_tracked(const char *text, const char *name, ShellVars *v, const char **ret_start,
                         const char **ret_end, char **ret_error) {

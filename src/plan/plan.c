@@ -282,9 +282,10 @@ static int refuse_unusable_pools(Plan *p) {
         return 0;
 }
 
-static int compute(Plan *p, const PlanInput *in) {
-        const Policy *pol = in->policy;
-        const Topology *t = in->topology;
+/* Which target kernel the plan is made for: the first that can make
+ * per-node pools (*ret_capable, NULL: none can), else the first; its
+ * alignment and default area. Each target is explained on the way. */
+static int choose_reference(Plan *p, const PlanInput *in, const KernelCaps **ret_capable, uint64_t *ret_align) {
         const KernelCaps *capable = NULL, *first = in->n_targets ? &in->targets[0] : NULL;
         int r;
 
@@ -300,14 +301,17 @@ static int compute(Plan *p, const PlanInput *in) {
                         capable = k;
         }
         const KernelCaps *ref = capable ? capable : first;
-        uint64_t align = ref && ref->cma_align ? ref->cma_align : 2 * MIB;
-        p->default_area = ref ? kernel_caps_default_area(ref, cmdline_get(in->admin, "cma"), topology_total_memory(t)) : 0;
+        *ret_align = ref && ref->cma_align ? ref->cma_align : 2 * MIB;
+        p->default_area = ref ? kernel_caps_default_area(ref, cmdline_get(in->admin, "cma"),
+                                                         topology_total_memory(in->topology)) : 0;
+        *ret_capable = capable;
+        return 0;
+}
 
-        size_t n_online = 0, n_boot = 0;
-        int boot_node = -1;
-        _cleanup_(pool_users_done) PoolUsers users = { .max_node = -1 };
-        if ((r = pool_users_count(in, &users)) < 0)
-                return r;
+/* The online nodes, with what a pool there would serve and whether their
+ * memory is there at early boot. */
+static int list_nodes(Plan *p, const PlanInput *in, const PoolUsers *users) {
+        const Topology *t = in->topology;
         p->nodes = calloc(MAX(t->n_nodes, (size_t) 1), sizeof(PlanNode));
         if (!p->nodes)
                 return -ENOMEM;
@@ -315,18 +319,27 @@ static int compute(Plan *p, const PlanInput *in) {
                 const NumaNode *n = &t->nodes[i];
                 if (!n->online)
                         continue;
-                n_online++;
-                PlanNode *pn = &p->nodes[p->n_nodes++];
-                *pn = (PlanNode){ .node = n->id, .memory = n->mem_total,
-                                  .n_accelerators = pool_users_accelerators(&users, in, n->id),
-                                  .n_dma_devices = users.devices ? pool_users_devices(&users, n->id)
-                                                                 : (unsigned) dma_devices_on(in->dma, n->id),
-                                  .boot_memory = n->has_memory && boot_memory_can_hold(in->boot_memory, n->id) };
-                if (pn->boot_memory && n_boot++ == 0)
-                        boot_node = n->id;
+                p->nodes[p->n_nodes++] = (PlanNode){
+                        .node = n->id, .memory = n->mem_total,
+                        .n_accelerators = pool_users_accelerators(users, in, n->id),
+                        .n_dma_devices = users->devices ? pool_users_devices(users, n->id)
+                                                        : (unsigned) dma_devices_on(in->dma, n->id),
+                        .boot_memory = n->has_memory && boot_memory_can_hold(in->boot_memory, n->id) };
         }
+        return 0;
+}
 
-        if (n_online <= 1) {
+/* Is a per-node pool of any use here? 0 (explained) when the machine's
+ * shape or the kernel's missing default area makes every device's
+ * coherent DMA node-local already. */
+static int pools_needed(Plan *p, const PlanInput *in) {
+        size_t n_boot = 0;
+        int boot_node = -1;
+        for (size_t i = 0; i < p->n_nodes; i++)
+                if (p->nodes[i].boot_memory && n_boot++ == 0)
+                        boot_node = p->nodes[i].node;
+
+        if (p->n_nodes <= 1) {
                 EXPLAIN(p, "one NUMA node: every device's memory is local, no per-node pool is needed");
                 return 0;
         }
@@ -336,88 +349,96 @@ static int compute(Plan *p, const PlanInput *in) {
                 EXPLAIN(p, "only node %d has memory at early boot: a pool could only be made there, where the default area already is; no per-node pool is needed", boot_node);
                 return 0;
         }
-        if (pol->only_with_default_area && p->default_area == 0) {
+        if (in->policy->only_with_default_area && p->default_area == 0) {
                 EXPLAIN(p, "the kernel makes no default CMA area: coherent DMA already comes from each device's own node (only_with_default_area = yes)");
                 return 0;
         }
-        if (!capable) {
-                _cleanup_free_ char *d = format_mib(p->default_area);
-                if (first)
-                        PROBLEM(p, PROBLEM_KERNEL_NO_PER_NODE, "kernel %s cannot make per-node CMA pools; the %s default area serves every device",
-                                strna(first->release), d);
-                if (pol->unsupported == UNSUPPORTED_DISABLE_CMA) {
-                        const char *cma = cmdline_get(in->admin, "cma");
-                        if (cma)
-                                PROBLEM(p, PROBLEM_DISABLE_CMA_KEPT_ADMIN, "unsupported = disable-cma would write cma=0, but the administrator's cma=%s is kept", cma);
-                        else {
-                                if (strv_extend(&p->args, "cma=0") < 0)
-                                        return -ENOMEM;
-                                p->param = "cma";
-                                EXPLAIN(p, "unsupported = disable-cma: cma=0 removes the default area, so coherent DMA comes from each device's node");
-                        }
-                } else if (first)
-                        /* The two ways out, with what the stopgap costs. */
-                        PROBLEM(p, PROBLEM_PER_NODE_KERNEL_NEEDED, "to get node-local pools, boot a kernel with per-node CMA: upstream 7.2, or the distro's kernel built with numacma's patches "
-                                   "(package numacma-kernel-patches: " KERNEL_PATCHES_DIR "/README.md); stopgap: 'unsupported = disable-cma' in the policy "
-                                   "writes cma=0, which removes the default area so coherent DMA comes from each device's own node, but then nothing is reserved: "
-                                   "coherent allocations larger than the page allocator's largest block (4 MiB with 4 KiB pages) fail, and large ones can fail "
-                                   "once memory is fragmented");
-                return check_length(p, in);
-        }
+        return 1;
+}
 
-        if (users.all_bypass) {
-                if ((r = refuse_unusable_pools(p)) < 0)
-                        return r;
-                return check_length(p, in);
-        }
+/* No target kernel can make per-node pools: cma=0 when the policy asks
+ * for it, else the ways out. */
+static int without_per_node_kernel(Plan *p, const PlanInput *in) {
+        const Policy *pol = in->policy;
+        const KernelCaps *first = in->n_targets ? &in->targets[0] : NULL;
+        _cleanup_free_ char *d = format_mib(p->default_area);
+        if (first)
+                PROBLEM(p, PROBLEM_KERNEL_NO_PER_NODE, "kernel %s cannot make per-node CMA pools; the %s default area serves every device",
+                        strna(first->release), d);
+        if (pol->unsupported == UNSUPPORTED_DISABLE_CMA) {
+                const char *cma = cmdline_get(in->admin, "cma");
+                if (cma)
+                        PROBLEM(p, PROBLEM_DISABLE_CMA_KEPT_ADMIN, "unsupported = disable-cma would write cma=0, but the administrator's cma=%s is kept", cma);
+                else {
+                        if (strv_extend(&p->args, "cma=0") < 0)
+                                return -ENOMEM;
+                        p->param = "cma";
+                        EXPLAIN(p, "unsupported = disable-cma: cma=0 removes the default area, so coherent DMA comes from each device's node");
+                }
+        } else if (first)
+                /* The two ways out, with what the stopgap costs. */
+                PROBLEM(p, PROBLEM_PER_NODE_KERNEL_NEEDED, "to get node-local pools, boot a kernel with per-node CMA: upstream 7.2, or the distro's kernel built with numacma's patches "
+                           "(package numacma-kernel-patches: " KERNEL_PATCHES_DIR "/README.md); stopgap: 'unsupported = disable-cma' in the policy "
+                           "writes cma=0, which removes the default area so coherent DMA comes from each device's own node, but then nothing is reserved: "
+                           "coherent allocations larger than the page allocator's largest block (4 MiB with 4 KiB pages) fail, and large ones can fail "
+                           "once memory is fragmented");
+        return check_length(p, in);
+}
 
-        /* The administrator's own per-node arguments win. */
+/* The administrator's own per-node arguments win (respect_admin_args):
+ * 1 when they are there, and the pools are what they ask for. */
+static int follow_admin_args(Plan *p, const PlanInput *in, const KernelCaps *capable) {
         const char *admin_key = cmdline_count(in->admin, "numa_cma") ? "numa_cma" :
                                 cmdline_count(in->admin, "cma_pernuma") ? "cma_pernuma" : NULL;
-        if (admin_key && pol->respect_admin_args) {
-                int idx = cmdline_find_last(in->admin, admin_key);
-                p->admin_conflict = true;
-                PROBLEM(p, PROBLEM_ADMIN_PER_NODE_ARG, "'%s' on the kernel command line was not written by numacma and is kept; numacma writes no per-node argument (respect_admin_args = yes)",
-                        in->admin->tokens[idx].text);
-                /* What will really be made is what the administrator asked for. */
-                Prediction pr;
-                PredictEnv env = plan_predict_env(in);
-                r = predict_pools(capable, in->admin, t, &env, &pr);
-                if (r < 0)
-                        return r;
-                for (size_t i = 0; i < p->n_nodes; i++)
-                        p->nodes[i].size = prediction_pool(&pr, p->nodes[i].node);
-                prediction_done(&pr);
-                return plan_explain_usage(p, in);
-        }
+        if (!admin_key || !in->policy->respect_admin_args)
+                return 0;
+        int idx = cmdline_find_last(in->admin, admin_key);
+        p->admin_conflict = true;
+        PROBLEM(p, PROBLEM_ADMIN_PER_NODE_ARG, "'%s' on the kernel command line was not written by numacma and is kept; numacma writes no per-node argument (respect_admin_args = yes)",
+                in->admin->tokens[idx].text);
+        /* What will really be made is what the administrator asked for. */
+        Prediction pr;
+        PredictEnv env = plan_predict_env(in);
+        int r = predict_pools(capable, in->admin, in->topology, &env, &pr);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < p->n_nodes; i++)
+                p->nodes[i].size = prediction_pool(&pr, p->nodes[i].node);
+        prediction_done(&pr);
+        r = plan_explain_usage(p, in);
+        return r < 0 ? r : 1;
+}
 
-        for (size_t i = 0; i < p->n_nodes; i++) {
-                PlanNode *pn = &p->nodes[i];
-                const NumaNode *n = topology_node(t, pn->node);
-                pn->wanted = node_wanted(in, n, pn->n_accelerators);
-                if (!n->has_memory) {
-                        if (pn->wanted && pol->nodes_mode == NODES_LIST && nodeset_contains(pol->nodes_list, pn->node))
-                                PROBLEM(p, PROBLEM_LISTED_NODE_NO_MEMORY, "node %d has no memory: no pool can be made there", pn->node);
-                        pn->wanted = false;
-                        pn->why = strdup_printf("node %d: no memory, no pool", pn->node);
-                } else if (!pn->boot_memory) {
-                        const NodeBootMemory *bm = boot_memory_node(in->boot_memory, pn->node);
-                        if (pn->wanted && pol->nodes_mode == NODES_LIST && nodeset_contains(pol->nodes_list, pn->node))
-                                PROBLEM(p, PROBLEM_LISTED_NODE_NO_BOOT_MEMORY, "node %d is listed in nodes = but cannot hold a CMA pool: its memory is not there at early boot", pn->node);
-                        pn->wanted = false;
-                        pn->why = strdup_printf("node %d: no pool possible (%s): the kernel reserves CMA areas from early-boot memory only",
-                                                pn->node, bm ? bm->why : "its memory is not there at early boot");
-                } else if (!pn->wanted)
-                        pn->why = strdup_printf("node %d: not selected by nodes = and [node.%d]", pn->node, pn->node);
-                else {
-                        r = size_node(p, in, pn, align);
-                        if (r < 0)
-                                return r;
-                        continue;
-                }
-                if (!pn->why)
-                        return -ENOMEM;
-        }
+/* Whether node pn gets a pool, and how large (pn->why says why). */
+static int decide_node(Plan *p, const PlanInput *in, PlanNode *pn, uint64_t align) {
+        const Policy *pol = in->policy;
+        const NumaNode *n = topology_node(in->topology, pn->node);
+        pn->wanted = node_wanted(in, n, pn->n_accelerators);
+        if (!n->has_memory) {
+                if (pn->wanted && pol->nodes_mode == NODES_LIST && nodeset_contains(pol->nodes_list, pn->node))
+                        PROBLEM(p, PROBLEM_LISTED_NODE_NO_MEMORY, "node %d has no memory: no pool can be made there", pn->node);
+                pn->wanted = false;
+                pn->why = strdup_printf("node %d: no memory, no pool", pn->node);
+        } else if (!pn->boot_memory) {
+                const NodeBootMemory *bm = boot_memory_node(in->boot_memory, pn->node);
+                if (pn->wanted && pol->nodes_mode == NODES_LIST && nodeset_contains(pol->nodes_list, pn->node))
+                        PROBLEM(p, PROBLEM_LISTED_NODE_NO_BOOT_MEMORY, "node %d is listed in nodes = but cannot hold a CMA pool: its memory is not there at early boot", pn->node);
+                pn->wanted = false;
+                pn->why = strdup_printf("node %d: no pool possible (%s): the kernel reserves CMA areas from early-boot memory only",
+                                        pn->node, bm ? bm->why : "its memory is not there at early boot");
+        } else if (!pn->wanted)
+                pn->why = strdup_printf("node %d: not selected by nodes = and [node.%d]", pn->node, pn->node);
+        else
+                return size_node(p, in, pn, align);
+        return pn->why ? 0 : -ENOMEM;
+}
+
+/* Each node's pool, within what the kernel can make at boot, explained. */
+static int size_nodes(Plan *p, const PlanInput *in, uint64_t align) {
+        int r;
+        for (size_t i = 0; i < p->n_nodes; i++)
+                if ((r = decide_node(p, in, &p->nodes[i], align)) < 0)
+                        return r;
         if ((r = plan_boot_limits(p, in)) < 0)
                 return r;
         /* A node the CMA slots left out gets no pool: its cap is moot. */
@@ -428,16 +449,46 @@ static int compute(Plan *p, const PlanInput *in) {
                 EXPLAIN(p, "%s", p->nodes[i].why);
         if ((r = plan_explain_bypass(p, in)) < 0 || (r = plan_explain_usage(p, in)) < 0)
                 return r;
+        return 0;
+}
 
-        r = choose_args(p, in, capable);
-        if (r < 0)
-                return r;
+static int warn_ignoring_targets(Plan *p, const PlanInput *in) {
         for (size_t i = 0; i < in->n_targets; i++)
                 /* A kernel without a config (a rescue image, say) is unknown, not incapable. */
                 if (in->targets[i].per_node == PERNODE_NONE && in->targets[i].config_source &&
                     !p->implicit && p->args)
                         PROBLEM(p, PROBLEM_TARGET_IGNORES_ARGS, "kernel %s cannot make per-node CMA pools: booted, it ignores '%s'",
                                 strna(in->targets[i].release), p->args[0]);
+        return 0;
+}
+
+/* The decisions in turn: the kernel planned for, whether pools are of
+ * use, what to do without a capable kernel, the administrator's own
+ * arguments, each node's pool, and the argument that says them. */
+static int compute(Plan *p, const PlanInput *in) {
+        const KernelCaps *capable;
+        uint64_t align;
+        int r;
+
+        if ((r = choose_reference(p, in, &capable, &align)) < 0)
+                return r;
+        _cleanup_(pool_users_done) PoolUsers users = { .max_node = -1 };
+        if ((r = pool_users_count(in, &users)) < 0 || (r = list_nodes(p, in, &users)) < 0)
+                return r;
+        if ((r = pools_needed(p, in)) <= 0)
+                return r;
+        if (!capable)
+                return without_per_node_kernel(p, in);
+        if (users.all_bypass) {
+                if ((r = refuse_unusable_pools(p)) < 0)
+                        return r;
+                return check_length(p, in);
+        }
+        if ((r = follow_admin_args(p, in, capable)) != 0)
+                return r < 0 ? r : 0;
+        if ((r = size_nodes(p, in, align)) < 0 || (r = choose_args(p, in, capable)) < 0 ||
+            (r = warn_ignoring_targets(p, in)) < 0)
+                return r;
         return check_length(p, in);
 }
 

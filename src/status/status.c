@@ -55,13 +55,14 @@ static uint64_t hugetlb_on(const Status *s, int node) {
         return prediction_hugetlb(&s->booted_pred, node);
 }
 
-static int compute_active(Status *s) {
+/* The default area's size: sysfs, else what the booted line asked for;
+ * none where no CMA page is anywhere. */
+static void active_default_area(Status *s) {
         const CmaState *c = s->cma;
-        uint64_t ps = s->page_size;
         const CmaArea *def = cma_state_area(c, AREA_DEFAULT, -1);
 
         if (def && def->has_total)
-                s->default_area = def->total_pages * ps;
+                s->default_area = def->total_pages * s->page_size;
         else if (c->has_sysfs && !def)
                 s->default_area = 0;
         else
@@ -72,75 +73,88 @@ static int compute_active(Status *s) {
         /* No CMA page anywhere: no default area, whatever was asked. */
         if (!c->zoneinfo_has_cma || (c->has_zoneinfo && !zone_pages))
                 s->default_area = 0;
+}
 
+/* Which node holds the default area: the node whose CMA exceeds its
+ * per-node areas by the default area's size. */
+static void find_default_node(Status *s) {
+        const CmaState *c = s->cma;
+        uint64_t ps = s->page_size;
+        s->default_node = -1;
+        if (!s->default_area)
+                return;
+        uint64_t best_diff = UINT64_MAX;
+        for (size_t i = 0; i < s->n_nodes; i++) {
+                NodeStatus *n = &s->nodes[i];
+                uint64_t pools = 0;
+                bool known = false;
+                if (c->has_sysfs) {
+                        const CmaArea *a = cma_state_area(c, AREA_NUMA, n->node);
+                        const CmaArea *b = cma_state_area(c, AREA_PERNUMA, n->node);
+                        known = (!a || a->has_total) && (!b || b->has_total);
+                        pools = (a ? a->total_pages * ps : 0) + (b ? b->total_pages * ps : 0);
+                }
+                if (!known)
+                        pools = prediction_pool(&s->booted_pred, n->node);
+                pools += hugetlb_on(s, n->node);
+                if (n->cma < s->default_area)
+                        continue;
+                uint64_t rest = n->cma - s->default_area;
+                uint64_t diff = rest > pools ? rest - pools : pools - rest;
+                /* Without sizes from sysfs, the pool may have failed: any
+                 * node with room is a candidate; prefer the exact one. */
+                if (diff < best_diff) {
+                        best_diff = diff;
+                        s->default_node = n->node;
+                }
+        }
+        s->default_node_known = s->default_node >= 0;
+}
+
+/* Node n's own pool: its per-node areas from sysfs, else its CMA less the
+ * default area and hugetlb_cma= there. */
+static void node_local_pool(Status *s, NodeStatus *n) {
+        const CmaState *c = s->cma;
+        uint64_t ps = s->page_size;
+        uint64_t on_node_default = n->node == s->default_node ? s->default_area : 0;
+        const CmaArea *a = cma_state_area(c, AREA_NUMA, n->node);
+        const CmaArea *b = cma_state_area(c, AREA_PERNUMA, n->node);
+        if (c->has_sysfs && (a || b) && (!a || a->has_total) && (!b || b->has_total)) {
+                n->local_pool = (a ? a->total_pages : 0) * ps + (b ? b->total_pages : 0) * ps;
+                n->has_local_pool = n->local_pool > 0;
+                if ((!a || a->has_available) && (!b || b->has_available)) {
+                        n->local_pool_free = ((a ? a->available_pages : 0) + (b ? b->available_pages : 0)) * ps;
+                        n->local_pool_free_known = true;
+                }
+                return;
+        }
+        if (c->has_sysfs && !a && !b) {
+                n->has_local_pool = false;
+                return;
+        }
+        uint64_t not_pool = on_node_default + hugetlb_on(s, n->node);
+        n->local_pool = n->cma > not_pool ? n->cma - not_pool : 0;
+        n->has_local_pool = n->local_pool > 0;
+        if (!on_node_default) {
+                n->local_pool_free = n->cma_free;
+                n->local_pool_free_known = true;
+        }
+}
+
+static int compute_active(Status *s) {
+        active_default_area(s);
         /* Per-node areas known by size from sysfs. */
         for (size_t i = 0; i < s->n_nodes; i++) {
                 NodeStatus *n = &s->nodes[i];
-                const ZoneCma *z = cma_state_zone(c, n->node);
+                const ZoneCma *z = cma_state_zone(s->cma, n->node);
                 if (z) {
-                        n->cma = z->cma_pages * ps;
-                        n->cma_free = z->free_cma_pages * ps;
+                        n->cma = z->cma_pages * s->page_size;
+                        n->cma_free = z->free_cma_pages * s->page_size;
                 }
         }
-
-        /* Which node holds the default area: the node whose CMA exceeds its
-         * per-node areas by the default area's size. */
-        s->default_node = -1;
-        if (s->default_area) {
-                uint64_t best_diff = UINT64_MAX;
-                for (size_t i = 0; i < s->n_nodes; i++) {
-                        NodeStatus *n = &s->nodes[i];
-                        uint64_t pools = 0;
-                        bool known = false;
-                        if (c->has_sysfs) {
-                                const CmaArea *a = cma_state_area(c, AREA_NUMA, n->node);
-                                const CmaArea *b = cma_state_area(c, AREA_PERNUMA, n->node);
-                                known = (!a || a->has_total) && (!b || b->has_total);
-                                pools = (a ? a->total_pages * ps : 0) + (b ? b->total_pages * ps : 0);
-                        }
-                        if (!known)
-                                pools = prediction_pool(&s->booted_pred, n->node);
-                        pools += hugetlb_on(s, n->node);
-                        if (n->cma < s->default_area)
-                                continue;
-                        uint64_t rest = n->cma - s->default_area;
-                        uint64_t diff = rest > pools ? rest - pools : pools - rest;
-                        /* Without sizes from sysfs, the pool may have failed: any
-                         * node with room is a candidate; prefer the exact one. */
-                        if (diff < best_diff) {
-                                best_diff = diff;
-                                s->default_node = n->node;
-                        }
-                }
-                s->default_node_known = s->default_node >= 0;
-        }
-
-        for (size_t i = 0; i < s->n_nodes; i++) {
-                NodeStatus *n = &s->nodes[i];
-                uint64_t on_node_default = n->node == s->default_node ? s->default_area : 0;
-                const CmaArea *a = cma_state_area(c, AREA_NUMA, n->node);
-                const CmaArea *b = cma_state_area(c, AREA_PERNUMA, n->node);
-                if (c->has_sysfs && (a || b) && (!a || a->has_total) && (!b || b->has_total)) {
-                        n->local_pool = (a ? a->total_pages : 0) * ps + (b ? b->total_pages : 0) * ps;
-                        n->has_local_pool = n->local_pool > 0;
-                        if ((!a || a->has_available) && (!b || b->has_available)) {
-                                n->local_pool_free = ((a ? a->available_pages : 0) + (b ? b->available_pages : 0)) * ps;
-                                n->local_pool_free_known = true;
-                        }
-                        continue;
-                }
-                if (c->has_sysfs && !a && !b) {
-                        n->has_local_pool = false;
-                        continue;
-                }
-                uint64_t not_pool = on_node_default + hugetlb_on(s, n->node);
-                n->local_pool = n->cma > not_pool ? n->cma - not_pool : 0;
-                n->has_local_pool = n->local_pool > 0;
-                if (!on_node_default) {
-                        n->local_pool_free = n->cma_free;
-                        n->local_pool_free_known = true;
-                }
-        }
+        find_default_node(s);
+        for (size_t i = 0; i < s->n_nodes; i++)
+                node_local_pool(s, &s->nodes[i]);
         return 0;
 }
 
@@ -282,15 +296,10 @@ static int judge_usage(Status *s) {
         return 0;
 }
 
-static int judge(Status *s) {
-        size_t n_online = 0;
-        bool failed = false, remote = false;
+/* What the running kernel did not take from the booted line: unknown or
+ * ignored arguments, and CMA arguments after "--". */
+static int judge_booted_args(Status *s, bool *failed) {
         const char *rel = strna(s->running->release);
-
-        for (size_t i = 0; i < s->n_nodes; i++)
-                if (s->nodes[i].online)
-                        n_online++;
-
         for (char **i = s->booted_pred.ignored; i && *i; i++)
                 PROBLEM(s, PROBLEM_BOOTED_ARG_UNKNOWN, "the running kernel %s does not know '%s': it passed it to init and made no pool for it", rel, *i);
         for (char **i = s->booted_pred.notes; i && *i; i++)
@@ -302,36 +311,38 @@ static int judge(Status *s) {
                 if (!t->init || !t->key || !cma_key_is_cma(t->key))
                         continue;
                 bool ours = strv_contains(s->next->owned, t->text);
-                failed = failed || ours;
+                *failed = *failed || ours;
                 PROBLEM(s, PROBLEM_ARG_AFTER_DASHDASH, "'%s' comes after '--' on the booted command line: the kernel passed it to init and made no area for it%s",
                         t->text, ours ? " (numacma's own: run 'numacmactl apply' to write it before '--')" : "");
         }
+        return 0;
+}
 
-        int r = judge_default_area(s, &failed);
-        if (r >= 0)
-                r = judge_limits(s, &failed);
-        if (r < 0)
-                return r;
-
+/* A pool the booted line asks for that the kernel made smaller: a failure
+ * where the node's memory was there at early boot. */
+static int judge_reservations(Status *s, bool *failed) {
         for (size_t i = 0; i < s->n_nodes && !s->default_area_failed; i++) {
                 NodeStatus *n = &s->nodes[i];
-                if (!n->has_memory || !n->booted)
+                if (!n->has_memory || !n->booted || n->local_pool >= n->booted)
                         continue;
-                if (n->local_pool < n->booted) {
-                        _cleanup_free_ char *want = format_mib(n->booted), *have = format_mib(n->local_pool);
-                        /* A failure only when the node's memory was there at
-                         * early boot: else the kernel could not have made it. */
-                        if (!n->boot_memory_known) {
-                                PROBLEM(s, PROBLEM_BOOT_MEMORY_UNKNOWN, "node %d: the booted command line asks for a %s pool and the kernel reserved %s; whether the node's memory was there at early boot is unknown (%s), so this is no known failure: if it was hot-added, no pool can be made there",
-                                        n->node, want, have, s->log && s->log->unknown_why ? s->log->unknown_why : "nothing this boot left tells");
-                                continue;
-                        }
-                        failed = true;
-                        PROBLEM(s, PROBLEM_POOL_RESERVATION_FAILED, "node %d: the booted command line asks for a %s pool but the kernel reserved %s (reservation failed: see 'dmesg | grep -i cma')",
-                                n->node, want, have);
+                _cleanup_free_ char *want = format_mib(n->booted), *have = format_mib(n->local_pool);
+                /* A failure only when the node's memory was there at
+                 * early boot: else the kernel could not have made it. */
+                if (!n->boot_memory_known) {
+                        PROBLEM(s, PROBLEM_BOOT_MEMORY_UNKNOWN, "node %d: the booted command line asks for a %s pool and the kernel reserved %s; whether the node's memory was there at early boot is unknown (%s), so this is no known failure: if it was hot-added, no pool can be made there",
+                                n->node, want, have, s->log && s->log->unknown_why ? s->log->unknown_why : "nothing this boot left tells");
+                        continue;
                 }
+                *failed = true;
+                PROBLEM(s, PROBLEM_POOL_RESERVATION_FAILED, "node %d: the booted command line asks for a %s pool but the kernel reserved %s (reservation failed: see 'dmesg | grep -i cma')",
+                        n->node, want, have);
         }
+        return 0;
+}
 
+/* An accelerator no pool can serve (no node) or served from the default
+ * area on another node. */
+static int judge_accelerators(Status *s, size_t n_online, bool *remote) {
         for (size_t i = 0; i < s->n_accels; i++) {
                 AccelStatus *a = &s->accels[i];
                 int node = a->dev->numa_node;
@@ -342,18 +353,17 @@ static int judge(Status *s) {
                 }
                 if (node >= 0 && a->remote_default) {
                         _cleanup_free_ char *d = format_mib(s->default_area);
-                        remote = true;
+                        *remote = true;
                         PROBLEM(s, PROBLEM_ACCELERATOR_REMOTE, "accelerator %s on node %d has no local CMA pool: its coherent DMA comes from the %s default area on node %d",
                                 a->dev->address, node, d, s->default_node);
                 }
         }
+        return 0;
+}
 
-        /* Not only accelerators: every device's coherent DMA above a page
-         * comes from the default area when its node has no pool. */
-        if ((r = status_judge_devices(s, &remote)) < 0 || (r = judge_usage(s)) < 0)
-                return r;
-        /* A node the plan gives a pool that has none, while the default area
-         * is elsewhere: whatever comes there later is served remotely. */
+/* A node the plan gives a pool that has none, while the default area
+ * is elsewhere: whatever comes there later is served remotely. */
+static int judge_nodes_without_pool(Status *s, bool *remote) {
         for (size_t i = 0; i < s->n_nodes; i++) {
                 NodeStatus *n = &s->nodes[i];
                 /* Not for a node without devices whose memory may have come
@@ -364,19 +374,24 @@ static int judge(Status *s) {
                     (!n->boot_memory_known && !n->n_devices))
                         continue;
                 _cleanup_free_ char *d = format_mib(s->default_area);
-                remote = true;
+                *remote = true;
                 PROBLEM(s, PROBLEM_NODE_NO_POOL, "node %d has no local CMA pool: its devices' coherent DMA comes from the %s default area on node %d",
                         n->node, d, s->default_node);
         }
+        return 0;
+}
 
+/* The next boot: whether its CMA arguments differ from the booted ones
+ * (*ret_pending), and what is known to be wrong with its configuration. */
+static int judge_next_boot(Status *s, bool *ret_pending) {
         bool pending = false;
         if (s->next->cmdline) {
-                r = cma_args_differ(s->next->cmdline, s->booted_cmdline);
+                int r = cma_args_differ(s->next->cmdline, s->booted_cmdline);
                 if (r < 0)
                         return r;
                 pending = r > 0;
         }
-        s->reboot_required = pending;
+        s->reboot_required = *ret_pending = pending;
         if (s->next->last_error)
                 PROBLEM(s, PROBLEM_APPLY_FAILED, "the last update of the boot configuration failed: %s", s->next->last_error);
         if (!s->next->cmdline && s->next->unknown_reason)
@@ -389,8 +404,12 @@ static int judge(Status *s) {
                 PROBLEM(s, PROBLEM_NO_OWNERSHIP_RECORD, "there is no ownership record (/var/lib/numacma/owned): the per-node arguments of the next boot are kept as the administrator's, since numacma removes only what its record proves it wrote; to let numacma manage them, remove them and run 'numacmactl apply'");
         for (char **t = s->next->record_ignored; t && *t; t++)
                 PROBLEM(s, PROBLEM_RECORD_IGNORED, "the ownership record names '%s', which numacma never writes: ignored, and never removed", *t);
-        /* The plan's, unless the status said the same (the same text, or the
-         * same code: a failed default area seen by both). */
+        return 0;
+}
+
+/* The plan's problems, unless the status said the same (the same text, or
+ * the same code: a failed default area seen by both). */
+static int adopt_plan_problems(Status *s) {
         size_t own = s->problems.n;
         FOREACH_PROBLEM(p, &s->plan->problems) {
                 bool said = problems_contain_text(&s->problems, p->text);
@@ -399,36 +418,66 @@ static int judge(Status *s) {
                 if (!said && problems_addf_node(&s->problems, p->code, p->node, "%s", p->text) < 0)
                         return -ENOMEM;
         }
+        return 0;
+}
 
+/* The policy asks for pools the next boot does not have: apply, or (not
+ * managed) write them yourself. */
+static int judge_apply_needed(Status *s) {
         bool differs = false;
         for (size_t i = 0; i < s->n_nodes; i++)
                 if (s->nodes[i].has_memory && s->nodes[i].desired != (s->nodes[i].next_known ? s->nodes[i].next_boot : s->nodes[i].booted))
                         differs = true;
-        if (differs && !s->plan->refused) {
-                _cleanup_free_ char *args = plan_args_string(s->plan);
-                if (!args)
-                        return -ENOMEM;
-                if (s->policy->manage)
-                        PROBLEM(s, PROBLEM_APPLY_NEEDED, "the policy asks for pools the %s does not have%s%s%s: run 'numacmactl apply' (or set [daemon] apply = yes)",
-                                s->next->cmdline ? "boot configuration" : "booted command line",
-                                *args ? " (" : "", args, *args ? ")" : "");
-                else
-                        PROBLEM(s, PROBLEM_BOOT_NOT_MANAGED, "the policy asks for pools the %s does not have%s%s%s, and numacma may not change it ([boot] manage = no; Debian: dpkg-reconfigure numacma): write them yourself, or let numacma",
-                                s->next->cmdline ? "boot configuration" : "booted command line",
-                                *args ? " (" : "", args, *args ? ")" : "");
-        }
+        if (!differs || s->plan->refused)
+                return 0;
+        _cleanup_free_ char *args = plan_args_string(s->plan);
+        if (!args)
+                return -ENOMEM;
+        if (s->policy->manage)
+                PROBLEM(s, PROBLEM_APPLY_NEEDED, "the policy asks for pools the %s does not have%s%s%s: run 'numacmactl apply' (or set [daemon] apply = yes)",
+                        s->next->cmdline ? "boot configuration" : "booted command line",
+                        *args ? " (" : "", args, *args ? ")" : "");
+        else
+                PROBLEM(s, PROBLEM_BOOT_NOT_MANAGED, "the policy asks for pools the %s does not have%s%s%s, and numacma may not change it ([boot] manage = no; Debian: dpkg-reconfigure numacma): write them yourself, or let numacma",
+                        s->next->cmdline ? "boot configuration" : "booted command line",
+                        *args ? " (" : "", args, *args ? ")" : "");
+        return 0;
+}
 
+/* The state: a failure first, then a pending reboot, a kernel without
+ * per-node pools, remote DMA; else ok. */
+static State decide_state(const Status *s, size_t n_online, bool failed, bool pending, bool remote) {
         bool unsupported = n_online > 1 && s->default_area && s->running->per_node == PERNODE_NONE;
         if (failed || s->next->last_error)
-                s->state = STATE_DEGRADED;
-        else if (pending)
-                s->state = STATE_PENDING_REBOOT;
-        else if (unsupported)
-                s->state = STATE_UNSUPPORTED;
-        else if (remote)
-                s->state = STATE_DEGRADED;
-        else
-                s->state = STATE_OK;
+                return STATE_DEGRADED;
+        if (pending)
+                return STATE_PENDING_REBOOT;
+        if (unsupported)
+                return STATE_UNSUPPORTED;
+        if (remote)
+                return STATE_DEGRADED;
+        return STATE_OK;
+}
+
+static int judge(Status *s) {
+        size_t n_online = 0;
+        bool failed = false, remote = false, pending = false;
+        int r;
+
+        for (size_t i = 0; i < s->n_nodes; i++)
+                if (s->nodes[i].online)
+                        n_online++;
+        if ((r = judge_booted_args(s, &failed)) < 0 || (r = judge_default_area(s, &failed)) < 0 ||
+            (r = judge_limits(s, &failed)) < 0 || (r = judge_reservations(s, &failed)) < 0 ||
+            (r = judge_accelerators(s, n_online, &remote)) < 0)
+                return r;
+        /* Not only accelerators: every device's coherent DMA above a page
+         * comes from the default area when its node has no pool. */
+        if ((r = status_judge_devices(s, &remote)) < 0 || (r = judge_usage(s)) < 0 ||
+            (r = judge_nodes_without_pool(s, &remote)) < 0 || (r = judge_next_boot(s, &pending)) < 0 ||
+            (r = adopt_plan_problems(s)) < 0 || (r = judge_apply_needed(s)) < 0)
+                return r;
+        s->state = decide_state(s, n_online, failed, pending, remote);
         return 0;
 }
 
