@@ -12,8 +12,6 @@
 #include "bootcfg/owned.h"
 #include "bootcfg/writer_lock.h"
 
-extern char **environ;
-
 /* What commands may print into the result. */
 #define OUTPUT_MAX (256u * 1024)
 

@@ -136,7 +136,7 @@ static const char *grubby_safe(const BootCtx *c, const EntryFile *f, const Entry
                 if (strspn(*t, plain) != strlen(*t))
                         return "a token of numacma's is not plain";
         _cleanup_free_ char *v = strndup(value, len);
-        _cleanup_strv_free_ char **words = NULL, **toks = NULL, **seen = NULL;
+        _cleanup_strv_free_ char **toks = NULL, **seen = NULL;
         if (!v || tokens_of(v, &toks) < 0)
                 return "out of memory";
         for (char *w = strtok(v, " "); w; w = strtok(NULL, " ")) {

@@ -52,7 +52,7 @@ static int option(const Verb *v, int id, const char *arg) {
 
 static char timeout_line[128];
 
-static void on_alarm(int sig) {
+static _Noreturn void on_alarm(int sig) {
         /* Only what is async-signal-safe: the line made before. */
         ssize_t k = write(STDOUT_FILENO, timeout_line, strlen(timeout_line));
         (void) k;

@@ -80,7 +80,7 @@ static int on_monitor(sd_event_source *s, int fd, uint32_t revents, void *userda
                 errno = 0;
                 _cleanup_(udev_device_unrefp) struct udev_device *d = udev_monitor_receive_device(w->monitor);
                 if (!d) {
-                        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR || errno == 0)
+                        if (errno == EAGAIN || errno == EINTR || errno == 0) /* EWOULDBLOCK == EAGAIN */
                                 break;
                         /* ENOBUFS (overrun) or another receive error: events
                          * may be lost. */
