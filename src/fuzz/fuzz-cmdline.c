@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz.h"
+#include "fuzz-cmdline.h"
 #include "kernel/cmdline.h"
 #include "kernel/memparse.h"
 #include "basic/util.h"
@@ -131,23 +131,6 @@ static void check_same_tokens(const Cmdline *a, const Cmdline *b) {
                 CHECK(a->tokens[i].init == b->tokens[i].init);
         }
         CHECK(streq(strempty(a->trailer), strempty(b->trailer)));
-}
-
-/* init's part of the line, as text from its first token on, or "". */
-static char *init_part(const Cmdline *c) {
-        StrBuf b = {0};
-        strbuf_append(&b, "");
-        bool any = false;
-        for (size_t i = 0; i < c->n; i++)
-                if (c->tokens[i].init) {
-                        if (any)
-                                strbuf_append(&b, c->tokens[i].sep);
-                        strbuf_append(&b, c->tokens[i].text);
-                        any = true;
-                }
-        char *s = strbuf_steal(&b);
-        CHECK(s);
-        return s;
 }
 
 static bool last_token_open(const Cmdline *c) {

@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz.h"
+#include "fuzz-cmdline.h"
 #include "kernel/cmdline.h"
 #include "basic/util.h"
 
@@ -65,20 +65,6 @@ static bool one_token(const char *text) {
                 return false;
         return c->n == 1 && streq(c->tokens[0].text, text) && !*c->tokens[0].sep &&
                !*strempty(c->trailer) && !c->tokens[0].init && !(streq(c->tokens[0].key, "--") && !c->tokens[0].value);
-}
-
-static char *init_part(const Cmdline *c) {
-        StrBuf b = {0};
-        bool any = false;
-        strbuf_append(&b, "");
-        for (size_t i = 0; i < c->n; i++)
-                if (c->tokens[i].init) {
-                        if (any)
-                                strbuf_append(&b, c->tokens[i].sep);
-                        strbuf_append(&b, c->tokens[i].text);
-                        any = true;
-                }
-        return strbuf_steal(&b);
 }
 
 static bool in(char *const *l, const char *s) {
