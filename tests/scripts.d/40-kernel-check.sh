@@ -6,6 +6,10 @@
 # build-and-boot test is tests/kernel/boot-test (about an hour): see README.
 # NUMACMA_SKIP_KERNEL_CHECK=1 skips it (reported as a skip; for
 # tests/distro/debian13-check, whose fresh root has no cached kernel sources).
+# It reads nothing the builds make (its trees and objects are in the cache's
+# kernel/ directory), and its fetch and unpack wait on the archive and the
+# disk: tests/run-tests starts it alongside the builds.
+# run-tests: background
 set -euo pipefail
 [ "${NUMACMA_SKIP_KERNEL_CHECK:-0}" = 1 ] && { echo "skip: NUMACMA_SKIP_KERNEL_CHECK=1"; exit 77; }
 exec bash "$SRCDIR/tests/kernel/check"
