@@ -232,21 +232,56 @@ static int area_match(const Run *run, size_t i, uint64_t *ret_counter) {
         return (t ? t->alloc_pages : 0) == *ret_counter;
 }
 
-static void print_areas(const Run *run) {
+/* One line of the areas' summary: an area, what the trace saw of it, and
+ * its counter (match < 0: none to compare with). */
+typedef struct {
+        const char *name;
+        const DmaTraceArea *traced;  /* NULL: nothing traced */
+        int match;
+        uint64_t counter;
+} AreaLine;
+
+static bool in_sysfs(const CmaState *c, const char *name) {
+        for (size_t i = 0; i < c->n_areas; i++)
+                if (streq(c->areas[i].name, name))
+                        return true;
+        return false;
+}
+
+/* The K-th area to show: the kernel's (CMA sysfs) first, then those only
+ * the trace names: a kernel without CONFIG_CMA_SYSFS (Debian's 6.12)
+ * lists none, and its areas must not vanish. False past the last. */
+static bool area_line(const Run *run, size_t k, AreaLine *ret) {
         const CmaState *c = &run->snap->cma;
-        if (!c->n_areas)
+        if (k < c->n_areas) {
+                *ret = (AreaLine){ .name = c->areas[k].name, .traced = dma_trace_area(&run->trace, c->areas[k].name) };
+                ret->match = area_match(run, k, &ret->counter);
+                return true;
+        }
+        k -= c->n_areas;
+        for (size_t i = 0; i < run->trace.n_areas; i++) {
+                const DmaTraceArea *a = &run->trace.areas[i];
+                if (!in_sysfs(c, a->name) && k-- == 0) {
+                        *ret = (AreaLine){ .name = a->name, .traced = a, .match = -1 };
+                        return true;
+                }
+        }
+        return false;
+}
+
+static void print_areas(const Run *run) {
+        AreaLine l;
+        if (!area_line(run, 0, &l))
                 return;
         printf("\n  CMA areas: pages cma:cma_alloc_finish traced (of them for coherent DMA) and the kernel's alloc_pages_success %s:\n",
                run->o->boot ? "since boot" : "while tracing");
-        for (size_t i = 0; i < c->n_areas; i++) {
-                const DmaTraceArea *t = dma_trace_area(&run->trace, c->areas[i].name);
-                uint64_t counter = 0;
-                int m = area_match(run, i, &counter);
-                printf("    %-10s traced %" PRIu64 " (%" PRIu64 ")", c->areas[i].name, t ? t->alloc_pages : 0, t ? t->dma_pages : 0);
-                if (m < 0)
+        for (size_t k = 0; area_line(run, k, &l); k++) {
+                printf("    %-10s traced %" PRIu64 " (%" PRIu64 ")", l.name, l.traced ? l.traced->alloc_pages : 0,
+                       l.traced ? l.traced->dma_pages : 0);
+                if (l.match < 0)
                         printf(", counter unknown (no CMA sysfs)\n");
                 else
-                        printf(", counter %s%" PRIu64 ": %s\n", run->o->boot ? "" : "+", counter, m ? "match" : "DIFFERENT");
+                        printf(", counter %s%" PRIu64 ": %s\n", run->o->boot ? "" : "+", l.counter, l.match ? "match" : "DIFFERENT");
         }
 }
 
@@ -308,22 +343,21 @@ static void print_json(const Run *run) {
         json_u64(&w, "lost_events", t->has_header && t->written > t->entries ? t->written - t->entries : 0);
         json_rows(&w, t);
         json_begin_array(&w, "areas");
-        for (size_t i = 0; i < run->snap->cma.n_areas; i++) {
-                const DmaTraceArea *a = dma_trace_area(t, run->snap->cma.areas[i].name);
-                uint64_t counter = 0;
-                int m = area_match(run, i, &counter);
+        AreaLine l;
+        for (size_t k = 0; area_line(run, k, &l); k++) {
+                const DmaTraceArea *a = l.traced;
                 json_begin_object(&w, NULL);
-                json_string(&w, "name", run->snap->cma.areas[i].name);
+                json_string(&w, "name", l.name);
                 json_u64(&w, "traced_alloc_pages", a ? a->alloc_pages : 0);
                 json_u64(&w, "traced_dma_pages", a ? a->dma_pages : 0);
                 json_u64(&w, "traced_fail_pages", a ? a->fail_pages : 0);
                 json_u64(&w, "traced_release_pages", a ? a->release_pages : 0);
-                if (m < 0) {
+                if (l.match < 0) {
                         json_null(&w, "counter_alloc_pages");
                         json_null(&w, "match");
                 } else {
-                        json_u64(&w, "counter_alloc_pages", counter);
-                        json_bool(&w, "match", m);
+                        json_u64(&w, "counter_alloc_pages", l.counter);
+                        json_bool(&w, "match", l.match);
                 }
                 json_end_object(&w);
         }
