@@ -47,6 +47,15 @@ static const RealConfig real_configs[] = {
         { "6.12-arm64-numa_cma-ignored", "6.12.117+deb13-arm64", "arm64",
           .cma = true, .dma_cma = true, .per_node = PERNODE_NONE, .size_mbytes = 64,
           .page_size = 4096, .cma_align = 2 * MIB, .max_numnodes = 16, .default_area = 64 * MIB },
+        /* The series on Debian 13's source (patches/kernel/build-kernel-deb):
+         * DMA_NUMA_CMA (numa_cma= and cma_pernuma=), 0002's one array of
+         * numa%d areas (its object has no "pernuma%d": tests/kernel/check),
+         * CMA_SIZE_PERNUMA (implicit areas), CMA_SYSFS, NODES_SHIFT=4. */
+        { "6.12p-arm64-devices-trace", "6.12.118+numacma", "arm64",
+          .cma = true, .dma_cma = true, .dma_numa_cma = true, .implicit = true, .cma_sysfs = true,
+          .single_array = true, .honors_cma_pernuma = true, .honors_numa_cma = true,
+          .per_node = PERNODE_NUMA_CMA, .size_mbytes = 64, .page_size = 4096,
+          .cma_align = 2 * MIB, .max_numnodes = 16, .default_area = 64 * MIB },
         { "7.2-amd64-implicit", "7.2.13+deb14-amd64", "x86_64",
           .cma = true, .dma_cma = true, .dma_numa_cma = true, .implicit = true, .cma_sysfs = true,
           .single_array = true, .honors_cma_pernuma = true, .honors_numa_cma = true,
@@ -107,7 +116,7 @@ static void test_real_configs(void **state) {
         }
 }
 
-/* Every tree's config is one of the six above (same release, same caps):
+/* Every tree's config is one of the seven above (same release, same caps):
  * a newly captured tree with a new release must be added to the table. */
 static void test_every_tree_covered(void **state) {
         _cleanup_strv_free_ char **trees = NULL;
