@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <dlfcn.h>
 #include <inttypes.h>
 
 #include <systemd/sd-journal.h>
@@ -6,6 +7,54 @@
 #include "kernel/journal_log.h"
 
 #define JOURNAL_TEXT_MAX (8u * 1024 * 1024)
+
+/* libsystemd is opened only when the journal is read (a fallback): linked,
+ * it and the six libraries it needs cost every numacmactl start about as
+ * much as a whole status read (bench/status-bench). numacmad links it for
+ * sd-event, so the packages depend on it either way. */
+static struct {
+        int (*open_directory)(sd_journal **j, const char *path, int flags);
+        int (*add_match)(sd_journal *j, const void *data, size_t size);
+        int (*add_conjunction)(sd_journal *j);
+        int (*seek_head)(sd_journal *j);
+        int (*next)(sd_journal *j);
+        int (*get_data)(sd_journal *j, const char *field, const void **data, size_t *length);
+        void (*close)(sd_journal *j);
+} sdj;
+
+/* 1 when the functions above are loaded; 0 and *ret_why when they cannot be. */
+static int sdj_load(char **ret_why) {
+        static void *dl;
+        if (dl)
+                return 1;
+        void *h = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
+        const char *missing = NULL;
+        if (h) {
+                const struct {
+                        const char *name;
+                        void **fn;
+                } syms[] = {
+                        { "sd_journal_open_directory", (void **) &sdj.open_directory },
+                        { "sd_journal_add_match", (void **) &sdj.add_match },
+                        { "sd_journal_add_conjunction", (void **) &sdj.add_conjunction },
+                        { "sd_journal_seek_head", (void **) &sdj.seek_head },
+                        { "sd_journal_next", (void **) &sdj.next },
+                        { "sd_journal_get_data", (void **) &sdj.get_data },
+                        { "sd_journal_close", (void **) &sdj.close },
+                };
+                for (size_t i = 0; i < ELEMENTSOF(syms) && !missing; i++)
+                        if (!(*syms[i].fn = dlsym(h, syms[i].name)))
+                                missing = syms[i].name;
+                if (!missing) {
+                        dl = h;
+                        return 1;
+                }
+                dlclose(h);
+                *ret_why = strdup_printf("libsystemd.so.0 has no %s: the journal cannot be read", missing);
+        } else
+                *ret_why = strdup_printf("libsystemd.so.0 cannot be loaded, so the journal cannot be read: %s", dlerror());
+        return *ret_why ? 0 : -ENOMEM;
+}
 
 static bool digits(const char *s) {
         if (!s || !*s)
@@ -32,7 +81,7 @@ void journal_entry_to_record(const char *message, size_t len, const char *priori
 static const char *field(sd_journal *j, const char *name, size_t *ret_len) {
         const void *d;
         size_t len, nl = strlen(name);
-        if (sd_journal_get_data(j, name, &d, &len) < 0 || len <= nl || ((const char *) d)[nl] != '=')
+        if (sdj.get_data(j, name, &d, &len) < 0 || len <= nl || ((const char *) d)[nl] != '=')
                 return NULL;
         *ret_len = len - nl - 1;
         return (const char *) d + nl + 1;
@@ -48,7 +97,10 @@ static char *field_str(sd_journal *j, const char *name) {
 static int read_boot(sd_journal *j, char **ret, char **ret_why) {
         StrBuf b = {0};
         bool first = true;
-        SD_JOURNAL_FOREACH(j) {
+        int r = sdj.seek_head(j);
+        if (r < 0)
+                return r;
+        while ((r = sdj.next(j)) > 0) {
                 _cleanup_free_ char *prio = field_str(j, "PRIORITY"), *usec = field_str(j, "_SOURCE_MONOTONIC_TIMESTAMP");
                 uint64_t t;
                 if (first && (!usec || safe_atou64(usec, 10, &t) < 0 || t >= JOURNAL_BOOT_START_USEC)) {
@@ -65,9 +117,9 @@ static int read_boot(sd_journal *j, char **ret, char **ret_why) {
                 if (b.len > JOURNAL_TEXT_MAX)
                         break;
         }
-        if (b.oom) {
+        if (b.oom || r < 0) {
                 strbuf_done(&b);
-                return -ENOMEM;
+                return b.oom ? -ENOMEM : r;
         }
         if (first) {
                 *ret_why = strdup("the journal has no kernel message of this boot");
@@ -96,16 +148,19 @@ int journal_kernel_text(const char *root, const char *boot_id, char **ret, char 
         strbuf_done(&id);
         if (!match)
                 return -ENOMEM;
-        r = sd_journal_open_directory(&j, root ? root : "/", SD_JOURNAL_OS_ROOT);
+        r = sdj_load(ret_why);
+        if (r <= 0)
+                return r;
+        r = sdj.open_directory(&j, root ? root : "/", SD_JOURNAL_OS_ROOT);
         if (r < 0) {
                 *ret_why = strdup_printf("no journal can be opened below '%s': %s", root ? root : "/", strerror(-r));
                 return *ret_why ? 0 : -ENOMEM;
         }
-        if ((r = sd_journal_add_match(j, "_TRANSPORT=kernel", 0)) >= 0 &&
-            (r = sd_journal_add_conjunction(j)) >= 0 &&
-            (r = sd_journal_add_match(j, match, 0)) >= 0)
+        if ((r = sdj.add_match(j, "_TRANSPORT=kernel", 0)) >= 0 &&
+            (r = sdj.add_conjunction(j)) >= 0 &&
+            (r = sdj.add_match(j, match, 0)) >= 0)
                 r = read_boot(j, ret, ret_why);
-        sd_journal_close(j);
+        sdj.close(j);
         if (r < 0 && r != -ENOMEM && !*ret_why) {
                 *ret_why = strdup_printf("the journal cannot be read: %s", strerror(-r));
                 return *ret_why ? 0 : -ENOMEM;
