@@ -9,8 +9,8 @@
 #define JOURNAL_TEXT_MAX (8u * 1024 * 1024)
 
 /* libsystemd is opened only when the journal is read (a fallback): linked,
- * it and the six libraries it needs cost every numacmactl start about as
- * much as a whole status read (bench/status-bench). numacmad links it for
+ * it and the six libraries it needs cost every numacmactl start about
+ * 2 ms, a quarter of a status read (bench/status-bench). numacmad links it for
  * sd-event, so the packages depend on it either way. */
 static struct {
         int (*open_directory)(sd_journal **j, const char *path, int flags);
