@@ -18,6 +18,7 @@
 #include "basic/fileio.h"
 #include "kernel/kernel_caps.h"
 #include "basic/util.h"
+#include "test-tree.h"
 
 #define TREES SRCDIR "/tests/fixtures/trees"
 
@@ -373,6 +374,48 @@ static void test_config_scan(void **state) {
         kernel_caps_done(&k);
 }
 
+/* kernel_caps_load() streams the file in chunks (64 KiB, grown for a longer
+ * line): a symbol split across two chunks, a 100 KiB comment line, a NUL
+ * that ends the text and no final newline give what the text parse gives. */
+static void test_load_chunks(void **state) {
+        _cleanup_free_ char *root = make_root();
+        /* The first read takes 65535 bytes: CONFIG_DMA_CMA=y straddles it. */
+        size_t fill = 65535 - 8, big = 100 * 1024;
+        _cleanup_free_ char *text = malloc(fill + big + 512);
+        assert_non_null(text);
+        char *p = text;
+        p += sprintf(p, "CONFIG_ARM64=y\nCONFIG_CMA=y\n#");
+        memset(p, 'x', fill - (size_t) (p - text));
+        p = text + fill;
+        p += sprintf(p, "\nCONFIG_DMA_CMA=y\nCONFIG_DMA_NUMA_CMA=y\n#");
+        memset(p, 'y', big);
+        p += big;
+        p += sprintf(p, "\nCONFIG_CMA_SIZE_MBYTES=48\nCONFIG_NODES_SHIFT=6");
+        put(root, "/boot/config-7.2.0", text);
+
+        KernelCaps k, t;
+        assert_int_equal(kernel_caps_load(root, "7.2.0", false, &k), 0);
+        assert_int_equal(kernel_caps_parse_config(text, "7.2.0", &t), 0);
+        assert_string_equal(k.arch, "arm64");
+        assert_true(k.dma_numa_cma);
+        assert_int_equal(k.size_mbytes, 48);
+        assert_int_equal(k.max_numnodes, 64);
+        assert_int_equal(k.per_node, t.per_node);
+        assert_int_equal(k.size_mbytes, t.size_mbytes);
+        assert_int_equal(k.max_numnodes, t.max_numnodes);
+        kernel_caps_done(&k);
+        kernel_caps_done(&t);
+
+        /* After a NUL nothing counts, as for a file read whole. */
+        static const char nul[] = "CONFIG_X86_64=y\nCONFIG_CMA=y\n\0CONFIG_DMA_CMA=y\n";
+        put_bytes(root, "/boot/config-7.2.1", nul, sizeof(nul) - 1);
+        assert_int_equal(kernel_caps_load(root, "7.2.1", false, &k), 0);
+        assert_true(k.cma);
+        assert_false(k.dma_cma);
+        kernel_caps_done(&k);
+        rm_tree(root);
+}
+
 static void test_to_string(void **state) {
         assert_string_equal(per_node_param_to_string(PERNODE_NONE), "none");
         assert_string_equal(per_node_param_to_string(PERNODE_CMA_PERNUMA), "cma_pernuma");
@@ -389,6 +432,7 @@ int main(void) {
                 cmocka_unit_test(test_default_area_64k),
                 cmocka_unit_test(test_percentage),
                 cmocka_unit_test(test_config_scan),
+                cmocka_unit_test(test_load_chunks),
                 cmocka_unit_test(test_to_string),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

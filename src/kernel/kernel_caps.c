@@ -27,58 +27,87 @@ typedef struct {
         const char *name;
         bool mentioned;   /* set, or "# CONFIG_X is not set": the symbol exists in that release */
         char value[32];   /* "" when unset */
-        size_t len;       /* strlen(name), set by config_scan() */
+        size_t len;       /* strlen(name) */
 } ConfigSym;
 
-static void config_scan(const char *text, ConfigSym *syms, size_t n) {
-        /* A Debian config has ~10000 lines: compare lengths before names
-         * (a strlen() per symbol per line was 90% of `numacmactl status`),
-         * and only the names of that length (a bit set per length). */
-        uint64_t lengths = 0;  /* bit L: some symbol has a name of length L */
-        uint64_t by_len[64] = {0};  /* bit i of by_len[L]: symbol i has length L */
-        for (size_t i = 0; i < n && i < 64; i++) {
-                syms[i].len = strlen(syms[i].name);
-                if (syms[i].len < 64) {
-                        lengths |= UINT64_C(1) << syms[i].len;
-                        by_len[syms[i].len] |= UINT64_C(1) << i;
+static const char *const config_names[] = {
+        "ARM64", "X86_64", "X86_32", "PPC64", "S390", "RISCV", "LOONGARCH", "ARM",
+        "CMA", "DMA_CMA", "DMA_PERNUMA_CMA", "DMA_NUMA_CMA",
+        "CMA_SIZE_PERNUMA", "CMA_SYSFS", "CMA_SIZE_MBYTES", "CMA_AREAS",
+        "CMA_SIZE_PERCENTAGE", "CMA_SIZE_SEL_PERCENTAGE", "CMA_SIZE_SEL_MIN",
+        "CMA_SIZE_SEL_MAX", "ARM64_64K_PAGES", "PAGE_SIZE_64KB",
+        "ARM64_16K_PAGES", "PAGE_SIZE_16KB", "ARCH_FORCE_MAX_ORDER",
+        "HUGETLB_PAGE", "TRANSPARENT_HUGEPAGE", "PAGE_BLOCK_MAX_ORDER",
+        "NUMA", "NODES_SHIFT",
+};
+_Static_assert(ELEMENTSOF(config_names) <= 64, "ConfigScan handles 64 symbols");
+
+/* A Debian config has ~10000 lines: compare lengths before names (a
+ * strlen() per symbol per line was 90% of `numacmactl status`), and only
+ * the names of that length (a bit set per length). */
+typedef struct {
+        ConfigSym syms[ELEMENTSOF(config_names)];
+        uint64_t lengths;       /* bit L: some symbol has a name of length L */
+        uint64_t by_len[64];    /* bit i of by_len[L]: symbol i has length L */
+} ConfigScan;
+
+static void config_scan_init(ConfigScan *c) {
+        *c = (ConfigScan){0};
+        for (size_t i = 0; i < ELEMENTSOF(config_names); i++) {
+                c->syms[i].name = config_names[i];
+                c->syms[i].len = strlen(config_names[i]);
+                if (c->syms[i].len < 64) {
+                        c->lengths |= UINT64_C(1) << c->syms[i].len;
+                        c->by_len[c->syms[i].len] |= UINT64_C(1) << i;
                 }
         }
-        size_t size = strlen(text);
-        for (const char *l = text, *end = text + size; l < end;) {
-                const char *nl_at = memchr(l, '\n', (size_t) (end - l));
-                const char *eol = nl_at ? nl_at : end;
-                const char *s = l;
+}
+
+/* One line, [s, eol), without its newline. */
+static void config_scan_line(ConfigScan *c, const char *s, const char *eol) {
+        bool unset = s < eol && *s == '#';
+        if (unset)
+                for (s++; s < eol && *s == ' '; s++)
+                        ;
+        if (eol - s < 8 || memcmp(s, "CONFIG_", 7) != 0)
+                return;
+        s += 7;
+        /* "NAME=value" or "NAME is not set": the name ends at '=' or ' '. */
+        const char *ne = memchr(s, unset ? ' ' : '=', (size_t) (eol - s));
+        if (!ne)
+                return;
+        size_t nl = (size_t) (ne - s);
+        if (nl >= 64 || !(c->lengths & (UINT64_C(1) << nl)))
+                return;
+        for (uint64_t set = c->by_len[nl]; set; set &= set - 1) {
+                ConfigSym *y = &c->syms[__builtin_ctzll(set)];
+                if (y->name[0] != s[0] || memcmp(s, y->name, nl) != 0)
+                        continue;
+                if (unset) {
+                        if ((size_t) (eol - ne) == strlen(" is not set") && memcmp(ne, " is not set", eol - ne) == 0)
+                                y->mentioned = true;
+                        return;
+                }
+                y->mentioned = true;
+                size_t vl = MIN((size_t) (eol - ne - 1), sizeof(y->value) - 1);
+                memcpy(y->value, ne + 1, vl);
+                y->value[vl] = 0;
+                return;
+        }
+}
+
+static void config_scan_text(ConfigScan *c, const char *text) {
+        for (const char *l = text, *end = text + strlen(text); l < end;) {
+                const char *nl = memchr(l, '\n', (size_t) (end - l));
+                const char *eol = nl ? nl : end;
+                config_scan_line(c, l, eol);
                 l = eol + 1;
-                bool unset = *s == '#';
-                if (unset)
-                        for (s++; s < eol && *s == ' '; s++)
-                                ;
-                if (eol - s < 8 || memcmp(s, "CONFIG_", 7) != 0)
-                        continue;
-                s += 7;
-                /* "NAME=value" or "NAME is not set": the name ends at '=' or ' '. */
-                const char *ne = memchr(s, unset ? ' ' : '=', (size_t) (eol - s));
-                if (!ne)
-                        continue;
-                size_t nl = (size_t) (ne - s);
-                if (nl >= 64 || !(lengths & (UINT64_C(1) << nl)))
-                        continue;
-                for (uint64_t set = by_len[nl]; set; set &= set - 1) {
-                        size_t i = (size_t) __builtin_ctzll(set);
-                        if (syms[i].name[0] != s[0] || memcmp(s, syms[i].name, nl) != 0)
-                                continue;
-                        if (unset) {
-                                if ((size_t) (eol - ne) == strlen(" is not set") && memcmp(ne, " is not set", eol - ne) == 0)
-                                        syms[i].mentioned = true;
-                                break;
-                        }
-                        syms[i].mentioned = true;
-                        size_t vl = MIN((size_t) (eol - ne - 1), sizeof(syms[i].value) - 1);
-                        memcpy(syms[i].value, ne + 1, vl);
-                        syms[i].value[vl] = 0;
-                        break;
-                }
         }
+}
+
+static int config_scan_cb(char *line, void *userdata) {
+        config_scan_line(userdata, line, line + strlen(line));
+        return 0;
 }
 
 static const ConfigSym *sym(const ConfigSym *syms, size_t n, const char *name) {
@@ -88,7 +117,7 @@ static const ConfigSym *sym(const ConfigSym *syms, size_t n, const char *name) {
         abort(); /* a name missing from the table is a programming error */
 }
 
-#define SYM(name) sym(syms, ELEMENTSOF(syms), name)
+#define SYM(name) sym(c->syms, ELEMENTSOF(c->syms), name)
 
 static bool sym_bool(const ConfigSym *s) {
         return streq(s->value, "y");
@@ -158,22 +187,9 @@ const char *kernel_caps_bare_oops(const KernelCaps *k, const char *key) {
                                       k->hugetlb_page && k->cma);
 }
 
-int kernel_caps_parse_config(const char *text, const char *release, KernelCaps *k) {
-        ConfigSym syms[] = {
-                { "ARM64" }, { "X86_64" }, { "X86_32" }, { "PPC64" }, { "S390" }, { "RISCV" },
-                { "LOONGARCH" }, { "ARM" },
-                { "CMA" }, { "DMA_CMA" }, { "DMA_PERNUMA_CMA" }, { "DMA_NUMA_CMA" },
-                { "CMA_SIZE_PERNUMA" }, { "CMA_SYSFS" }, { "CMA_SIZE_MBYTES" }, { "CMA_AREAS" },
-                { "CMA_SIZE_PERCENTAGE" }, { "CMA_SIZE_SEL_PERCENTAGE" }, { "CMA_SIZE_SEL_MIN" },
-                { "CMA_SIZE_SEL_MAX" }, { "ARM64_64K_PAGES" }, { "PAGE_SIZE_64KB" },
-                { "ARM64_16K_PAGES" }, { "PAGE_SIZE_16KB" }, { "ARCH_FORCE_MAX_ORDER" },
-                { "HUGETLB_PAGE" }, { "TRANSPARENT_HUGEPAGE" }, { "PAGE_BLOCK_MAX_ORDER" },
-                { "NUMA" }, { "NODES_SHIFT" },
-        };
-        _Static_assert(ELEMENTSOF(syms) <= 64, "config_scan() handles 64 symbols");
+/* The capabilities the scanned symbols give release (may be NULL). */
+static int caps_from_scan(const ConfigScan *c, const char *release, KernelCaps *k) {
         uint64_t v;
-
-        config_scan(text, syms, ELEMENTSOF(syms));
 
         *k = (KernelCaps){0};
         if (release && !(k->release = strdup(release)))
@@ -237,6 +253,13 @@ int kernel_caps_parse_config(const char *text, const char *release, KernelCaps *
         return 0;
 }
 
+int kernel_caps_parse_config(const char *text, const char *release, KernelCaps *k) {
+        ConfigScan c;
+        config_scan_init(&c);
+        config_scan_text(&c, text);
+        return caps_from_scan(&c, release, k);
+}
+
 int kernel_caps_copy(const KernelCaps *from, KernelCaps *to) {
         *to = *from;
         to->release = from->release ? strdup(from->release) : NULL;
@@ -252,24 +275,28 @@ int kernel_caps_copy(const KernelCaps *from, KernelCaps *to) {
 
 int kernel_caps_load(const char *root, const char *release, bool running, KernelCaps *ret) {
         _cleanup_free_ char *path = strdup_printf("/boot/config-%s", release);
-        _cleanup_free_ char *text = NULL;
         const char *source = path;
+        ConfigScan c;
         int r;
 
         if (!path)
                 return -ENOMEM;
-        r = read_full_file_root(root, path, &text, NULL);
+        /* Streamed: a 300 KiB config read whole cost status a fault per page. */
+        config_scan_init(&c);
+        r = read_lines_root(root, path, config_scan_cb, &c);
         if (r == -ENOENT && running) {
+                _cleanup_free_ char *text = NULL;
                 source = "/proc/config.gz";
                 r = read_gz_file_root(root, source, &text, NULL);
+                if (r >= 0)
+                        config_scan_text(&c, text);
         }
         if (r < 0) {
-                int q = kernel_caps_parse_config("", release, ret);
-                if (q < 0)
-                        return q;
-                return r;
+                config_scan_init(&c);  /* nothing from a file read in part */
+                int q = caps_from_scan(&c, release, ret);
+                return q < 0 ? q : r;
         }
-        r = kernel_caps_parse_config(text, release, ret);
+        r = caps_from_scan(&c, release, ret);
         if (r < 0)
                 return r;
         ret->config_source = strdup(source);

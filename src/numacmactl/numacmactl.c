@@ -2,7 +2,6 @@
 /* numacmactl: status, monitoring check, plan, apply, diff, configuration
  * check and trace. This file is the command table and the global options; each
  * command is in cmd_*.c (verb.h says what a command is). */
-#include <locale.h>
 
 #include "basic/log.h"
 #include "basic/util.h"
@@ -113,8 +112,6 @@ static int parse_global(int argc, char *argv[], int *ret_exit) {
 
 int main(int argc, char *argv[]) {
         int rc, words;
-        /* The character set only (verb_utf8()); numbers stay in the C locale. */
-        (void) setlocale(LC_CTYPE, "");
         log_setup(LOG_TARGET_CONSOLE, LOG_INFO);
         int i = parse_global(argc, argv, &rc);
         if (i < 0)
