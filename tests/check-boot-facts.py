@@ -27,6 +27,12 @@ Each case works on a copy of the tree and checks what numacmactl status
                 of kmsg-before-flood, with the fields journald's kernel
                 transport stores) says it; one whose first kernel entry of
                 this boot is 5 s in (the early ones dropped) does not.
+  no-libsystemd numacmactl opens libsystemd only to read the journal
+                (dlopen): with a libsystemd.so.0 on LD_LIBRARY_PATH that lacks
+                the sd_journal functions, and with one that cannot be loaded
+                (it needs a library that is gone), node 2 stays unknown, no
+                failure is claimed, and the reason is said. Two stand-ins
+                built here with $CC (else cc).
 
 usage: check-boot-facts.py NUMACMACTL NUMACMAD TREE
 Exit 0 when every case holds, 1 otherwise, 77 when systemd-journal-remote is
@@ -47,8 +53,9 @@ class Failed(Exception):
     pass
 
 
-def status(ctl, root):
-    out = subprocess.run([ctl, "status", "--json", "--root", root], capture_output=True, text=True, check=False)
+def status(ctl, root, env=None):
+    out = subprocess.run([ctl, "status", "--json", "--root", root], capture_output=True, text=True, check=False,
+                         env=env)
     if out.returncode != 0:
         raise Failed(f"numacmactl status exited {out.returncode}: {out.stderr}")
     return json.loads(out.stdout)
@@ -181,6 +188,38 @@ def case_journal(ctl, remote, root, partial):
         expect("node 0 from the journal", node(st, 0)["boot_memory"] is True)
 
 
+def stand_in(d, needs_missing):
+    """A libsystemd.so.0 in d without sd_journal functions; with
+    needs_missing, one that needs a library removed after the link."""
+    cc = os.environ.get("CC", "cc")
+    os.makedirs(d)
+    src = os.path.join(d, "s.c")
+    with open(src, "w", encoding="utf-8") as f:
+        f.write("int numacma_stand_in(void) { return 0; }\n")
+    extra = []
+    if needs_missing:
+        subprocess.run([cc, "-shared", "-fPIC", "-o", os.path.join(d, "libnumacmagone.so"), src], check=True)
+        extra = ["-Wl,--no-as-needed", "-L" + d, "-lnumacmagone"]
+    subprocess.run([cc, "-shared", "-fPIC", "-o", os.path.join(d, "libsystemd.so.0"), src] + extra, check=True)
+    if needs_missing:
+        os.unlink(os.path.join(d, "libnumacmagone.so"))
+
+
+def case_no_libsystemd(ctl, root):
+    without(root, "sys/firmware/memmap", "sys/kernel/mm/cma")
+    for name, gone, said in (("without sd_journal", False, "libsystemd.so.0 has no sd_journal_open_directory: "
+                                                              "the journal cannot be read"),
+                             ("not loadable", True, "libsystemd.so.0 cannot be loaded, so the journal cannot be read: "
+                                                    "libnumacmagone.so")):
+        d = os.path.join(root, "..", os.path.basename(root) + "-lib-" + ("gone" if gone else "bare"))
+        stand_in(d, gone)
+        st = status(ctl, root, dict(os.environ, LD_LIBRARY_PATH=d))
+        expect(f"{name}: node 2 unknown", node(st, 2)["boot_memory"] is None, repr(node(st, 2)["boot_memory"]))
+        texts = [p["text"] for p in st["problems"] + st["notes"]]
+        expect(f"{name}: the reason said", any(said in t for t in texts), "; ".join(texts))
+        expect(f"{name}: state ok", st["state"] == "ok", st["state"])
+
+
 def main():
     ctl, daemon, tree = sys.argv[1:4]
     remote = next((p for p in JOURNAL_REMOTE if os.access(p, os.X_OK)), None)
@@ -189,6 +228,7 @@ def main():
         ("implicit", lambda r: case_implicit(ctl, r)),
         ("unknown", lambda r: case_unknown(ctl, r)),
         ("record", lambda r: case_record(ctl, daemon, r)),
+        ("no-libsystemd", lambda r: case_no_libsystemd(ctl, r)),
     ]
     if remote:
         cases += [("journal", lambda r: case_journal(ctl, remote, r, False)),
@@ -199,7 +239,7 @@ def main():
             try:
                 fn(copy(tree, tmp, name))
                 print(f"ok: {name}")
-            except (Failed, KeyError, StopIteration, json.JSONDecodeError) as e:
+            except (Failed, KeyError, StopIteration, json.JSONDecodeError, subprocess.CalledProcessError) as e:
                 bad += 1
                 print(f"FAIL: {name}: {e}")
     print(f"{len(cases) - bad} passed, {bad} failed")
