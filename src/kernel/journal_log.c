@@ -12,14 +12,15 @@
  * it and the six libraries it needs cost every numacmactl start about
  * 2 ms, a quarter of a status read (bench/status-bench). numacmad links it for
  * sd-event, so the packages depend on it either way. */
+/* The types come from sd-journal.h (typeof does not link the symbols). */
 static struct {
-        int (*open_directory)(sd_journal **j, const char *path, int flags);
-        int (*add_match)(sd_journal *j, const void *data, size_t size);
-        int (*add_conjunction)(sd_journal *j);
-        int (*seek_head)(sd_journal *j);
-        int (*next)(sd_journal *j);
-        int (*get_data)(sd_journal *j, const char *field, const void **data, size_t *length);
-        void (*close)(sd_journal *j);
+        typeof(&sd_journal_open_directory) open_directory;
+        typeof(&sd_journal_add_match) add_match;
+        typeof(&sd_journal_add_conjunction) add_conjunction;
+        typeof(&sd_journal_seek_head) seek_head;
+        typeof(&sd_journal_next) next;
+        typeof(&sd_journal_get_data) get_data;
+        typeof(&sd_journal_close) close;
 } sdj;
 
 /* 1 when the functions above are loaded; 0 and *ret_why when they cannot be. */

@@ -27,7 +27,6 @@ typedef struct {
         const char *name;
         bool mentioned;   /* set, or "# CONFIG_X is not set": the symbol exists in that release */
         char value[32];   /* "" when unset */
-        size_t len;       /* strlen(name) */
 } ConfigSym;
 
 static const char *const config_names[] = {
@@ -54,11 +53,11 @@ typedef struct {
 static void config_scan_init(ConfigScan *c) {
         *c = (ConfigScan){0};
         for (size_t i = 0; i < ELEMENTSOF(config_names); i++) {
+                size_t len = strlen(config_names[i]);
                 c->syms[i].name = config_names[i];
-                c->syms[i].len = strlen(config_names[i]);
-                if (c->syms[i].len < 64) {
-                        c->lengths |= UINT64_C(1) << c->syms[i].len;
-                        c->by_len[c->syms[i].len] |= UINT64_C(1) << i;
+                if (len < 64) {
+                        c->lengths |= UINT64_C(1) << len;
+                        c->by_len[len] |= UINT64_C(1) << i;
                 }
         }
 }
